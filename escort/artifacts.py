@@ -1,0 +1,144 @@
+"""Result files that are never half-written and always say where they came from.
+
+* :func:`atomic_write_text` writes to a temporary file in the target folder and renames it into place, so an
+  interrupted run leaves either the old file or the new one, never a truncated one.
+* :func:`write_json` / :func:`write_csv` are deterministic: sorted keys, fixed float formatting (``repr``),
+  no timestamps inside the data, so the same seed gives byte-identical files.
+* :func:`provenance` describes a run (package and dependency versions, git commit, parameters, seed); callers
+  store it beside the data, e.g. in a ``*.provenance.json`` file, so that the data files stay byte-identical.
+* :class:`Checkpoint` keeps finished units of a long experiment on disk so that ``--resume`` skips them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Checkpoint", "atomic_write_text", "provenance", "to_jsonable", "write_csv", "write_json"]
+
+_DEPENDENCIES = ("escort-toolkit", "numpy", "sympy", "mpmath", "hypothesis", "matplotlib", "numba", "scipy")
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (temporary file in the same folder, then ``os.replace``)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert numpy scalars/arrays, paths, tuples and dataclass-like mappings into plain JSON values."""
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, float) and not np.isfinite(value):
+        return repr(value)
+    return value
+
+
+def write_json(path: str | os.PathLike[str], data: Any) -> Path:
+    """Write ``data`` as deterministic, indented JSON (sorted keys, trailing newline), atomically."""
+    return atomic_write_text(path, json.dumps(to_jsonable(data), indent=2, sort_keys=True) + "\n")
+
+
+def write_csv(path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """Write a CSV with a header row, floats in shortest round-trip form (``repr``), atomically."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([repr(float(v)) if isinstance(v, (float, np.floating)) else v for v in row])
+    return atomic_write_text(path, buffer.getvalue())
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def provenance(*, command: str, parameters: Mapping[str, Any], seed: int | None, wall_time: float | None = None) -> dict:
+    """Describe a run: the command, its parameters and seed, versions of Python and dependencies, git commit."""
+    return {
+        "command": command,
+        "parameters": to_jsonable(dict(parameters)),
+        "seed": seed,
+        "wall_time_seconds": wall_time,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "versions": {name: _version(name) for name in _DEPENDENCIES},
+        "git_commit": _git_commit(),
+    }
+
+
+class Checkpoint:
+    """Finished units of a long experiment, one JSON file each under ``folder``.
+
+    A unit is identified by a key (e.g. ``"K=10/run=3"``). :meth:`save` writes it atomically as soon as it is
+    finished; :meth:`load` returns it on a later ``--resume``; :meth:`clear` starts afresh.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, key: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_.=" else "_" for c in key)
+        return self.folder / f"{safe}.json"
+
+    def load(self, key: str) -> Any | None:
+        """Return the saved value of ``key``, or None if the unit has not finished yet."""
+        path = self._path(key)
+        if not path.exists():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))["value"]
+
+    def save(self, key: str, value: Any) -> None:
+        """Store a finished unit atomically."""
+        write_json(self._path(key), {"key": key, "value": value})
+
+    def clear(self) -> None:
+        """Forget every finished unit (a run without ``--resume``)."""
+        for path in self.folder.glob("*.json"):
+            path.unlink()

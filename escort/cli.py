@@ -1,0 +1,66 @@
+"""The ``escort`` command: a thin layer that parses arguments and calls one function per subcommand.
+
+No mathematics lives here. Bad input raises :class:`escort.errors.InputError` somewhere below; this module turns
+it into one sentence on standard error and exit code 2. Ctrl-C stops with exit code 130, keeping every result
+that had finished (results are written atomically as they finish).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from escort.errors import InputError
+
+__all__ = ["main"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _derive(args: argparse.Namespace) -> int:
+    from theory.export import write_derivations
+
+    for path in write_derivations(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _add_derive(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("derive", help="derive the paper's formulas with SymPy and write docs/derivations.md")
+    parser.add_argument("--out", type=Path, default=Path("docs"), help="folder for derivations.md (default: docs)")
+    parser.set_defaults(handler=_derive)
+
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_derive,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``escort`` with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="escort",
+        description="Check the claims of 'Escaping the Gravitational Pull of Softmax': derive, verify, simulate.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in _SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``escort`` console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except InputError as error:
+        print(f"escort {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"escort {args.command}: interrupted; finished results were kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,118 @@
+"""Input validation at the public boundary.
+
+Every public function and CLI subcommand validates its inputs once, here, and raises :class:`InputError`
+with one sentence naming the argument and its allowed range. The CLI turns an ``InputError`` into exit code 2
+and that sentence, never a traceback. Kernels behind the boundary stay lean and assume valid input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = [
+    "InputError",
+    "check_choice",
+    "check_escort_power",
+    "check_finite_array",
+    "check_num_actions",
+    "check_nonzero_parameters",
+    "check_positive",
+    "check_probability",
+]
+
+
+class InputError(ValueError):
+    """A caller passed an argument outside its allowed range; the message names it and the range."""
+
+
+def check_escort_power(p: float, *, name: str = "p") -> float:
+    """Return ``p`` as a float if it is a finite escort exponent p ≥ 1 (Definition 1, Eq. (3)).
+
+    >>> check_escort_power(2)
+    2.0
+    >>> check_escort_power(0.5)
+    Traceback (most recent call last):
+    ...
+    escort.errors.InputError: p must be a finite number >= 1 (the escort exponent of Eq. (3)); got 0.5
+    """
+    try:
+        value = float(p)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a finite number >= 1 (the escort exponent of Eq. (3)); got {p!r}") from None
+    if not math.isfinite(value) or value < 1:
+        raise InputError(f"{name} must be a finite number >= 1 (the escort exponent of Eq. (3)); got {p!r}")
+    return value
+
+
+def check_positive(value: float, *, name: str) -> float:
+    """Return ``value`` as a float if it is finite and > 0."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a finite number > 0; got {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise InputError(f"{name} must be a finite number > 0; got {value!r}")
+    return number
+
+
+def check_probability(value: float, *, name: str, open_interval: bool = True) -> float:
+    """Return ``value`` if it lies in (0, 1) (or [0, 1] with ``open_interval=False``)."""
+    number = float(value)
+    inside = 0 < number < 1 if open_interval else 0 <= number <= 1
+    if not inside:
+        interval = "(0, 1)" if open_interval else "[0, 1]"
+        raise InputError(f"{name} must lie in {interval}; got {value!r}")
+    return number
+
+
+def check_num_actions(K: int, *, name: str = "K") -> int:
+    """Return ``K`` if it is an integer number of actions (classes) K ≥ 2."""
+    if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 2:
+        raise InputError(f"{name} must be an integer >= 2 (number of actions or classes); got {K!r}")
+    return int(K)
+
+
+def check_finite_array(values: object, *, name: str, ndim: int | Iterable[int] | None = None) -> np.ndarray:
+    """Return ``values`` as a float64 array, rejecting NaN/inf and (optionally) a wrong number of axes."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be an array of real numbers; got {type(values).__name__}") from None
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if array.ndim not in allowed:
+            raise InputError(f"{name} must have {' or '.join(map(str, allowed))} axes; got shape {array.shape}")
+    if array.size and not np.all(np.isfinite(array)):
+        raise InputError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return array
+
+
+def check_nonzero_parameters(theta: np.ndarray, *, name: str = "theta") -> np.ndarray:
+    """Reject θ with a zero entry: the escort of Eq. (3) needs |θ(a)| > 0 to have a gradient (Theorem 2)."""
+    if np.any(theta == 0):
+        index = tuple(int(i) for i in np.argwhere(theta == 0)[0])
+        raise InputError(
+            f"{name} must have no zero entries for the escort transform (|theta(a)| > 0, Theorem 2); "
+            f"entry {index if len(index) > 1 else index[0]} is 0"
+        )
+    return theta
+
+
+def check_choice(value: str, choices: Iterable[str], *, name: str) -> str:
+    """Return ``value`` if it is one of ``choices``; otherwise name the closest ones.
+
+    >>> check_choice("eq13", ["eq8", "eq9", "eq12"], name="claim")
+    Traceback (most recent call last):
+    ...
+    escort.errors.InputError: unknown claim 'eq13'; did you mean 'eq12'? (choices: eq8, eq9, eq12)
+    """
+    options = list(choices)
+    if value in options:
+        return value
+    close = difflib.get_close_matches(value, options, n=2, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise InputError(f"unknown {name} {value!r}{hint} (choices: {', '.join(options)})")

@@ -1,0 +1,1 @@
+"""Fast numpy (and JIT-compiled) simulations: transforms, algorithms, environments, experiments and bounds."""

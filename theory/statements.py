@@ -1,0 +1,526 @@
+"""The paper's statements as data: one object per equation, inequality or bound, read by every layer.
+
+A :class:`Statement` pairs an expression *derived* from the definitions of :mod:`theory.definitions`
+(differentiated, never typed in) with the paper's *stated* form, and a :class:`Relation` between them:
+
+* ``derived == stated`` (an identity, e.g. Eq. (5)), ``derived >= stated`` (an NŁ inequality, e.g. Eq. (9)),
+* ``derived -> stated`` as a symbol tends to a point (Remark 1),
+* ``derived`` is not symmetric (Remark 3), has a positive eigenvalue somewhere (Prop. 1), or has spectral
+  norm ``<= stated`` (the smoothness implied by a step size).
+
+A :class:`RateBound` holds a theorem's step size and its sub-optimality bound as SymPy expressions in named
+symbols, so :mod:`numerics` lambdifies the same objects that the report prints.
+
+The statement is built for a concrete number of actions K by :meth:`Statement.build`, which returns a
+:class:`Instance`. Index conventions (0-based): the optimal action is a* = ``setting.astar`` (assumption: r(a*)
+is the largest reward), the true class is a_y = ``setting.label``.
+
+>>> inst = STATEMENTS["eq9-identity"].build(3)
+>>> inst.relation.value
+'=='
+>>> sorted(s.name for s in inst.free_symbols)
+['p', 'theta_1', 'theta_2', 'theta_3']
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from theory import definitions as d
+
+__all__ = [
+    "BOUNDS",
+    "Instance",
+    "RateBound",
+    "Relation",
+    "STATEMENTS",
+    "Setting",
+    "Statement",
+]
+
+
+class Relation(enum.Enum):
+    """How a statement's derived expression relates to its stated form."""
+
+    EQUAL = "=="
+    GREATER_EQUAL = ">="
+    LESS_EQUAL = "<="
+    LIMIT = "->"
+    NOT_SYMMETRIC = "not symmetric"
+    NOT_NEGATIVE_SEMIDEFINITE = "has a positive eigenvalue"
+    SPECTRAL_NORM_AT_MOST = "spectral norm <="
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The symbols of a statement for K actions: θ, r, p, and scalar symbols for probabilities and limits."""
+
+    K: int
+    theta: sp.Matrix
+    r: sp.Matrix
+    p: sp.Symbol = d.P
+    tau: sp.Symbol = d.TAU
+    astar: int = 0
+    label: int = 0
+    prob: sp.Symbol = field(default_factory=lambda: sp.Symbol("pi_a", positive=True))
+    eps: sp.Symbol = field(default_factory=lambda: sp.Symbol("epsilon", positive=True))
+
+    @classmethod
+    def of(cls, K: int, *, astar: int = 0, label: int = 0) -> Setting:
+        """Fresh symbols θ_1..θ_K (real, nonzero) and r_1..r_K (real) for K actions."""
+        return cls(K=K, theta=d.parameters(K), r=d.rewards(K), astar=astar, label=label)
+
+    @property
+    def y(self) -> sp.Matrix:
+        """The one-hot label y with y(a_y) = 1."""
+        return d.one_hot(self.K, self.label)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A statement built for one K: ``derived <relation> stated`` (``limit`` = (symbol, point) for LIMIT)."""
+
+    statement: Statement
+    setting: Setting
+    derived: sp.Expr | sp.Matrix
+    stated: sp.Expr | sp.Matrix | None
+    limit: tuple[sp.Symbol, sp.Expr] | None = None
+
+    @property
+    def relation(self) -> Relation:
+        return self.statement.relation
+
+    @property
+    def free_symbols(self) -> set[sp.Symbol]:
+        symbols = set(self.derived.free_symbols)
+        if self.stated is not None:
+            symbols |= self.stated.free_symbols
+        return symbols
+
+
+Builder = Callable[[Setting], sp.Expr | sp.Matrix]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of the paper: reference, its words, and how to build derived and stated forms."""
+
+    id: str
+    reference: str
+    text: str
+    transform: str
+    relation: Relation
+    derived: Builder
+    stated: Builder | None = None
+    assumptions: tuple[str, ...] = ()
+    limit: Callable[[Setting], tuple[sp.Symbol, sp.Expr]] | None = None
+    min_K: int = 2
+
+    def build(self, K: int = 3, **setting: int) -> Instance:
+        """Build the statement for K actions (``astar``/``label`` may pick other indices)."""
+        if K < self.min_K:
+            raise ValueError(f"statement {self.id} needs K >= {self.min_K}; got {K}")
+        s = Setting.of(K, **setting)
+        return Instance(
+            statement=self,
+            setting=s,
+            derived=self.derived(s),
+            stated=None if self.stated is None else self.stated(s),
+            limit=None if self.limit is None else self.limit(s),
+        )
+
+
+# --- the objects the statements talk about, computed from the definitions -----------------------------------
+
+
+def _softmax(s: Setting) -> sp.Matrix:
+    return d.softmax(s.theta)
+
+
+def _escort(s: Setting) -> sp.Matrix:
+    return d.escort(s.theta, s.p)
+
+
+def _reward_gradient(pi: Callable[[Setting], sp.Matrix]) -> Builder:
+    return lambda s: d.gradient(d.expected_reward(pi(s), s.r), s.theta)
+
+
+def _reward_gradient_norm(pi: Callable[[Setting], sp.Matrix]) -> Builder:
+    return lambda s: sp.sqrt(sum(g**2 for g in _reward_gradient(pi)(s)))
+
+
+def _kl_gradient_norm_squared(pi: Callable[[Setting], sp.Matrix]) -> Builder:
+    return lambda s: sum(g**2 for g in d.gradient(d.kl_divergence(s.y, pi(s)), s.theta))
+
+
+def _suboptimality(pi: sp.Matrix, s: Setting) -> sp.Expr:
+    """(π* − π)ᵀr = r(a*) − πᵀr for the deterministic optimal policy π* on a*."""
+    return s.r[s.astar] - d.expected_reward(pi, s.r)
+
+
+def _sign(t: sp.Expr) -> sp.Expr:
+    return sp.sign(t)
+
+
+def _min(values) -> sp.Expr:
+    return sp.Min(*values)
+
+
+# --- stated forms (the paper's right-hand sides, transcribed) ------------------------------------------------
+
+
+def _eq1_stated(s: Setting) -> sp.Matrix:
+    pi = _softmax(s)
+    value = d.expected_reward(pi, s.r)
+    return sp.Matrix([pi[a] * (s.r[a] - value) for a in range(s.K)])
+
+
+def _eq4_stated(s: Setting) -> sp.Matrix:
+    pi = _escort(s)
+    value = d.expected_reward(pi, s.r)
+    total = sum(sp.Abs(t) ** s.p for t in s.theta)
+    return sp.Matrix(
+        [s.p * _sign(t) * sp.Abs(t) ** (s.p - 1) / total * (s.r[a] - value) for a, t in enumerate(s.theta)]
+    )
+
+
+def _eq5_stated(s: Setting) -> sp.Matrix:
+    pi = _escort(s)
+    value = d.expected_reward(pi, s.r)
+    norm = d.p_norm(s.theta, s.p)
+    return sp.Matrix(
+        [s.p / norm * _sign(t) * pi[a] ** (1 - 1 / s.p) * (s.r[a] - value) for a, t in enumerate(s.theta)]
+    )
+
+
+def _eq7_stated(s: Setting) -> sp.Matrix:
+    """(dπ/dθ)ᵀ = p·diag(1/θ)(diag(π) − ππᵀ) (Eq. (7))."""
+    pi = _escort(s)
+    return s.p * sp.diag(*[1 / t for t in s.theta]) * (sp.diag(*pi) - pi * pi.T)
+
+
+def _softmax_jacobian_stated(s: Setting) -> sp.Matrix:
+    pi = _softmax(s)
+    return sp.diag(*pi) - pi * pi.T
+
+
+def _md_derived(s: Setting) -> sp.Matrix:
+    """softmax(θ + η·r): the policy after the update θ ← θ + η r."""
+    eta = sp.Symbol("eta", positive=True)
+    return d.softmax(s.theta + eta * s.r)
+
+
+def _md_stated(s: Setting) -> sp.Matrix:
+    """π ∝ π·exp(η r): the KL mirror-descent step (Section 3, 'Relationship to Mirror Descent')."""
+    eta = sp.Symbol("eta", positive=True)
+    pi = _softmax(s)
+    weights = sp.Matrix([pi[a] * sp.exp(eta * s.r[a]) for a in range(s.K)])
+    return weights / sum(weights)
+
+
+def _eq8_stated(s: Setting) -> sp.Expr:
+    pi = _softmax(s)
+    return pi[s.astar] * _suboptimality(pi, s)
+
+
+def _eq9_stated(s: Setting) -> sp.Expr:
+    pi = _escort(s)
+    return s.p * pi[s.astar] / sp.Abs(s.theta[s.astar]) * _suboptimality(pi, s)
+
+
+def _eq9_identity_derived(s: Setting) -> sp.Expr:
+    return _escort(s)[s.astar] / sp.Abs(s.theta[s.astar])
+
+
+def _eq9_identity_stated(s: Setting) -> sp.Expr:
+    return _escort(s)[s.astar] ** (1 - 1 / s.p) / d.p_norm(s.theta, s.p)
+
+
+def _eq10_derived(s: Setting) -> sp.Expr:
+    return d.cross_entropy(_softmax(s), s.label)
+
+
+def _eq10_stated(s: Setting) -> sp.Expr:
+    return d.entropy(s.y) + d.kl_divergence(s.y, _softmax(s))
+
+
+def _eq11_gradient_stated(s: Setting) -> sp.Expr:
+    pi = _softmax(s)
+    return sum((s.y[a] - pi[a]) ** 2 for a in range(s.K))
+
+
+def _eq11_stated(s: Setting) -> sp.Expr:
+    pi = _softmax(s)
+    return _min(pi) * d.kl_divergence(s.y, pi)
+
+
+def _eq12_gradient_stated(s: Setting) -> sp.Expr:
+    pi = _escort(s)
+    return sum((s.p / t * (s.y[a] - pi[a])) ** 2 for a, t in enumerate(s.theta))
+
+
+def _eq12_stated(s: Setting) -> sp.Expr:
+    """p²/‖θ‖_p² · min_a π(a)^{1−2/p} · KL(y‖π), the minimum taken over the powered values as printed."""
+    pi = _escort(s)
+    return s.p**2 / d.p_norm(s.theta, s.p) ** 2 * _min([q ** (1 - 2 / s.p) for q in pi]) * d.kl_divergence(s.y, pi)
+
+
+def _example_policy(s: Setting) -> sp.Matrix:
+    return sp.Matrix([s.eps, 1 - s.eps])
+
+
+def _sce_ratio_derived(s: Setting) -> sp.Expr:
+    """‖y − π‖² / KL(y‖π) at y = (0, 1), π = (ε, 1 − ε)."""
+    y, pi = d.one_hot(2, 1), _example_policy(s)
+    return sum((y[a] - pi[a]) ** 2 for a in range(2)) / d.kl_divergence(y, pi)
+
+
+def _sce_kl_derived(s: Setting) -> sp.Expr:
+    return d.kl_divergence(d.one_hot(2, 1), _example_policy(s))
+
+
+def _sce_l2_derived(s: Setting) -> sp.Expr:
+    y, pi = d.one_hot(2, 1), _example_policy(s)
+    return sum((y[a] - pi[a]) ** 2 for a in range(2))
+
+
+def _ce_gradient(pi: Callable[[Setting], sp.Matrix]) -> Builder:
+    return lambda s: d.gradient(d.cross_entropy(pi(s), s.label), s.theta)
+
+
+def _regularised_gradient(pi: Callable[[Setting], sp.Matrix]) -> Builder:
+    return lambda s: d.gradient(d.expected_reward(pi(s), s.r) + s.tau * d.entropy(pi(s)), s.theta)
+
+
+def _regularised_stated(scale: Callable[[Setting, int], sp.Expr], pi: Callable[[Setting], sp.Matrix]) -> Builder:
+    """scale(a)·π(a)·(r̃(a) − πᵀr̃) with the soft reward r̃ = r − τ log π (Mei et al. 2020, Lemma 10 form)."""
+
+    def stated(s: Setting) -> sp.Matrix:
+        policy = pi(s)
+        soft = [s.r[a] - s.tau * sp.log(policy[a]) for a in range(s.K)]
+        mean = sum(policy[a] * soft[a] for a in range(s.K))
+        return sp.Matrix([scale(s, a) * policy[a] * (soft[a] - mean) for a in range(s.K)])
+
+    return stated
+
+
+def _reward_hessian(pi: Callable[[Setting], sp.Matrix]) -> Builder:
+    return lambda s: sp.hessian(d.expected_reward(pi(s), s.r), list(s.theta))
+
+
+def _thm2_smoothness_stated(s: Setting) -> sp.Expr:
+    """9p²K^{1/p} / (2‖θ‖_p²): the smoothness whose inverse is Theorem 2's step size."""
+    return 9 * s.p**2 * sp.Integer(s.K) ** (1 / s.p) / (2 * d.p_norm(s.theta, s.p) ** 2)
+
+
+def _ce_hessian_p2(s: Setting) -> sp.Matrix:
+    return sp.hessian(d.cross_entropy(d.escort(s.theta, 2), s.label), list(s.theta))
+
+
+def _thm5_smoothness_stated(s: Setting) -> sp.Expr:
+    """4(3 + c²)/‖θ‖_2² with c² = 1/π_θ(a_y): the smoothness whose inverse is Theorem 5's step size."""
+    pi = d.escort(s.theta, 2)
+    return 4 * (3 + 1 / pi[s.label]) / d.p_norm(s.theta, 2) ** 2
+
+
+_REWARD_ASSUMPTION = "a* is an optimal action: r(a*) >= r(a) for all a"
+_NONZERO = "theta(a) != 0 for all a"
+
+_STATEMENT_LIST: tuple[Statement, ...] = (
+    Statement(
+        "eq1", "Eq. (1)", "d(πᵀr)/dθ(a) = π(a)·[r(a) − πᵀr] for π = softmax(θ)", "softmax",
+        Relation.EQUAL, _reward_gradient(_softmax), _eq1_stated,
+    ),
+    Statement(
+        "eq4", "Eq. (4)", "d(πᵀr)/dθ(a) = p·sgn θ(a)·|θ(a)|^{p−1}/Σ|θ|^p·[r(a) − πᵀr] for π = f_p(θ)", "escort",
+        Relation.EQUAL, _reward_gradient(_escort), _eq4_stated, (_NONZERO,),
+    ),
+    Statement(
+        "eq5", "Eq. (5)", "d(πᵀr)/dθ(a) = p/‖θ‖_p·sgn θ(a)·π(a)^{1−1/p}·[r(a) − πᵀr] for π = f_p(θ)", "escort",
+        Relation.EQUAL, _reward_gradient(_escort), _eq5_stated, (_NONZERO,),
+    ),
+    Statement(
+        "eq7", "Eq. (7)", "(dπ/dθ)ᵀ = p·diag(1/θ)(diag(π) − ππᵀ) for π = f_p(θ)", "escort",
+        Relation.EQUAL, lambda s: d.jacobian(_escort(s), s.theta).T, _eq7_stated, (_NONZERO,),
+    ),
+    Statement(
+        "softmax-jacobian", "Section 3 (mirror-descent link)",
+        "dπ/dθ = diag(π) − ππᵀ for π = softmax(θ), a symmetric matrix (Hessian of log-sum-exp)", "softmax",
+        Relation.EQUAL, lambda s: d.jacobian(_softmax(s), s.theta), _softmax_jacobian_stated,
+    ),
+    Statement(
+        "remark3", "Remark 3, Eq. (7)",
+        "p·diag(1/θ)(diag(π) − ππᵀ) is not symmetric, so no potential Φ* has ∇Φ* = f_p", "escort",
+        Relation.NOT_SYMMETRIC, lambda s: d.jacobian(_escort(s), s.theta), None, (_NONZERO,),
+    ),
+    Statement(
+        "md-link", "Section 3, 'Relationship to Mirror Descent'",
+        "θ ← θ + η·r under softmax gives π_{t+1}(a) ∝ π_t(a)·exp{η r(a)}, the KL mirror-descent step", "softmax",
+        Relation.EQUAL, _md_derived, _md_stated,
+    ),
+    Statement(
+        "prop1", "Proposition 1", "θ ↦ f_p(θ)ᵀr is non-concave over R^K", "escort",
+        Relation.NOT_NEGATIVE_SEMIDEFINITE, _reward_hessian(_escort), None, (_NONZERO,),
+    ),
+    Statement(
+        "remark1", "Remark 1", "π(a)^{1−1/p} → π(a) as p → ∞", "escort",
+        Relation.LIMIT, lambda s: s.prob ** (1 - 1 / s.p), lambda s: s.prob, ("0 < pi(a) <= 1",),
+        limit=lambda s: (s.p, sp.oo),
+    ),
+    Statement(
+        "remark1-p1", "Remark 1", "at p = 1, π(a)^{1−1/p} = 1: no dependence on the current policy", "escort",
+        Relation.EQUAL, lambda s: (s.prob ** (1 - 1 / s.p)).subs(s.p, 1), lambda s: sp.Integer(1),
+        ("0 < pi(a) <= 1",),
+    ),
+    Statement(
+        "eq8", "Eq. (8)", "‖d(πᵀr)/dθ‖₂ ≥ π(a*)·(π* − π)ᵀr for π = softmax(θ)", "softmax",
+        Relation.GREATER_EQUAL, _reward_gradient_norm(_softmax), _eq8_stated, (_REWARD_ASSUMPTION,),
+    ),
+    Statement(
+        "eq9", "Eq. (9)", "‖d(πᵀr)/dθ‖₂ ≥ p·π(a*)/|θ(a*)|·(π* − π)ᵀr for π = f_p(θ)", "escort",
+        Relation.GREATER_EQUAL, _reward_gradient_norm(_escort), _eq9_stated, (_REWARD_ASSUMPTION, _NONZERO),
+    ),
+    Statement(
+        "eq9-identity", "Section 4, after Eq. (9)", "π(a*)/|θ(a*)| = π(a*)^{1−1/p}/‖θ‖_p for π = f_p(θ)", "escort",
+        Relation.EQUAL, _eq9_identity_derived, _eq9_identity_stated, (_NONZERO,),
+    ),
+    Statement(
+        "eq10", "Eq. (10)", "−log π(a_y) = H(y) + KL(y‖π) for one-hot y", "softmax",
+        Relation.EQUAL, _eq10_derived, _eq10_stated,
+    ),
+    Statement(
+        "eq11-gradient", "Eq. (11), equality", "‖dKL(y‖π)/dθ‖₂² = ‖y − π‖₂² for π = softmax(θ)", "softmax",
+        Relation.EQUAL, _kl_gradient_norm_squared(_softmax), _eq11_gradient_stated,
+    ),
+    Statement(
+        "eq11", "Eq. (11)", "‖dKL(y‖π)/dθ‖₂² ≥ min_a π(a)·KL(y‖π) for π = softmax(θ)", "softmax",
+        Relation.GREATER_EQUAL, _kl_gradient_norm_squared(_softmax), _eq11_stated,
+    ),
+    Statement(
+        "eq12-gradient", "Eq. (12), equality", "‖dKL(y‖π)/dθ‖₂² = ‖p·diag(1/θ)(y − π)‖₂² for π = f_p(θ)", "escort",
+        Relation.EQUAL, _kl_gradient_norm_squared(_escort), _eq12_gradient_stated, (_NONZERO,),
+    ),
+    Statement(
+        "eq12", "Eq. (12)", "‖dKL(y‖π)/dθ‖₂² ≥ p²/‖θ‖_p²·min_a π(a)^{1−2/p}·KL(y‖π) for π = f_p(θ)", "escort",
+        Relation.GREATER_EQUAL, _kl_gradient_norm_squared(_escort), _eq12_stated, (_NONZERO,),
+    ),
+    Statement(
+        "sce-example-kl", "Section 5, SCE example", "KL(y‖π) = −log(1 − ε) ≥ ε at y = (0,1), π = (ε, 1 − ε)",
+        "softmax", Relation.GREATER_EQUAL, _sce_kl_derived, lambda s: s.eps, ("0 < epsilon < 1",),
+    ),
+    Statement(
+        "sce-example-l2", "Section 5, SCE example", "‖y − π‖₂² = 2ε² at y = (0,1), π = (ε, 1 − ε)", "softmax",
+        Relation.EQUAL, _sce_l2_derived, lambda s: 2 * s.eps**2, ("0 < epsilon < 1",),
+    ),
+    Statement(
+        "sce-not-improvable", "Section 5, SCE example",
+        "‖y − π‖₂²/KL(y‖π) → 0 as ε → 0: no constant C > 0 gives ‖∇‖² ≥ C·KL, the coefficient must involve min π",
+        "softmax", Relation.LIMIT, _sce_ratio_derived, lambda s: sp.Integer(0), ("0 < epsilon < 1",),
+        limit=lambda s: (s.eps, sp.Integer(0)),
+    ),
+    Statement(
+        "ce-gradient-softmax", "Section 5", "d(−log π(a_y))/dθ = π − y for π = softmax(θ)", "softmax",
+        Relation.EQUAL, _ce_gradient(_softmax), lambda s: _softmax(s) - s.y,
+    ),
+    Statement(
+        "ce-gradient-escort", "Eq. (12)", "d(−log π(a_y))/dθ = p·diag(1/θ)(π − y) for π = f_p(θ)", "escort",
+        Relation.EQUAL, _ce_gradient(_escort),
+        lambda s: s.p * sp.diag(*[1 / t for t in s.theta]) * (_escort(s) - s.y), (_NONZERO,),
+    ),
+    Statement(
+        "entropy-gradient-softmax", "Theorem 4 (objective)",
+        "d(πᵀr + τH(π))/dθ(a) = π(a)·(r̃(a) − πᵀr̃), r̃ = r − τ log π, for π = softmax(θ)", "softmax",
+        Relation.EQUAL, _regularised_gradient(_softmax), _regularised_stated(lambda s, a: 1, _softmax),
+    ),
+    Statement(
+        "entropy-gradient-escort", "Theorem 4 (objective)",
+        "d(πᵀr + τH(π))/dθ(a) = (p/θ(a))·π(a)·(r̃(a) − πᵀr̃), r̃ = r − τ log π, for π = f_p(θ)", "escort",
+        Relation.EQUAL, _regularised_gradient(_escort),
+        _regularised_stated(lambda s, a: s.p / s.theta[a], _escort), (_NONZERO,),
+    ),
+    Statement(
+        "thm2-smoothness", "Theorem 2 (step size η = 2‖θ‖_p²/(9p²K^{1/p}))",
+        "implied lemma: every eigenvalue of the Hessian of θ ↦ f_p(θ)ᵀr has |λ| ≤ 9p²K^{1/p}/(2‖θ‖_p²) "
+        "for r ∈ [0,1]^K", "escort",
+        Relation.SPECTRAL_NORM_AT_MOST, _reward_hessian(_escort), _thm2_smoothness_stated,
+        ("r in [0, 1]^K", _NONZERO),
+    ),
+    Statement(
+        "thm5-smoothness", "Theorem 5 (step size η = ‖θ‖_2²/(4(3 + c_1²)))",
+        "implied lemma: every eigenvalue of the Hessian of θ ↦ −log f_2(θ)(a_y) has |λ| ≤ 4(3 + c²)/‖θ‖_2², "
+        "c² = 1/π_θ(a_y)", "escort",
+        Relation.SPECTRAL_NORM_AT_MOST, _ce_hessian_p2, _thm5_smoothness_stated, (_NONZERO,),
+    ),
+)
+
+STATEMENTS: dict[str, Statement] = {s.id: s for s in _STATEMENT_LIST}
+"""Every statement of the paper, by id."""
+
+
+# --- convergence-rate theorems: step sizes and bounds as expressions -------------------------------------------
+
+T, C, K_SYM, NORM, DELTA, PI1, GAMMA, S_SYM, A_SYM, C1 = sp.symbols(
+    "t c K norm_theta Delta pi_1 gamma S A c_1", positive=True
+)
+
+
+@dataclass(frozen=True)
+class RateBound:
+    """A theorem's step size and sub-optimality bound (or escape time) as expressions in named symbols.
+
+    Symbols: t (iteration), c (inf_t π_t(a*)), K, norm_theta (‖θ_t‖_p), p, Delta (reward gap), pi_1
+    (π_{θ_1}(a*)), gamma, S, A, c_1 (1/c_1² = π_{θ_1}(a_y)). ``quantity`` names what the bound bounds.
+    """
+
+    id: str
+    reference: str
+    text: str
+    quantity: str
+    relation: Relation
+    bound: sp.Expr
+    step_size: sp.Expr | None
+    domain: str
+
+
+_BOUND_LIST: tuple[RateBound, ...] = (
+    RateBound(
+        "thm1", "Theorem 1",
+        "SPG with η ∈ (0, 1] cannot escape before t₀ = C/(Δ·π₁(a*)): (π* − π_t)ᵀr ≥ 0.9Δ for t ≤ t₀",
+        "escape time", Relation.GREATER_EQUAL, C / (DELTA * PI1), None, "eta in (0, 1], some C > 0",
+    ),
+    RateBound(
+        "thm2-ascent", "Theorem 2 (gradient ascent)",
+        "(π* − π_t)ᵀr ≤ 9K^{1/p}/(c^{2−2/p}·t) with η_t = 2‖θ_t‖_p²/(9p²K^{1/p})",
+        "sub-optimality", Relation.LESS_EQUAL, 9 * K_SYM ** (1 / d.P) / (C ** (2 - 2 / d.P) * T),
+        2 * NORM**2 / (9 * d.P**2 * K_SYM ** (1 / d.P)), "p >= 2 or p = 1; r in [0, 1]^K",
+    ),
+    RateBound(
+        "thm2-flow", "Theorem 2 (gradient flow)",
+        "(π* − π_t)ᵀr ≤ 1/(c^{2−2/p}(t − 1) + 1) with η_t = ‖θ_t‖_p²/p²",
+        "sub-optimality", Relation.LESS_EQUAL, 1 / (C ** (2 - 2 / d.P) * (T - 1) + 1), NORM**2 / d.P**2,
+        "p >= 1; r in [0, 1]^K",
+    ),
+    RateBound(
+        "thm3", "Theorem 3",
+        "V*(ρ) − V^{π_t}(ρ) ≤ 20A^{2/p}S/(c^{2−2/p}(1−γ)^6 t)·‖dπ*/dμ‖_∞²·‖1/μ‖_∞ "
+        "with η_t(s) = (1−γ)³‖θ_t(s,·)‖_p²/(10p²A^{2/p}); the two norms enter as the symbol 'distribution_factor'",
+        "sub-optimality", Relation.LESS_EQUAL,
+        20 * A_SYM ** (2 / d.P) * S_SYM / (C ** (2 - 2 / d.P) * (1 - GAMMA) ** 6 * T)
+        * sp.Symbol("distribution_factor", positive=True),
+        (1 - GAMMA) ** 3 * NORM**2 / (10 * d.P**2 * A_SYM ** (2 / d.P)), "p >= 2 or p = 1",
+    ),
+    RateBound(
+        "thm5", "Theorem 5",
+        "−log π_t(a_y) ≤ −log π_1(a_y)·exp{−(t − 1)/(2(3 + c_1²))} with p = 2, η_t = ‖θ_t‖_2²/(4(3 + c_1²))",
+        "cross entropy", Relation.LESS_EQUAL,
+        sp.Symbol("kl_1", positive=True) * sp.exp(-(T - 1) / (2 * (3 + C1**2))),
+        NORM**2 / (4 * (3 + C1**2)), "p = 2, one-hot y",
+    ),
+)
+
+BOUNDS: dict[str, RateBound] = {b.id: b for b in _BOUND_LIST}
+"""The convergence-rate theorems (1, 2, 3, 5) as step sizes and bounds; Theorem 4's constants are unspecified."""
