@@ -19,13 +19,14 @@ import platform
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Checkpoint", "atomic_write_text", "provenance", "to_jsonable", "write_csv", "write_json"]
+__all__ = ["Checkpoint", "StageOutput", "atomic_write_text", "provenance", "to_jsonable", "write_csv", "write_json"]
 
 _DEPENDENCIES = ("escort-toolkit", "numpy", "sympy", "mpmath", "hypothesis", "matplotlib", "numba", "scipy")
 
@@ -142,3 +143,17 @@ class Checkpoint:
         """Forget every finished unit (a run without ``--resume``)."""
         for path in self.folder.glob("*.json"):
             path.unlink()
+
+
+@dataclass(frozen=True)
+class StageOutput:
+    """What one stage of ``escort all`` (derive, check, an experiment, bounds, battery) produced.
+
+    ``paths``: the files it wrote; ``headline``: Markdown bullet lines for the report's summary, written from the
+    measured data; ``problems``: claims that fail on their stated domain, bounds that are exceeded, and the like.
+    """
+
+    name: str
+    paths: tuple[Path, ...]
+    headline: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from escort.artifacts import StageOutput
 from escort.errors import InputError
 
 __all__ = ["main"]
@@ -19,11 +20,15 @@ __all__ = ["main"]
 Handler = Callable[[argparse.Namespace], int]
 
 
+def _print_outputs(output: StageOutput) -> None:
+    for path in output.paths:
+        print(f"wrote {path}")
+
+
 def _derive(args: argparse.Namespace) -> int:
     from theory.export import write_derivations
 
-    for path in write_derivations(args.out):
-        print(f"wrote {path}")
+    _print_outputs(write_derivations(args.out))
     return 0
 
 
@@ -33,7 +38,31 @@ def _add_derive(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_derive)
 
 
-_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_derive,)
+def _run(args: argparse.Namespace) -> int:
+    from numerics.experiments import run_experiment
+
+    _print_outputs(
+        run_experiment(
+            args.name, quick=args.quick, out_dir=args.out, docs_dir=args.docs, seed=args.seed, resume=args.resume
+        )
+    )
+    return 0
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    from numerics.experiments import EXPERIMENTS
+
+    parser = sub.add_parser("run", help="regenerate one experiment (a figure, the bounds, the reviewers' questions)")
+    parser.add_argument("name", help=f"experiment: {', '.join(EXPERIMENTS)}")
+    parser.add_argument("--quick", action="store_true", help="small, still meaningful form (used by the tests)")
+    parser.add_argument("--out", type=Path, default=Path("results"), help="folder for raw results (default: results)")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="folder for generated Markdown (default: docs)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--resume", action="store_true", help="skip units that finished in an earlier run")
+    parser.set_defaults(handler=_run)
+
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_derive, _add_run)
 
 
 def build_parser() -> argparse.ArgumentParser:
