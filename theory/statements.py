@@ -455,6 +455,27 @@ _STATEMENT_LIST: tuple[Statement, ...] = (
         "c² = 1/π_θ(a_y)", "escort",
         Relation.SPECTRAL_NORM_AT_MOST, _ce_hessian_p2, _thm5_smoothness_stated, (_NONZERO,),
     ),
+    Statement(
+        "eq12-min-pi", "Eq. (12), second reading of min_a π(a)^{1−2/p}",
+        "‖dKL(y‖π)/dθ‖₂² ≥ p²/‖θ‖_p²·(min_a π(a))^{1−2/p}·KL(y‖π) for π = f_p(θ); the same as Eq. (12) for "
+        "p ≥ 2, different for p < 2 where t ↦ t^{1−2/p} is decreasing", "escort",
+        Relation.GREATER_EQUAL, _kl_gradient_norm_squared(_escort),
+        lambda s: s.p**2 / d.p_norm(s.theta, s.p) ** 2 * _min(_escort(s)) ** (1 - 2 / s.p)
+        * d.kl_divergence(s.y, _escort(s)),
+        (_NONZERO,),
+    ),
+    Statement(
+        "thm3-smoothness", "Theorem 3 (step size η(s) = (1−γ)³‖θ(s,·)‖_p²/(10p²A^{2/p})), single-state MDP",
+        "implied lemma: in a single-state MDP, V(θ) = f_p(θ)ᵀr/(1−γ) has Hessian eigenvalues |λ| ≤ "
+        "10p²A^{2/p}/((1−γ)³‖θ‖_p²) for r ∈ [0,1]^A", "escort",
+        Relation.SPECTRAL_NORM_AT_MOST,
+        lambda s: sp.hessian(
+            d.expected_reward(_escort(s), s.r) / (1 - sp.Symbol("gamma", nonnegative=True)), list(s.theta)
+        ),
+        lambda s: 10 * s.p**2 * sp.Integer(s.K) ** (2 / s.p)
+        / ((1 - sp.Symbol("gamma", nonnegative=True)) ** 3 * d.p_norm(s.theta, s.p) ** 2),
+        ("single-state MDP: V = f_p(theta)^T r / (1 - gamma)", "r in [0, 1]^A", "0 <= gamma < 1", _NONZERO),
+    ),
 )
 
 STATEMENTS: dict[str, Statement] = {s.id: s for s in _STATEMENT_LIST}
