@@ -1,0 +1,149 @@
+"""Batched numpy forms of a transform: π(θ) and its Jacobian dπ/dθ for θ of shape (..., K).
+
+Source of each kernel, in order of preference: the transform's own ``fast`` / ``fast_jacobian``; a built-in numpy
+kernel for the families softmax, escort and entmax; otherwise ``sympy.lambdify`` of
+:meth:`theory.transforms.Transform.expression` and its Jacobian. Each numpy kernel is an optimisation of the SymPy
+definition, and the tests (and :func:`numerics.battery.symbolic.fast_agreement`) cross-check them.
+
+Jacobians: entry [..., i, j] = ∂π(i)/∂θ(j).
+
+* softmax(θ/τ):  J = (diag π − ππᵀ)/τ.
+* escort f_p:    J = p (diag π − ππᵀ) diag(1/θ)   (the transpose of Eq. (7)).
+* α-entmax:      π(i) = (x(i) − τ)^n on the support S, x = (α−1)θ, n = 1/(α−1); differentiating Σπ = 1 gives
+  J = diag(s) − s sᵀ/Σs with s(i) = π(i)^{2−α} on S and 0 off S (Peters et al. 2019, Prop. 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from escort.errors import InputError
+from theory import definitions as d
+from theory.transforms import Transform
+
+__all__ = ["Kernels", "entmax", "entmax_jacobian", "escort", "escort_jacobian", "kernels", "softmax", "softmax_jacobian"]
+
+Kernel = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Kernels:
+    """π and dπ/dθ of one transform as batched numpy functions, and where each came from."""
+
+    transform: Transform
+    pi: Kernel
+    jacobian: Kernel
+    source: str
+
+
+def softmax(theta: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """softmax(θ/τ) along the last axis, shifted by the maximum so that exp never overflows."""
+    z = theta / temperature
+    weights = np.exp(z - z.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def _covariance(pi: np.ndarray) -> np.ndarray:
+    """diag(π) − ππᵀ, batched."""
+    return pi[..., :, None] * (np.eye(pi.shape[-1]) - pi[..., None, :])
+
+
+def softmax_jacobian(theta: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """(diag π − ππᵀ)/τ for π = softmax(θ/τ)."""
+    return _covariance(softmax(theta, temperature)) / temperature
+
+
+def escort(theta: np.ndarray, p: float) -> np.ndarray:
+    """f_p(θ) = |θ|^p / Σ|θ|^p (Eq. (3)), computed from |θ|/max|θ| so that large p does not overflow."""
+    magnitude = np.abs(theta)
+    weights = (magnitude / magnitude.max(axis=-1, keepdims=True)) ** p
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def escort_jacobian(theta: np.ndarray, p: float) -> np.ndarray:
+    """p (diag π − ππᵀ) diag(1/θ): the transpose of Eq. (7)."""
+    return p * _covariance(escort(theta, p)) / theta[..., None, :]
+
+
+def _entmax_threshold(x_sorted: np.ndarray, degree: int) -> np.ndarray:
+    """τ_k for every prefix k of the decreasingly sorted x: Σ_{i≤k}(x_(i) − τ_k)^degree = 1 (degree 1 or 2)."""
+    k = np.arange(1, x_sorted.shape[-1] + 1)
+    mean = np.cumsum(x_sorted, axis=-1) / k
+    if degree == 1:
+        return mean - 1 / k
+    mean_square = np.cumsum(x_sorted**2, axis=-1) / k
+    return mean - np.sqrt(np.maximum(1 / k - (mean_square - mean**2), 0.0))
+
+
+def entmax(theta: np.ndarray, alpha: float) -> np.ndarray:
+    """α-entmax for α ∈ {3/2, 2}, sort-based: the support is the largest prefix whose threshold τ_k < x_(k)."""
+    degree = round(1 / (alpha - 1))
+    x = (alpha - 1) * theta
+    x_sorted = -np.sort(-x, axis=-1)
+    tau_k = _entmax_threshold(x_sorted, degree)
+    size = np.sum(tau_k < x_sorted, axis=-1, keepdims=True)
+    tau = np.take_along_axis(tau_k, size - 1, axis=-1)
+    return np.maximum(x - tau, 0.0) ** degree
+
+
+def entmax_jacobian(theta: np.ndarray, alpha: float) -> np.ndarray:
+    """diag(s) − s sᵀ/Σs with s = π^{2−α} on the support (0 elsewhere)."""
+    pi = entmax(theta, alpha)
+    s = np.where(pi > 0, pi ** (2 - alpha), 0.0)
+    return s[..., :, None] * np.eye(pi.shape[-1]) - s[..., :, None] * s[..., None, :] / s.sum(axis=-1)[..., None, None]
+
+
+_BUILTIN: dict[str, tuple[Callable[[np.ndarray, float], np.ndarray], Callable[[np.ndarray, float], np.ndarray]]] = {
+    "softmax": (softmax, softmax_jacobian),
+    "escort": (escort, escort_jacobian),
+    "entmax": (entmax, entmax_jacobian),
+}
+
+
+def _stack(values: list, shape: tuple[int, ...]) -> np.ndarray:
+    """Stack lambdified outputs (arrays or constants) into shape (..., len(values))."""
+    return np.stack([np.broadcast_to(np.asarray(v, dtype=np.float64), shape) for v in values], axis=-1)
+
+
+def _lambdified(expressions: list[sp.Expr], theta: sp.Matrix) -> Kernel:
+    function = sp.lambdify(list(theta), expressions, modules="numpy")
+
+    def kernel(values: np.ndarray) -> np.ndarray:
+        values = np.asarray(values, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _stack(function(*np.moveaxis(values, -1, 0)), values.shape[:-1])
+
+    return kernel
+
+
+def kernels(t: Transform, K: int) -> Kernels:
+    """The batched π and Jacobian of ``t`` for K actions (given, built-in, or lambdified from the definition)."""
+    if t.fast is not None:
+        pi, source = t.fast, "given"
+    elif t.family in _BUILTIN:
+        pi, source = (lambda theta, f=_BUILTIN[t.family][0]: f(theta, t.parameter)), "built-in numpy"
+    else:
+        pi, source = None, "lambdified"
+    if t.fast_jacobian is not None:
+        jacobian = t.fast_jacobian
+    elif t.family in _BUILTIN:
+        jacobian = lambda theta, f=_BUILTIN[t.family][1]: f(theta, t.parameter)  # noqa: E731
+    else:
+        jacobian = None
+    if pi is not None and jacobian is not None:
+        return Kernels(t, pi, jacobian, source)
+    if t.piecewise:
+        raise InputError(f"transform {t.name!r} is piecewise: give both fast and fast_jacobian (numpy) kernels")
+    theta = d.parameters(K)
+    expression = t.expression(theta)
+    if pi is None:
+        pi = _lambdified(list(expression), theta)
+    if jacobian is None:
+        jacobian_kernel = _lambdified(list(d.jacobian(expression, theta)), theta)
+        jacobian = lambda values: jacobian_kernel(values).reshape(*np.shape(values)[:-1], K, K)  # noqa: E731
+        source = f"{source}; Jacobian lambdified" if source != "lambdified" else source
+    return Kernels(t, pi, jacobian, source)

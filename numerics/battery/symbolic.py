@@ -1,0 +1,193 @@
+"""Part 1 of the battery: what SymPy can decide exactly about a transform (Remark 3, Proposition 1).
+
+* :func:`derivatives`: the gradient of πᵀr, of the cross entropy −log π(a_y) and the Jacobian dπ/dθ.
+* :func:`symmetry`: is dπ/dθ symmetric? If π = ∇Φ*(θ) for a potential Φ* (the mirror-descent form of Remark 3),
+  then dπ/dθ = ∇²Φ* is symmetric (Schwarz), so an exact point with (dπ/dθ)[i, j] ≠ (dπ/dθ)[j, i] proves that no
+  potential exists. Conversely, J − Jᵀ reducing to 0 identically proves symmetry, the necessary condition
+  (sufficient for a gradient field on a convex domain, Poincaré's lemma). ``sympy.cancel`` decides rational
+  identities exactly; an expression it cannot reduce and that vanishes at every exact test point is "undecided".
+* :func:`concavity_witness`: an exact point θ, reward r and direction v with vᵀ∇²(πᵀr)v > 0, hence a positive
+  Hessian eigenvalue, so θ ↦ πᵀr is not concave (Proposition 1). Where the Hessian vanishes on the pieces
+  examined (sparsemax is piecewise linear), a midpoint witness f(x) + f(y) > 2 f((x + y)/2) is searched instead.
+* :func:`fast_agreement`: the largest difference between the numpy kernels and the SymPy definition.
+
+Piecewise transforms are examined piece by piece, each piece selected by an exact point.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import sympy as sp
+
+from numerics.battery.kernels import Kernels
+from theory import definitions as d
+from theory.transforms import Transform
+
+__all__ = ["concavity_witness", "derivatives", "exact_points", "fast_agreement", "symmetry"]
+
+_BASE_POINTS = ((1, 2, 3), (2, -1, sp.Rational(1, 2)), (-3, 1, 2), (1, 3, sp.Rational(-1, 2)))
+_SCALES = (sp.Rational(1, 4), sp.Integer(1), sp.Integer(3))
+_REWARDS = ((1, sp.Rational(1, 2), 0), (0, sp.Rational(1, 2), 1), (sp.Rational(1, 2), 1, 0))
+
+
+def exact_points(K: int) -> list[tuple[sp.Expr, ...]]:
+    """Exact rational test points with nonzero entries and varied spread (so entmax visits several supports)."""
+    points = []
+    for scale, base in itertools.product(_SCALES, _BASE_POINTS):
+        values = [sp.nsimplify(base[i % len(base)]) * (1 + sp.Rational(i // len(base), 7)) for i in range(K)]
+        points.append(tuple(scale * v for v in values))
+    return points
+
+
+def _rewards(K: int) -> Iterator[sp.Matrix]:
+    for base in _REWARDS:
+        yield sp.Matrix([sp.nsimplify(base[i % len(base)]) for i in range(K)])
+
+
+def _pieces(t: Transform, theta: sp.Matrix) -> list[tuple[tuple[sp.Expr, ...] | None, sp.Matrix]]:
+    """(exact point selecting the piece, π on it); a smooth transform has a single piece."""
+    if not t.piecewise:
+        return [(None, t.expression(theta))]
+    seen: dict[str, tuple[tuple[sp.Expr, ...], sp.Matrix]] = {}
+    for point in exact_points(len(theta)):
+        pi = t.expression(theta, at=point)
+        seen.setdefault(str(pi), (point, pi))
+    return list(seen.values())
+
+
+def derivatives(t: Transform, K: int = 2) -> dict[str, str]:
+    """∂(πᵀr)/∂θ, ∂(−log π(a_1))/∂θ and dπ/dθ as simplified SymPy strings (first piece if piecewise)."""
+    theta, r = d.parameters(K), d.rewards(K)
+    _, pi = _pieces(t, theta)[0]
+    return {
+        "reward_gradient": str(sp.simplify(d.gradient(d.expected_reward(pi, r), theta)).T),
+        "cross_entropy_gradient": str(sp.simplify(d.gradient(d.cross_entropy(pi, 0), theta)).T),
+        "jacobian": str(sp.simplify(d.jacobian(pi, theta))),
+    }
+
+
+def _substitute(expression: sp.Expr, theta: sp.Matrix, point: Sequence[sp.Expr]) -> sp.Expr:
+    return sp.simplify(expression.subs(dict(zip(theta, point))))
+
+
+def _admissible(t: Transform, point: Sequence[sp.Expr]) -> bool:
+    return not (t.nonzero and any(v == 0 for v in point))
+
+
+def symmetry(t: Transform, K: int = 3) -> dict:
+    """Decide whether dπ/dθ is symmetric: ``verdict`` is "symmetric", "not symmetric" or "undecided".
+
+    "symmetric" comes with the reason (every entry of J − Jᵀ cancels to 0, on every piece examined); "not
+    symmetric" with an exact witness (entry, point, exact value of J[i, j] − J[j, i]).
+    """
+    theta = d.parameters(K)
+    undecided = []
+    pieces = _pieces(t, theta)
+    for at, pi in pieces:
+        asymmetry = d.jacobian(pi, theta) - d.jacobian(pi, theta).T
+        residual = [(i, j, sp.cancel(sp.together(asymmetry[i, j]))) for i in range(K) for j in range(i + 1, K)]
+        for i, j, entry in residual:
+            if entry == 0:
+                continue
+            points = [at] if at is not None else exact_points(K)
+            for point in filter(lambda q: _admissible(t, q), points):
+                value = _substitute(entry, theta, point)
+                if value.is_zero is False:
+                    return {
+                        "verdict": "not symmetric",
+                        "reason": f"J[{i + 1},{j + 1}] − J[{j + 1},{i + 1}] ≠ 0 at an exact point",
+                        "entry": [i + 1, j + 1],
+                        "point": [str(v) for v in point],
+                        "value": str(value),
+                        "value_float": float(value),
+                    }
+            if sp.simplify(entry) != 0:
+                undecided.append(f"J[{i + 1},{j + 1}] − J[{j + 1},{i + 1}] = {entry}")
+    if undecided:
+        return {"verdict": "undecided", "reason": "; ".join(undecided)}
+    where = f"on each of {len(pieces)} pieces examined" if t.piecewise else "identically"
+    return {"verdict": "symmetric", "reason": f"every entry of J − Jᵀ reduces to 0 {where}", "pieces": len(pieces)}
+
+
+def _hessian_witness(t: Transform, theta: sp.Matrix) -> dict | None:
+    K = len(theta)
+    directions = [sp.Matrix([int(k == i) + s * int(k == j) for k in range(K)]) for i in range(K) for j in range(K)
+                  for s in (0, 1, -1) if (s == 0) == (i == j)]
+    for r in _rewards(K):
+        for at, pi in _pieces(t, theta):
+            hessian = sp.hessian(d.expected_reward(pi, r), list(theta))
+            if hessian.is_zero_matrix:
+                continue
+            for point in [at] if at is not None else exact_points(K):
+                if not _admissible(t, point):
+                    continue
+                exact = hessian.subs(dict(zip(theta, point)))
+                for v in directions:
+                    value = sp.simplify((v.T * exact * v)[0, 0])
+                    if value.is_positive:
+                        return {
+                            "kind": "positive Hessian eigenvalue",
+                            "point": [str(x) for x in point],
+                            "r": [str(x) for x in r],
+                            "v": [int(x) for x in v],
+                            "value": str(value),
+                            "value_float": float(value),
+                        }
+    return None
+
+
+def _midpoint_witness(t: Transform, theta: sp.Matrix) -> dict | None:
+    K = len(theta)
+
+    def value(point: Sequence[sp.Expr], r: sp.Matrix) -> sp.Expr:
+        pi = t.expression(sp.Matrix(point), at=point if t.piecewise else None)
+        return d.expected_reward(pi, r)
+
+    for r in _rewards(K):
+        for x, y in itertools.combinations(exact_points(K), 2):
+            middle = tuple((a + b) / 2 for a, b in zip(x, y))
+            if not all(_admissible(t, q) for q in (x, y, middle)):
+                continue
+            gap = sp.simplify(value(x, r) + value(y, r) - 2 * value(middle, r))
+            if gap.is_positive:
+                return {
+                    "kind": "midpoint above the chord",
+                    "point": [str(v) for v in x],
+                    "point_2": [str(v) for v in y],
+                    "r": [str(v) for v in r],
+                    "value": str(gap),
+                    "value_float": float(gap),
+                }
+    return None
+
+
+def concavity_witness(t: Transform, K: int = 3) -> dict:
+    """An exact certificate that θ ↦ πᵀr is not concave, or ``{"kind": "none found"}``."""
+    theta = d.parameters(K)
+    return _hessian_witness(t, theta) or _midpoint_witness(t, theta) or {"kind": "none found"}
+
+
+def fast_agreement(kern: Kernels, K: int, *, points: int = 8, seed: int = 0) -> dict[str, float]:
+    """Max |fast − SymPy| for π and dπ/dθ over random points (piece chosen per point for piecewise maps)."""
+    t = kern.transform
+    rng = np.random.default_rng(seed)
+    theta = d.parameters(K)
+    numerators = rng.integers(1, 2000, size=(points, K)) * rng.choice([-1, 1], size=(points, K))
+    pi_error = jacobian_error = 0.0
+    pieces: dict[str, tuple[sp.Matrix, sp.Matrix]] = {}
+    for row in numerators:
+        exact = tuple(sp.Rational(int(n), 1000) for n in row)
+        sample = row / 1000.0
+        pi = t.expression(theta, at=exact)
+        _, jacobian = pieces.setdefault(str(pi), (pi, d.jacobian(pi, theta)))
+        substitution = dict(zip(theta, exact))
+        reference_pi = np.array([float(sp.N(v.subs(substitution), 30)) for v in pi])
+        reference_jacobian = np.array([float(sp.N(v.subs(substitution), 30)) for v in jacobian])
+        pi_error = max(pi_error, float(np.abs(kern.pi(sample) - reference_pi).max()))
+        jacobian_error = max(
+            jacobian_error, float(np.abs(kern.jacobian(sample).ravel() - reference_jacobian).max())
+        )
+    return {"pi": pi_error, "jacobian": jacobian_error, "points": points}
