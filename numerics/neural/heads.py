@@ -79,16 +79,21 @@ class Head:
         log_pi_y = np.take_along_axis(self.log_policy(theta), labels[:, None], axis=1)[:, 0]
         return 1.0 - np.exp(log_pi_y) if self.objective == "policy-gradient" else -log_pi_y
 
-    def loss_gradient(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        """Per-example dℓ/dθ (shape (B, K)) from the module docstring's formulas."""
+    def score(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """d log π(a_y)/dθ = s ⊙ (y − π) for each row (shape (B, K)); also REINFORCE's score function."""
         y = self._checked(theta, labels)
         pi = np.exp(self.log_policy(theta))
         with np.errstate(divide="ignore"):
             scale = 1.0 if self.transform == "softmax" else self.p / theta
-        descent = scale * (pi - y)
+        return scale * (y - pi)
+
+    def loss_gradient(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Per-example dℓ/dθ (shape (B, K)): −score for the cross entropy, −π(a_y)·score for 1 − π(a_y)."""
+        score = self.score(theta, labels)
         if self.objective == "cross-entropy":
-            return descent
-        return np.sum(pi * y, axis=1, keepdims=True) * descent
+            return -score
+        pi_y = np.exp(np.take_along_axis(self.log_policy(theta), labels[:, None], axis=1))
+        return -pi_y * score
 
     def predict(self, theta: np.ndarray) -> np.ndarray:
         """argmax_a π_θ(a|x) for each row."""
