@@ -110,7 +110,7 @@ def _stack(values: list, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _lambdified(expressions: list[sp.Expr], theta: sp.Matrix) -> Kernel:
-    function = sp.lambdify(list(theta), expressions, modules="numpy")
+    function = sp.lambdify(list(theta), expressions, modules="numpy", cse=True)
 
     def kernel(values: np.ndarray) -> np.ndarray:
         values = np.asarray(values, dtype=np.float64)
