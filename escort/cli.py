@@ -62,7 +62,29 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_run)
 
 
-_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_derive, _add_run)
+def _battery(args: argparse.Namespace) -> int:
+    from numerics.battery import run_battery
+
+    _print_outputs(run_battery(args.transforms, quick=args.quick, out_dir=args.out, docs_dir=args.docs, seed=args.seed))
+    return 0
+
+
+def _add_battery(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "battery", help="run the paper's checks (symbolic, NŁ exponents, gravity well, damping) on any transforms"
+    )
+    parser.add_argument(
+        "transforms", nargs="+", metavar="TRANSFORM",
+        help="softmax[:tau], escort[:p], entmax:1.5, sparsemax, taylor, spherical, or package.module:attribute",
+    )
+    parser.add_argument("--quick", action="store_true", help="small, still meaningful form (used by the tests)")
+    parser.add_argument("--out", type=Path, default=Path("results/battery"), help="folder for raw results")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="folder for transforms.md and figures")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.set_defaults(handler=_battery)
+
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_derive, _add_run, _add_battery)
 
 
 def build_parser() -> argparse.ArgumentParser:
