@@ -27,11 +27,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from escort.errors import InputError, check_choice, check_escort_power
+from numerics.transforms import TRANSFORMS, log_policy
 
-__all__ = ["OBJECTIVES", "TRANSFORMS", "Head"]
+__all__ = ["OBJECTIVES", "Head", "score"]
 
 OBJECTIVES = ("policy-gradient", "cross-entropy")
-TRANSFORMS = ("softmax", "escort")
+
+
+def score(theta: np.ndarray, actions: np.ndarray, *, transform: str, p: float = 2.0) -> np.ndarray:
+    """The score function d log π_θ(a)/dθ = s ⊙ (e_a − π) for each row of θ (B, K) and action a (B,).
+
+    It is also REINFORCE's gradient estimate per unit reward: E_{a∼π}[r(a)·score(θ, a)] = d(πᵀr)/dθ.
+    """
+    pi = np.exp(log_policy(theta, transform=transform, p=p))
+    scale = 1.0 if transform == "softmax" else p / theta
+    return scale * (np.eye(theta.shape[1])[actions] - pi)
 
 
 @dataclass(frozen=True)
@@ -60,11 +70,8 @@ class Head:
         return 0.0 if self.transform == "softmax" else 1.0
 
     def log_policy(self, theta: np.ndarray) -> np.ndarray:
-        """log π_θ(·|x) for each row of θ (shape (B, K)); −inf where the escort has θ(a) = 0."""
-        with np.errstate(divide="ignore"):
-            log_w = theta if self.transform == "softmax" else self.p * np.log(np.abs(theta))
-        top = log_w.max(axis=1, keepdims=True)
-        return log_w - top - np.log(np.exp(log_w - top).sum(axis=1, keepdims=True))
+        """log π_θ(·|x) for each row of θ (shape (B, K)), by :func:`numerics.transforms.log_policy`."""
+        return log_policy(theta, transform=self.transform, p=self.p)
 
     def _checked(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
         if theta.ndim != 2 or labels.shape != (theta.shape[0],):
@@ -80,12 +87,9 @@ class Head:
         return 1.0 - np.exp(log_pi_y) if self.objective == "policy-gradient" else -log_pi_y
 
     def score(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        """d log π(a_y)/dθ = s ⊙ (y − π) for each row (shape (B, K)); also REINFORCE's score function."""
-        y = self._checked(theta, labels)
-        pi = np.exp(self.log_policy(theta))
-        with np.errstate(divide="ignore"):
-            scale = 1.0 if self.transform == "softmax" else self.p / theta
-        return scale * (y - pi)
+        """d log π(a_y)/dθ = s ⊙ (y − π) for each row (shape (B, K))."""
+        self._checked(theta, labels)
+        return score(theta, labels, transform=self.transform, p=self.p)
 
     def loss_gradient(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Per-example dℓ/dθ (shape (B, K)): −score for the cross entropy, −π(a_y)·score for 1 − π(a_y)."""
