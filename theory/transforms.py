@@ -253,9 +253,9 @@ def transform(name: str) -> Transform:
     """
     if not isinstance(name, str) or not name:
         raise InputError(f"transform must be a non-empty name such as 'escort:2'; got {name!r}")
-    if "." in name.split(":")[0] or (":" in name and name.split(":")[0] not in BUILTIN):
-        return _from_module(name)
     family, _, value = name.partition(":")
+    if family not in BUILTIN and ("." in family or _MODULE_PATH.match(name)):
+        return _from_module(name)
     check_choice(family, BUILTIN, name="transform")
     if value and family not in _TAKES_PARAMETER:
         raise InputError(f"transform {family!r} takes no parameter; got {name!r}")

@@ -121,7 +121,28 @@ def _lambdified(expressions: list[sp.Expr], theta: sp.Matrix) -> Kernel:
 
 
 def kernels(t: Transform, K: int) -> Kernels:
-    """The batched π and Jacobian of ``t`` for K actions (given, built-in, or lambdified from the definition)."""
+    """The batched π and Jacobian of ``t`` for K actions (given, built-in, or lambdified from the definition).
+
+    Raises :class:`escort.errors.InputError` if π does not map random points into the simplex.
+    """
+    return _checked(_kernels(t, K), K)
+
+
+def _checked(kern: Kernels, K: int) -> Kernels:
+    """Reject a transform whose π is not a probability vector of length K at random points (entries 1..2 in size)."""
+    rng = np.random.default_rng(0)
+    theta = rng.uniform(1, 2, size=(4, K)) * rng.choice([-1.0, 1.0], size=(4, K))
+    pi, jacobian = np.asarray(kern.pi(theta)), np.asarray(kern.jacobian(theta))
+    if pi.shape != (4, K) or jacobian.shape != (4, K, K):
+        raise InputError(f"transform {kern.transform.name!r} must map (..., {K}) to (..., {K}) with a (..., {K}, {K}) "
+                         f"Jacobian; got shapes {pi.shape} and {jacobian.shape}")
+    if not (np.all(np.isfinite(pi)) and np.all(pi >= 0) and np.allclose(pi.sum(axis=-1), 1, rtol=0, atol=1e-12)):
+        raise InputError(f"transform {kern.transform.name!r} must map into the probability simplex "
+                         f"(entries >= 0 summing to 1); got rows summing to {pi.sum(axis=-1)}")
+    return kern
+
+
+def _kernels(t: Transform, K: int) -> Kernels:
     if t.fast is not None:
         pi, source = t.fast, "given"
     elif t.family in _BUILTIN:
