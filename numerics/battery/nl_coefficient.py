@@ -37,6 +37,7 @@ from theory.transforms import Transform
 
 __all__ = [
     "FIT_WINDOW",
+    "TARGETS",
     "OBJECTIVES",
     "NLSamples",
     "PowerLawFit",
@@ -50,6 +51,8 @@ __all__ = [
 OBJECTIVES = ("policy gradient", "cross entropy")
 FIT_WINDOW = (1e-10, 1e-4)
 """The asymptotic window of x = π(a*) or min π in which exponents are fitted."""
+TARGETS = np.logspace(-0.75, -9.75, 19)
+"""Targets of x on each path: half-decade steps placed between decades, so no sample sits on a window end."""
 _BOUND_STATEMENTS = {("softmax", OBJECTIVES[0]): "eq8", ("escort", OBJECTIVES[0]): "eq9",
                      ("softmax", OBJECTIVES[1]): "eq11", ("escort", OBJECTIVES[1]): "eq12"}
 
@@ -178,8 +181,8 @@ def _path_points(kern: Kernels, start: np.ndarray, direction: np.ndarray, target
     return points, start + 2 * high * direction
 
 
-def sample_nl(kern: Kernels, objective: str, *, K: int, paths: int, targets: np.ndarray,
-              rng: np.random.Generator) -> NLSamples:
+def sample_nl(kern: Kernels, objective: str, *, K: int, paths: int, rng: np.random.Generator,
+              targets: np.ndarray = TARGETS) -> NLSamples:
     """NŁ ratios on ``paths`` near-vertex paths, one point per reachable target (see module docstring)."""
     t = kern.transform
     measure = _measure(kern, objective, 0)

@@ -43,7 +43,6 @@ class Sizes:
     symbolic_K: int = 3
     nl_K: int = 4
     nl_paths: int = 30
-    nl_targets: int = 19
     gravity_K: int = 6
     gravity_runs: int = 20
     gravity_steps: int = 30_000
@@ -97,11 +96,10 @@ def battery_row(t: Transform, sizes: Sizes, *, seed: int) -> tuple[dict, dict[st
     row["derivatives"] = symbolic.derivatives(t)
     row["symmetry"] = symbolic.symmetry(t, sizes.symbolic_K)
     row["concavity"] = symbolic.concavity_witness(t, sizes.symbolic_K)
-    targets = np.logspace(-1, -10, sizes.nl_targets)
     samples = {}
     row["nl"] = {}
     for objective in OBJECTIVES:
-        samples[objective] = sample_nl(kern, objective, K=sizes.nl_K, paths=sizes.nl_paths, targets=targets,
+        samples[objective] = sample_nl(kern, objective, K=sizes.nl_K, paths=sizes.nl_paths,
                                        rng=np.random.default_rng(seed))
         row["nl"][objective] = _fit_record(samples[objective], np.random.default_rng(seed), sizes.resamples)
     well = dynamics.gravity_well(kernels(t, sizes.gravity_K), K=sizes.gravity_K, runs=sizes.gravity_runs,
