@@ -20,6 +20,7 @@ from numerics.battery.nl_coefficient import OBJECTIVES  # noqa: E402
 
 __all__ = ["draw_figures"]
 
+_MARKERS = ("o", "x", "s", "+", "^", "1", "D", "v", "*", "<")
 _X_LABEL = {OBJECTIVES[0]: "π(a*)", OBJECTIVES[1]: "min_a π(a)"}
 _Y_LABEL = {OBJECTIVES[0]: "‖∇πᵀr‖ / (π* − π)ᵀr", OBJECTIVES[1]: "‖∇KL‖² / KL"}
 
@@ -35,11 +36,11 @@ def _save(figure: plt.Figure, path: Path) -> Path:
 
 def _nl(traces: dict, path: Path) -> Path:
     figure, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    for (name, (samples, _, _)), colour in zip(traces.items(), plt.cm.tab10.colors):
+    for (name, (samples, _, _)), colour, marker in zip(traces.items(), plt.cm.tab10.colors, _MARKERS):
         for axis, objective in zip(axes, OBJECTIVES):
             s = samples[objective]
             keep = (s.x > 0) & (s.ratio > 0) & np.isfinite(s.ratio)
-            axis.scatter(s.x[keep], s.ratio[keep], s=6, color=colour, label=name, alpha=0.6)
+            axis.scatter(s.x[keep], s.ratio[keep], s=10, color=colour, marker=marker, label=name, alpha=0.6)
             if s.bound is not None:
                 order = np.argsort(s.x[keep])
                 axis.plot(s.x[keep][order], s.bound[keep][order], "--", color=colour, lw=0.8, alpha=0.6)

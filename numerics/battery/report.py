@@ -156,13 +156,12 @@ def run_battery(names: Sequence[str], *, quick: bool, out_dir: Path, docs_dir: P
         command=command, parameters={"names": list(names), "quick": quick, "sizes": sizes.__dict__},
         seed=seed, wall_time=sum(timings.values())) | {"seconds_per_transform": timings}))
     figures = draw_figures(traces, docs_dir / "figures")
-    data_location = os.path.relpath(out_dir, docs_dir)
+    headline, problems = _summary(rows)
     paths += figures
     paths.append(atomic_write_text(docs_dir / "transforms.md",
-                                   render(rows, command=command, sizes=sizes, data=data_location,
+                                   render(rows, command=command, sizes=sizes, data=os.path.relpath(out_dir, docs_dir),
                                           figures=[os.path.relpath(f, docs_dir) for f in figures],
-                                          window=FIT_WINDOW, agreement=AGREEMENT)))
-    headline, problems = _summary(rows)
+                                          window=FIT_WINDOW, agreement=AGREEMENT, problems=problems)))
     return StageOutput(name="battery", paths=tuple(paths), headline=headline, problems=problems)
 
 
