@@ -1,7 +1,7 @@
 """Batched numpy forms of a transform: π(θ) and its Jacobian dπ/dθ for θ of shape (..., K).
 
 Source of each kernel, in order of preference: the transform's own ``fast`` / ``fast_jacobian``; a built-in numpy
-kernel for the families softmax, escort and entmax; otherwise ``sympy.lambdify`` of
+kernel for the families softmax, escort (π from :mod:`numerics.transforms`, computed in the log domain) and entmax; otherwise ``sympy.lambdify`` of
 :meth:`theory.transforms.Transform.expression` and its Jacobian. Each numpy kernel is an optimisation of the SymPy
 definition, and the tests (and :func:`numerics.battery.symbolic.fast_agreement`) cross-check them.
 
@@ -22,10 +22,11 @@ import numpy as np
 import sympy as sp
 
 from escort.errors import InputError
+from numerics import transforms
 from theory import definitions as d
 from theory.transforms import Transform
 
-__all__ = ["Kernels", "entmax", "entmax_jacobian", "escort", "escort_jacobian", "kernels", "softmax", "softmax_jacobian"]
+__all__ = ["Kernels", "entmax", "entmax_jacobian", "escort_jacobian", "kernels", "softmax", "softmax_jacobian"]
 
 Kernel = Callable[[np.ndarray], np.ndarray]
 
@@ -41,10 +42,8 @@ class Kernels:
 
 
 def softmax(theta: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """softmax(θ/τ) along the last axis, shifted by the maximum so that exp never overflows."""
-    z = theta / temperature
-    weights = np.exp(z - z.max(axis=-1, keepdims=True))
-    return weights / weights.sum(axis=-1, keepdims=True)
+    """softmax(θ/τ) along the last axis (:func:`numerics.transforms.softmax` of the rescaled logits)."""
+    return transforms.softmax(theta / temperature)
 
 
 def _covariance(pi: np.ndarray) -> np.ndarray:
@@ -57,16 +56,9 @@ def softmax_jacobian(theta: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return _covariance(softmax(theta, temperature)) / temperature
 
 
-def escort(theta: np.ndarray, p: float) -> np.ndarray:
-    """f_p(θ) = |θ|^p / Σ|θ|^p (Eq. (3)), computed from |θ|/max|θ| so that large p does not overflow."""
-    magnitude = np.abs(theta)
-    weights = (magnitude / magnitude.max(axis=-1, keepdims=True)) ** p
-    return weights / weights.sum(axis=-1, keepdims=True)
-
-
 def escort_jacobian(theta: np.ndarray, p: float) -> np.ndarray:
     """p (diag π − ππᵀ) diag(1/θ): the transpose of Eq. (7)."""
-    return p * _covariance(escort(theta, p)) / theta[..., None, :]
+    return p * _covariance(transforms.escort(theta, p)) / theta[..., None, :]
 
 
 def _entmax_threshold(x_sorted: np.ndarray, degree: int) -> np.ndarray:
@@ -99,7 +91,7 @@ def entmax_jacobian(theta: np.ndarray, alpha: float) -> np.ndarray:
 
 _BUILTIN: dict[str, tuple[Callable[[np.ndarray, float], np.ndarray], Callable[[np.ndarray, float], np.ndarray]]] = {
     "softmax": (softmax, softmax_jacobian),
-    "escort": (escort, escort_jacobian),
+    "escort": (transforms.escort, escort_jacobian),
     "entmax": (entmax, entmax_jacobian),
 }
 
