@@ -52,23 +52,23 @@ def _sensitivity(
     return p * np.sign(theta) * np.exp(log_pi - np.log(np.abs(theta)) + log_scale)
 
 
-def _centred(pi: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _centred(log_pi: np.ndarray, values: np.ndarray) -> np.ndarray:
     """values − πᵀvalues along the last axis, referenced to the most probable action (no cancellation near a vertex)."""
-    top = np.argmax(pi, axis=-1)[..., None]
-    offset = values - np.take_along_axis(np.broadcast_to(values, pi.shape), top, axis=-1)
-    return offset - np.sum(pi * offset, axis=-1, keepdims=True)
+    top = np.argmax(log_pi, axis=-1)[..., None]
+    offset = values - np.take_along_axis(np.broadcast_to(values, log_pi.shape), top, axis=-1)
+    return offset - np.sum(np.exp(log_pi) * offset, axis=-1, keepdims=True)
 
 
 def _reward_gradient(theta: np.ndarray, r: np.ndarray, transform: str, p: float) -> np.ndarray:
     """d(πᵀr)/dθ = s ⊙ (r − πᵀr) (Eq. (1), Eq. (5)); unchecked kernel."""
     log_pi = _log_policy(theta, transform, p)
-    return _sensitivity(theta, log_pi, transform, p) * _centred(np.exp(log_pi), r)
+    return _sensitivity(theta, log_pi, transform, p) * _centred(log_pi, r)
 
 
 def _regularised_reward_gradient(theta: np.ndarray, r: np.ndarray, tau: float, transform: str, p: float) -> np.ndarray:
     """d(πᵀr + τH(π))/dθ = s ⊙ (r̃ − πᵀr̃), r̃ = r − τ log π (Theorem 4's objective); unchecked kernel."""
     log_pi = _log_policy(theta, transform, p)
-    return _sensitivity(theta, log_pi, transform, p) * _centred(np.exp(log_pi), r - tau * log_pi)
+    return _sensitivity(theta, log_pi, transform, p) * _centred(log_pi, r - tau * log_pi)
 
 
 def _cross_entropy_gradient(theta: np.ndarray, label: int, transform: str, p: float) -> np.ndarray:

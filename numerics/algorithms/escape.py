@@ -5,9 +5,9 @@ Definition (Section 2, 'Escape time'): a run escapes at t₀ if (π* − π_t)�
 
 Deciding "for all t ≥ t₀" on a finite run: let L be the last update count with (π* − π)ᵀr ≥ 0.9Δ
 (L = −1 if there is none); the candidate is t₀ = L + 2 in the paper's 1-based count. A run is stopped, and its
-t₀ accepted, once it has stayed below 0.9Δ for as many steps as it took to get there (t > 2L + 1); any later
-return above the level would have moved L. A run that has not met this test within ``max_steps`` gets
-``inf``. For SPG with η ≤ 2/5 (= 1/L for the 5/2-smooth softmax objective with r ∈ [0, 1]^K, Mei et al. 2020)
+t₀ accepted, once it has stayed below 0.9Δ for a further :data:`CONFIRMATION` = 1/4 of the steps it took to get
+there (t − L > (L + 1)/4); a return above the level before that would have moved L. A run that has not met this
+test within ``max_steps`` gets ``inf``. For SPG with η ≤ 2/5 (= 1/L for the 5/2-smooth softmax objective with r ∈ [0, 1]^K, Mei et al. 2020)
 the expected reward never decreases, so the first step below the level is already final and the test is exact.
 """
 
@@ -18,7 +18,10 @@ import numpy as np
 from escort.errors import InputError, check_probability
 from numerics.algorithms.runs import _check_count, _stops, _validate, execute
 
-__all__ = ["escape_times"]
+__all__ = ["CONFIRMATION", "escape_times"]
+
+CONFIRMATION = 0.25
+"""After reaching the level at step L + 1, a run must stay below it for CONFIRMATION·(L + 1) more steps."""
 
 
 def escape_times(
@@ -50,6 +53,6 @@ def escape_times(
         raise InputError("every run must have the same reward gap, so that one level 0.9*gap applies to all runs")
     horizon = _check_count(max_steps, name="max_steps", minimum=1)
     schedule = np.array([0, horizon], dtype=np.int64)
-    result = execute(spec, theta, rewards, schedule, params, backend, level_fraction * float(gap[0]), 1)
-    decided = _stops(result.steps_run, result.last_above, 1)
+    result = execute(spec, theta, rewards, schedule, params, backend, level_fraction * float(gap[0]), CONFIRMATION)
+    decided = _stops(result.steps_run, result.last_above, CONFIRMATION)
     return np.where(decided, result.last_above + 2.0, np.inf)

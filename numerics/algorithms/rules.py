@@ -85,7 +85,7 @@ def theorem2_log_step(theta: np.ndarray, params: StepParameters) -> np.ndarray:
 def _escort_step(theta: np.ndarray, signal: np.ndarray, log_eta: np.ndarray, p: float) -> np.ndarray:
     """θ + η·s ⊙ (signal − πᵀsignal) for the escort, with η entering inside the exponential of s."""
     log_pi = _log_policy(theta, "escort", p)
-    return theta + _sensitivity(theta, log_pi, "escort", p, log_eta) * _centred(np.exp(log_pi), signal)
+    return theta + _sensitivity(theta, log_pi, "escort", p, log_eta) * _centred(log_pi, signal)
 
 
 def _spg(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np.ndarray:
@@ -108,7 +108,7 @@ def _md(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np.ndarray:
 
 
 def _nrd(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np.ndarray:
-    advantage = _centred(np.exp(_log_policy(theta, "softmax", params.p)), r)
+    advantage = _centred(_log_policy(theta, "softmax", params.p), r)
     beta = NRD_LOGIT_THRESHOLD
     outward = ((theta >= beta) & (advantage > 0)) | ((theta <= -beta) & (advantage < 0))
     return theta + params.eta * np.where(outward, 0.0, advantage)
@@ -123,9 +123,7 @@ def _spg_normalised(theta: np.ndarray, r: np.ndarray, params: StepParameters) ->
 def _spg_inverse_optimal(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np.ndarray:
     log_pi = _log_policy(theta, "softmax", params.p)
     log_optimal = np.take_along_axis(log_pi, params.astar, axis=-1)
-    return theta + params.eta * _sensitivity(theta, log_pi, "softmax", params.p, -log_optimal) * _centred(
-        np.exp(log_pi), r
-    )
+    return theta + params.eta * _sensitivity(theta, log_pi, "softmax", params.p, -log_optimal) * _centred(log_pi, r)
 
 
 def _spg_entropy(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np.ndarray:

@@ -5,10 +5,10 @@ steps of a *schedule* (every ``record_every`` steps, or ``record_per_decade`` ge
 decade, always including 0 and ``steps``), the sub-optimality (π* − π_t)ᵀr, π_t(a*) and ‖θ_t‖ (the p-norm
 for the escort, the 2-norm for softmax). Only the recorded columns are kept, so a 1e9-step run stays small.
 
-Stopping rule (per run): with a level ℓ and a patience k, let L be the last step so far with (π* − π_t)ᵀr ≥ ℓ
-(L = −1 if none). The run stops after step t as soon as t − L > k·(L + 1). k = 0 stops at the first step below
-ℓ (``stop_below``); k = 1 stops once the run has stayed below ℓ for as many steps as it took to get there
-(:func:`numerics.algorithms.escape.escape_times`). A stopped run keeps its last state in later columns.
+Stopping rule (per run): with a level ℓ and a patience k ≥ 0, let L be the last step so far with
+(π* − π_t)ᵀr ≥ ℓ (L = −1 if none). The run stops after step t as soon as t − L > k·(L + 1). k = 0 stops at the
+first step below ℓ (``stop_below``); k > 0 asks the run to stay below ℓ for k times the steps it took to get
+there (:func:`numerics.algorithms.escape.escape_times`). A stopped run keeps its last state in later columns.
 
 Backends: ``numpy`` runs the batched reference rules; ``compiled`` runs :mod:`numerics.compiled` (numba), one
 serial loop per run, with the same arithmetic; the tests require agreement to 1e-12 relative.
@@ -95,7 +95,7 @@ def _norm(theta: np.ndarray, algorithm: Algorithm, p: float) -> np.ndarray:
     return np.sqrt(np.sum(theta * theta, axis=-1))
 
 
-def _stops(t: int, last_above: np.ndarray, patience: int) -> np.ndarray:
+def _stops(t: int | np.ndarray, last_above: np.ndarray, patience: float) -> np.ndarray:
     return t - last_above > patience * (last_above + 1)
 
 
@@ -106,7 +106,7 @@ def _numpy_loop(
     schedule: np.ndarray,
     params: StepParameters,
     level: float | None,
-    patience: int,
+    patience: float,
 ) -> LoopResult:
     """The reference loop: all B runs advance together; stopped runs are frozen with ``np.where``."""
     B, columns = theta.shape[0], schedule.size
@@ -181,7 +181,7 @@ def execute(
     params: StepParameters,
     backend: str,
     level: float | None,
-    patience: int,
+    patience: float,
 ) -> LoopResult:
     """Run validated input through the chosen backend (shared by :func:`run_bandit` and escape times)."""
     if backend == "numpy":
@@ -219,7 +219,7 @@ def run_bandit(
     spec, theta, rewards, params = _validate(algorithm, theta0, r, p, eta, tau, backend)
     schedule = recording_steps(steps, record_every=record_every, record_per_decade=record_per_decade)
     level = None if stop_below is None else check_positive(stop_below, name="stop_below")
-    result = execute(spec, theta, rewards, schedule, params, backend, level, 0)
+    result = execute(spec, theta, rewards, schedule, params, backend, level, 0.0)
     policy = np.exp(_log_policy(result.theta_final, spec.transform, params.p))
     return Trajectory(
         steps=schedule,
