@@ -23,7 +23,9 @@ import numpy as np
 
 from escort.errors import InputError, check_num_actions
 
-__all__ = ["TRAP_MASS", "TrapProblem", "escape_steps", "parameters_for", "trap_problem", "uniform_problem"]
+__all__ = [
+    "TRAP_MASS", "TrapProblem", "escape_steps", "first_step_below", "parameters_for", "trap_problem", "uniform_problem",
+]
 
 TRAP_MASS = 0.9
 """Probability on the trap action at the start (the remaining mass, less π₁(a*), is spread evenly)."""
@@ -81,3 +83,8 @@ def escape_steps(optimal_probability: np.ndarray, steps: np.ndarray, *, level: f
     reached = optimal_probability >= level
     first = np.argmax(reached, axis=1)
     return np.where(reached.any(axis=1), np.asarray(steps, dtype=float)[first], np.nan)
+
+
+def first_step_below(values: np.ndarray, steps: np.ndarray, *, level: float) -> np.ndarray:
+    """First step (from ``steps``) with value ≤ ``level`` per run (rows of (R, T')), NaN where never."""
+    return escape_steps(-values, steps, level=-level)
