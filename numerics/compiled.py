@@ -27,15 +27,28 @@ __all__ = ["RULES", "run_compiled"]
 RULES: tuple[str, ...] = tuple(ALGORITHMS)
 """Algorithm names in the order of their integer codes inside the compiled kernel."""
 
+_TINY = float(np.finfo(np.float64).tiny)
+
 _SPG, _EPG, _EPG_NORMALISED, _MD, _NRD, _SPG_NORMALISED, _SPG_INVERSE_OPTIMAL, _SPG_ENTROPY, _EPG_ENTROPY = range(9)
 
 
 @njit(cache=True)
 def _log_policy(theta, escort, p, log_pi, pi):
-    """log π into ``log_pi`` and π into ``pi``: log-softmax of z = θ (softmax) or z = p·log|θ| (Eq. (3))."""
+    """log π into ``log_pi`` and π into ``pi``: log-softmax of z = θ (softmax) or z = p·log(|θ|/max|θ|) (Eq. (3))."""
     K = theta.size
-    for a in range(K):
-        log_pi[a] = p * math.log(abs(theta[a])) if escort else theta[a]
+    if escort:
+        largest = 0.0
+        for a in range(K):
+            largest = max(largest, abs(theta[a]))
+        for a in range(K):
+            ratio = abs(theta[a]) / largest
+            if ratio >= _TINY:
+                log_pi[a] = p * math.log(ratio)
+            else:
+                log_pi[a] = p * (math.log(abs(theta[a])) - math.log(largest))
+    else:
+        for a in range(K):
+            log_pi[a] = theta[a]
     top = log_pi[0]
     for a in range(1, K):
         top = max(top, log_pi[a])
