@@ -84,7 +84,32 @@ def _add_battery(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_battery)
 
 
-_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_derive, _add_run, _add_battery)
+def _check(args: argparse.Namespace) -> int:
+    from proofs_check.runner import run_checks
+
+    output = run_checks(
+        args.claims or None, profile=args.profile, docs_dir=args.docs, json_path=args.json, replay=args.replay
+    )
+    _print_outputs(output)
+    for line in output.headline:
+        print(line)
+    return 1 if args.strict and output.problems else 0
+
+
+def _add_check(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "check", help="verdicts on the paper's claims: symbolic proof, search, high-precision confirmation, intervals"
+    )
+    parser.add_argument("claims", nargs="*", metavar="CLAIM", help="claim ids (default: all; a full run writes docs)")
+    parser.add_argument("--profile", default="ci", help="hypothesis profile: ci (fast, derandomised) or thorough")
+    parser.add_argument("--json", type=Path, default=None, help="also write every result as JSON to this file")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a claim fails on its stated domain")
+    parser.add_argument("--replay", type=Path, default=None, help="re-confirm a saved witness JSON instead of searching")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="folder for verification.md (default: docs)")
+    parser.set_defaults(handler=_check)
+
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_derive, _add_run, _add_battery, _add_check)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,11 +1,10 @@
-"""Shared pytest configuration: hypothesis profiles (``ci`` is the default)."""
+"""Shared pytest configuration: hypothesis profiles from :mod:`proofs_check.profiles` (``ci`` is the default)."""
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
-settings.register_profile(
-    "ci", derandomize=True, max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile("thorough", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from proofs_check.profiles import register_profiles
+
+register_profiles()
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

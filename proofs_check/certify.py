@@ -1,0 +1,89 @@
+"""Step 5 of a check: interval certificates with ``mpmath.iv``.
+
+:func:`certify_slice` runs a branch-and-bound over a :class:`proofs_check.claims.Slice` (at most three free
+parameters) of a ``>=`` / ``<=`` statement. For each box it encloses the gap ``derived − stated`` (or
+``stated − derived``) with interval arithmetic evaluated on the statement's own expressions:
+
+* the enclosure is > 0: the inequality holds on the whole box (certified);
+* the enclosure is < 0: it fails on the whole box; the box midpoint is confirmed with mpmath and returned;
+* otherwise the box is bisected along its widest side (relative to the slice), unless the float64 margin at its
+  midpoint is already negative and confirmed, which isolates a counterexample in that box.
+
+The result is ``certified`` (every box certified), ``counterexample`` or ``undecided`` (box budget spent).
+
+:func:`certify_witness` proves an existential statement at one point: an entry J_ij − J_ji whose enclosure
+excludes 0 (Remark 3), or a direction v with vᵀHv > 0 in interval arithmetic (Proposition 1).
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+
+from proofs_check.claims import Slice
+from proofs_check.margins import MarginFunction
+from proofs_check.search import confirm
+from proofs_check.verdicts import Certificate
+from theory.statements import Relation
+
+__all__ = ["certify_slice", "certify_witness"]
+
+Box = dict[str, tuple[float, float]]
+
+
+def _split(box: Box, widths: dict[str, float]) -> tuple[Box, Box]:
+    name = max(box, key=lambda n: (box[n][1] - box[n][0]) / widths[n])
+    low, high = box[name]
+    middle = (low + high) / 2
+    return box | {name: (low, middle)}, box | {name: (middle, high)}
+
+
+def _midpoint(box: Box, fixed: dict[str, float]) -> dict[str, float]:
+    return {name: (low + high) / 2 for name, (low, high) in box.items()} | dict(fixed)
+
+
+def certify_slice(function: MarginFunction, piece: Slice, *, max_boxes: int) -> Certificate:
+    """Branch-and-bound over ``piece`` with at most ``max_boxes`` interval evaluations."""
+    widths = {name: high - low for name, (low, high) in piece.box.items()}
+    stack: list[Box] = [dict(piece.box)]
+    evaluated = 0
+    while stack:
+        if evaluated >= max_boxes:
+            return Certificate("undecided", piece.description, evaluated, {"boxes_left": len(stack)})
+        box = stack.pop()
+        evaluated += 1
+        gap = function.interval_gap(box, piece.fixed)
+        if gap.a > 0:
+            continue
+        midpoint = _midpoint(box, piece.fixed)
+        if gap.b < 0 or function.float64(midpoint) < 0:
+            confirmation = confirm(function, midpoint)
+            if confirmation.confirmed:
+                whole = bool(gap.b < 0)
+                detail = {"box": box, "whole_box_fails": whole, "point": midpoint, **confirmation.as_dict()}
+                return Certificate("counterexample", piece.description, evaluated, detail)
+        stack.extend(_split(box, widths))
+    return Certificate("certified", piece.description, evaluated, {"box": dict(piece.box), "fixed": dict(piece.fixed)})
+
+
+def certify_witness(function: MarginFunction, point: dict[str, float]) -> Certificate:
+    """Prove an existential statement at ``point`` with interval arithmetic (see the module docstring)."""
+    entries = function.interval_entries(point)
+    if function.relation is Relation.NOT_SYMMETRIC:
+        n = len(entries)
+        for i in range(n):
+            for j in range(i + 1, n):
+                difference = entries[i][j] - entries[j][i]
+                if difference.a > 0 or difference.b < 0:
+                    detail = {"point": point, "entry": [i + 1, j + 1], "J_ij - J_ji": str(difference)}
+                    return Certificate("certified", "witness", 1, detail)
+        return Certificate("undecided", "witness", 1, {"point": point})
+    if function.relation is Relation.NOT_NEGATIVE_SEMIDEFINITE:
+        middle = np.array([[float(mpmath.mpf(e.mid)) for e in row] for row in entries])
+        _, vectors = np.linalg.eigh((middle + middle.T) / 2)
+        v = [mpmath.iv.mpf(float(x)) for x in vectors[:, -1]]
+        curvature = sum(v[i] * entries[i][j] * v[j] for i in range(len(v)) for j in range(len(v)))
+        status = "certified" if curvature.a > 0 else "undecided"
+        detail = {"point": point, "direction": [float(x) for x in vectors[:, -1]], "v^T H v": str(curvature)}
+        return Certificate(status, "witness", 1, detail)
+    raise ValueError(f"no witness certificate for relation {function.relation.value}")

@@ -1,0 +1,249 @@
+"""The claim registry: each inequality and claim of the paper with its stated domain and a wider natural one.
+
+A :class:`Claim` wraps one :class:`theory.statements.Statement` (never a re-typed formula) and says over which
+points it is checked. Each :class:`Domain` names its variables' ranges in words, draws points with the
+strategies of :mod:`proofs_check.strategies`, and may carry low-dimensional :class:`Slice` boxes (K = 2 forms)
+for interval certification. The *stated* domain is what the paper assumes; the *wider* domain is the natural
+extension a reader would try (p ≥ 1 where the paper needs p ≥ 2, any reward scale where it assumes [0, 1]).
+
+Conventions (from :mod:`theory.statements`): the optimal action is a* = index 0 (rewards are drawn with r(0)
+maximal) and the true class is a_y = index 0; policies near *every* vertex are drawn, so the position of a* or
+a_y relative to the dominant action varies. K is sampled from a finite range per domain (the report says which).
+
+>>> sorted(CLAIMS)[:3]
+['eq11', 'eq11-gradient', 'eq12']
+>>> CLAIMS["eq12"].wider.description
+'p ∈ [1, 64] (Definition 1), K ∈ 2…10, θ(a) ≠ 0 of any sign, scales 1e-8…1e8'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from hypothesis import strategies as st
+
+from proofs_check import strategies as pst
+from theory.statements import STATEMENTS, Statement
+
+__all__ = ["CLAIMS", "Claim", "Domain", "Slice"]
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A box of at most three free parameters (others fixed) on which an interval certificate is attempted."""
+
+    K: int
+    box: Mapping[str, tuple[float, float]]
+    fixed: Mapping[str, float] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a claim is checked: words, the K range, a point strategy, and optional certification slices.
+
+    ``covered_by_slices`` is True only when the slices are the whole domain (a certificate then certifies the
+    claim on the domain, verdict CERTIFIED); otherwise a certificate is evidence about part of it.
+    """
+
+    description: str
+    K_range: tuple[int, int]
+    points: Callable[[], st.SearchStrategy[dict[str, float]]]
+    slices: tuple[Slice, ...] = ()
+    covered_by_slices: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of the paper: its statement, variables and assumptions, and its stated and wider domains."""
+
+    id: str
+    statement: Statement
+    variables: tuple[str, ...]
+    stated: Domain
+    wider: Domain | None = None
+    note: str = ""
+
+    @property
+    def reference(self) -> str:
+        return self.statement.reference
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        return self.statement.assumptions
+
+
+# --- point strategies shared by several claims ---------------------------------------------------------------
+
+_P_AT_LEAST_1 = ((1.0, 64.0),)
+_P_AT_LEAST_2 = ((2.0, 64.0),)
+_P_POSITIVE = ((0.05, 64.0),)
+_P_THEOREM_2 = ((1.0, 1.0), (2.0, 32.0))  # p = 1 or p ≥ 2, as Theorems 2 and 3 require
+_P_SMOOTH_WIDE = ((1.0, 32.0),)
+
+
+def _escort_theta(K: int, point: dict[str, float]) -> st.SearchStrategy[tuple]:
+    return pst.escort_parameters(K, point["p"])
+
+
+def _p2_theta(K: int, point: dict[str, float]) -> st.SearchStrategy[tuple]:
+    return pst.escort_parameters(K, 2.0)
+
+
+def _logits(K: int, point: dict[str, float]) -> st.SearchStrategy[tuple]:
+    return pst.softmax_logits(K)
+
+
+def _unit_rewards(K: int, point: dict[str, float]) -> st.SearchStrategy[tuple]:
+    return pst.reward_vectors(K)
+
+
+def _signed_rewards(K: int, point: dict[str, float]) -> st.SearchStrategy[tuple]:
+    return pst.reward_vectors(K, low=-1.0, high=1.0, max_scale=1e8)
+
+
+def _symmetric_rewards(K: int, point: dict[str, float]) -> st.SearchStrategy[tuple]:
+    return pst.reward_vectors(K, low=-1.0, high=1.0)
+
+
+def _escort_points(K_range, p_intervals, rewards=None) -> Callable[[], st.SearchStrategy[dict[str, float]]]:
+    vectors = {"theta": _escort_theta} | ({"r": rewards} if rewards else {})
+    return lambda: pst.points(K_range, vectors, {"p": pst.escort_exponents(p_intervals)})
+
+
+def _smoothness_points(K_range, p_intervals, rewards, *, discounted: bool):
+    scalars = {"p": pst.escort_exponents(p_intervals)} | ({"gamma": pst.discount_factors()} if discounted else {})
+    return lambda: pst.points(K_range, {"theta": _escort_theta, "r": rewards}, scalars)
+
+
+def _scalar_points(name: str, values: st.SearchStrategy[float]):
+    return lambda: pst.points((2, 2), {}, {name: values})
+
+
+_THETA_WORDS = "θ(a) ≠ 0 of any sign, scales 1e-8…1e8"
+_LOGIT_WORDS = "θ = s·log π + c with s ∈ 1e-8…1e8 (probabilities down to 1e-300)"
+_SMOOTH_K = (2, 4)  # Hessians are lambdified per K; K ≤ 4 keeps the ci profile within its time budget
+
+
+def _eq12_slices(p_low: float, p_high: float) -> tuple[Slice, ...]:
+    return (
+        Slice(2, {"theta_1": (0.5, 2.0), "p": (p_low, p_high)}, {"theta_2": 1.0},
+              f"K = 2, θ = (t, 1), t ∈ [1/2, 2], p ∈ [{p_low:g}, {p_high:g}]"),
+    )
+
+
+def _claim_list() -> tuple[Claim, ...]:
+    s = STATEMENTS
+    return (
+        Claim(
+            "eq8", s["eq8"], ("θ ∈ R^K (softmax logits)", "r ∈ R^K with r(a*) maximal"),
+            Domain(f"r ∈ [0, 1]^K, K ∈ 2…10, {_LOGIT_WORDS}", (2, 10),
+                   lambda: pst.points((2, 10), {"theta": _logits, "r": _unit_rewards}, {})),
+            Domain(f"r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…12, {_LOGIT_WORDS}", (2, 12),
+                   lambda: pst.points((2, 12), {"theta": _logits, "r": _signed_rewards}, {})),
+        ),
+        Claim(
+            "eq9", s["eq9"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r ∈ R^K with r(a*) maximal"),
+            Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…10, {_THETA_WORDS}", (2, 10),
+                   _escort_points((2, 10), _P_AT_LEAST_1, _unit_rewards)),
+            Domain(f"p ∈ [0.05, 64], r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…12, {_THETA_WORDS}", (2, 12),
+                   _escort_points((2, 12), _P_POSITIVE, _signed_rewards)),
+        ),
+        Claim(
+            "eq9-identity", s["eq9-identity"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
+            Domain(f"p ∈ [1, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10), _escort_points((2, 10), _P_AT_LEAST_1)),
+            Domain(f"p ∈ [0.05, 64], K ∈ 2…12, {_THETA_WORDS}", (2, 12), _escort_points((2, 12), _P_POSITIVE)),
+        ),
+        Claim(
+            "eq11-gradient", s["eq11-gradient"], ("θ ∈ R^K (softmax logits)",),
+            Domain(f"K ∈ 2…10, {_LOGIT_WORDS}", (2, 10), lambda: pst.points((2, 10), {"theta": _logits}, {})),
+        ),
+        Claim(
+            "eq11", s["eq11"], ("θ ∈ R^K (softmax logits)",),
+            Domain(f"K ∈ 2…10, {_LOGIT_WORDS}", (2, 10), lambda: pst.points((2, 10), {"theta": _logits}, {}),
+                   (Slice(2, {"theta_1": (-8.0, 8.0)}, {"theta_2": 0.0}, "K = 2, θ = (t, 0), t ∈ [−8, 8]"),)),
+            note="Eq. (11) is stated for every θ ∈ R^K: there is no wider natural domain.",
+        ),
+        Claim(
+            "eq12-gradient", s["eq12-gradient"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
+            Domain(f"p ∈ [1, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10), _escort_points((2, 10), _P_AT_LEAST_1)),
+        ),
+        Claim(
+            "eq12", s["eq12"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
+            Domain(f"p ∈ [2, 64] (where Section 5 uses Eq. (12)), K ∈ 2…10, {_THETA_WORDS}", (2, 10),
+                   _escort_points((2, 10), _P_AT_LEAST_2), _eq12_slices(2.0, 3.0)),
+            Domain(f"p ∈ [1, 64] (Definition 1), K ∈ 2…10, {_THETA_WORDS}", (2, 10),
+                   _escort_points((2, 10), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0)),
+            note="As printed, min_a π(a)^{1−2/p}: the minimum of the powered values (reading B).",
+        ),
+        Claim(
+            "eq12-min-pi", s["eq12-min-pi"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
+            Domain(f"p ∈ [2, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10),
+                   _escort_points((2, 10), _P_AT_LEAST_2), _eq12_slices(2.0, 3.0)),
+            Domain(f"p ∈ [1, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10),
+                   _escort_points((2, 10), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0)),
+            note="Reading A of Eq. (12): (min_a π(a))^{1−2/p}; equal to reading B for p ≥ 2.",
+        ),
+        Claim(
+            "sce-example-kl", s["sce-example-kl"], ("ε",),
+            Domain("ε ∈ (0, 1), down to 1e-300 and up to 1 − 1e-16", (2, 2),
+                   _scalar_points("epsilon", pst.unit_interval_values()),
+                   (Slice(2, {"epsilon": (1e-3, 1 - 1e-3)}, {}, "ε ∈ [1e-3, 1 − 1e-3]"),)),
+        ),
+        Claim(
+            "sce-example-l2", s["sce-example-l2"], ("ε",),
+            Domain("ε ∈ (0, 1), down to 1e-300 and up to 1 − 1e-16", (2, 2),
+                   _scalar_points("epsilon", pst.unit_interval_values())),
+        ),
+        Claim(
+            "sce-not-improvable", s["sce-not-improvable"], ("ε → 0",),
+            Domain("the single sequence ε → 0 (no other variable)", (2, 2), lambda: st.just({})),
+        ),
+        Claim(
+            "remark1", s["remark1"], ("π(a) ∈ (0, 1]", "p → ∞"),
+            Domain("π(a) ∈ (0, 1], down to 1e-300", (2, 2),
+                   _scalar_points("pi_a", st.one_of(st.just(1.0), pst.unit_interval_values()))),
+        ),
+        Claim(
+            "remark1-p1", s["remark1-p1"], ("π(a) ∈ (0, 1]",),
+            Domain("π(a) ∈ (0, 1], down to 1e-300", (2, 2),
+                   _scalar_points("pi_a", st.one_of(st.just(1.0), pst.unit_interval_values()))),
+        ),
+        Claim(
+            "remark3", s["remark3"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
+            Domain(f"p ∈ [1, 64], K ∈ 2…6, {_THETA_WORDS}", (2, 6), _escort_points((2, 6), _P_AT_LEAST_1)),
+            note="Existential: one certified non-symmetric Jacobian at some θ proves the remark.",
+        ),
+        Claim(
+            "prop1", s["prop1"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r ∈ [0, 1]^K"),
+            Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
+                   _escort_points(_SMOOTH_K, _P_AT_LEAST_1, _unit_rewards)),
+            note="Existential: one certified positive curvature direction of the Hessian proves non-concavity.",
+        ),
+        Claim(
+            "thm2-smoothness", s["thm2-smoothness"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r"),
+            Domain(f"p ∈ {{1}} ∪ [2, 32], r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
+                   _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=False)),
+            Domain(f"p ∈ [1, 32], r ∈ [−1, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
+                   _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=False)),
+        ),
+        Claim(
+            "thm3-smoothness", s["thm3-smoothness"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "r", "γ"),
+            Domain(f"single state, p ∈ {{1}} ∪ [2, 32], r ∈ [0, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, {_THETA_WORDS}",
+                   _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=True)),
+            Domain(f"single state, p ∈ [1, 32], r ∈ [−1, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, {_THETA_WORDS}",
+                   _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=True)),
+            note="Only the single-state case of Theorem 3 is checked: there V = f_p(θ)ᵀr/(1−γ) and ρ plays no role.",
+        ),
+        Claim(
+            "thm5-smoothness", s["thm5-smoothness"], ("θ ∈ R^K, θ(a) ≠ 0",),
+            Domain(f"p = 2, K ∈ 2…5, {_THETA_WORDS}", (2, 5),
+                   lambda: pst.points((2, 5), {"theta": _p2_theta}, {})),
+            note="Theorem 5 fixes p = 2 and one-hot y: there is no wider natural domain.",
+        ),
+    )
+
+
+CLAIMS: dict[str, Claim] = {claim.id: claim for claim in _claim_list()}
+"""Every checked claim, by id (the ids of :data:`theory.statements.STATEMENTS`)."""

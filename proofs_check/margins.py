@@ -1,0 +1,270 @@
+"""The normalised margin of a statement at a point, in float64, in mpmath at a chosen precision, and in intervals.
+
+Every number here comes from lambdifying the statement's own SymPy expressions (:mod:`theory.statements`):
+nothing is re-typed. For a statement ``derived <relation> stated`` the *gap* and its *scale* are
+
+========================  ==========================================  =====================================
+relation                  gap                                          scale
+========================  ==========================================  =====================================
+``>=`` (Eq. (8), (9) …)   derived − stated                             |derived| + |stated|
+``<=``                    stated − derived                             |derived| + |stated|
+spectral norm ``<=``      stated − max_i |λ_i(derived)|                max_i |λ_i| + |stated|
+``==``                    −max_ij |derived − stated|                   max |derived| + max |stated|
+not symmetric             max_ij |J − Jᵀ|                              2·max_ij |J|
+has a positive eigenvalue λ_max(derived)                               max_i |λ_i|
+``->`` (limits)           d(x_first) − d(x_last), d = |derived − stated| d(x_first) + d(x_last)
+========================  ==========================================  =====================================
+
+and the *margin* is gap/scale ∈ [−1, 1]; it is NaN at degenerate points where the scale is 0 (both sides
+vanish, e.g. constant rewards), which the search counts separately. A universal statement (``>=``, ``<=``,
+spectral norm, ``==``, limits) is violated where the margin is negative; an existential one (not symmetric,
+positive eigenvalue) is witnessed where it is positive. For a limit ``derived → stated`` as x → x₀, d is
+evaluated along the fixed sequence :data:`LIMIT_STEPS` approaching x₀ (10^k for x₀ = ∞, 10^−k for x₀ = 0).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+import mpmath
+import numpy as np
+import sympy as sp
+from sympy.printing.pycode import MpmathPrinter
+
+from theory.statements import Relation, Statement
+
+__all__ = ["EXISTENTIAL", "LIMIT_STEPS", "MarginFunction", "margin_function"]
+
+EXISTENTIAL = frozenset({Relation.NOT_SYMMETRIC, Relation.NOT_NEGATIVE_SEMIDEFINITE})
+"""Relations that claim the existence of a point (a witness) rather than a property of every point."""
+
+LIMIT_STEPS: tuple[int, ...] = (1, 12)
+"""A limit x → x₀ is probed at x = 10^{±k} for these k: the distance must shrink from the first to the last."""
+
+
+def _iv_min(*values: mpmath.iv.mpf) -> mpmath.iv.mpf:
+    return mpmath.iv.mpf([min(v.a for v in values), min(v.b for v in values)])
+
+
+def _iv_heaviside(value: mpmath.iv.mpf) -> mpmath.iv.mpf:
+    if value.a > 0:
+        return mpmath.iv.mpf(1)
+    if value.b < 0:
+        return mpmath.iv.mpf(0)
+    return mpmath.iv.mpf([0, 1])
+
+
+def _iv_sign(value: mpmath.iv.mpf) -> mpmath.iv.mpf:
+    if value.a > 0:
+        return mpmath.iv.mpf(1)
+    if value.b < 0:
+        return mpmath.iv.mpf(-1)
+    return mpmath.iv.mpf([-1, 1])
+
+
+class _IntervalFunctions:
+    """What the mpmath printer calls ``mpmath.<name>``, in interval arithmetic (``mpmath.iv``)."""
+
+    mpf = staticmethod(mpmath.iv.mpf)
+    log = staticmethod(mpmath.iv.log)
+    exp = staticmethod(mpmath.iv.exp)
+    sqrt = staticmethod(mpmath.iv.sqrt)
+    sign = staticmethod(_iv_sign)
+    pi = mpmath.iv.pi
+
+
+_INTERVAL_NAMESPACE = {
+    "mpmath": _IntervalFunctions, "abs": abs, "min": _iv_min, "interval_heaviside": _iv_heaviside, "ImmutableDenseMatrix": lambda rows: rows,
+}
+
+
+class _IntervalPrinter(MpmathPrinter):
+    """The mpmath printer, with Heaviside (from d Min/dx) sent to an interval step function."""
+
+    def _print_Heaviside(self, expr: sp.Heaviside) -> str:
+        return f"interval_heaviside({self._print(expr.args[0])})"
+
+
+def _scalar_or_rows(value: object) -> list[list]:
+    """A scalar as a 1x1 table, a matrix (nested list / array) as its rows."""
+    if isinstance(value, (np.ndarray, mpmath.matrix)) and np.ndim(value.tolist()) == 2:
+        return [list(row) for row in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [list(row) for row in value]
+    return [[value]]
+
+
+class MarginFunction:
+    """``derived <relation> stated`` of one statement for K actions, as a margin function of a point.
+
+    >>> from theory.statements import STATEMENTS
+    >>> f = margin_function(STATEMENTS["eq11"], 2)
+    >>> f.symbols
+    ('theta_1', 'theta_2')
+    >>> f.float64({"theta_1": 0.0, "theta_2": 0.0}) > 0
+    True
+    """
+
+    def __init__(self, statement: Statement, K: int) -> None:
+        instance = statement.build(K)
+        self._instance = instance
+        self.statement = statement
+        self.relation = statement.relation
+        self.K = K
+        self.limit = instance.limit
+        parameters = sorted(instance.free_symbols, key=lambda s: s.name)
+        if self.limit is not None:
+            parameters = [s for s in parameters if s != self.limit[0]] + [self.limit[0]]
+        self.symbols: tuple[str, ...] = tuple(s.name for s in parameters)
+        stated = sp.Integer(0) if instance.stated is None else instance.stated
+        self._float = sp.lambdify(parameters, [instance.derived, stated], "numpy")
+        self._mp = sp.lambdify(parameters, [instance.derived, stated], "mpmath")
+        # The mpmath printer writes rationals as mpf(a)/mpf(b), which the namespace turns into exact intervals.
+        self._iv = sp.lambdify(
+            parameters, [instance.derived, stated], [_INTERVAL_NAMESPACE, "mpmath"], printer=_IntervalPrinter
+        )
+
+    @property
+    def existential(self) -> bool:
+        return self.relation in EXISTENTIAL
+
+    def _arguments(self, point: Mapping[str, float], convert) -> list:
+        missing = [name for name in self.symbols if name not in point and name != self._limit_name]
+        if missing:
+            raise KeyError(f"point lacks {', '.join(missing)} for {self.statement.id} at K={self.K}")
+        return [convert(point[name]) for name in self.symbols if name != self._limit_name]
+
+    @property
+    def _limit_name(self) -> str | None:
+        return None if self.limit is None else self.limit[0].name
+
+    def _limit_points(self) -> tuple[float, ...]:
+        point = self.limit[1]
+        return tuple(10.0**k if point == sp.oo else float(point) + 10.0**-k for k in LIMIT_STEPS)
+
+    def float64(self, point: Mapping[str, float]) -> float:
+        """The margin in float64 (NaN if float64 overflows or underflows into 0/0)."""
+        with np.errstate(all="ignore"):
+            args = self._arguments(point, np.float64)
+            if self.limit is not None:
+                distances = [self._distance(self._float(*args, np.float64(x)), np.abs) for x in self._limit_points()]
+                return float(_ratio(distances[0] - distances[-1], distances[0] + distances[-1]))
+            derived, stated = self._float(*args)
+            return float(self._margin(derived, stated, np.abs, _float_eigenvalues))
+
+    def high_precision(self, point: Mapping[str, float], dps: int) -> mpmath.mpf:
+        """The margin in mpmath with ``dps`` digits, from the same float inputs (converted exactly)."""
+        with mpmath.mp.workdps(dps):
+            args = self._arguments(point, mpmath.mpf)
+            if self.limit is not None:
+                distances = [
+                    self._distance(self._mp(*args, mpmath.mpf(x)), mpmath.fabs) for x in self._limit_points()
+                ]
+                return +_ratio(distances[0] - distances[-1], distances[0] + distances[-1])
+            derived, stated = self._mp(*args)
+            return +self._margin(derived, stated, mpmath.fabs, _mp_eigenvalues)
+
+    def interval_gap(self, box: Mapping[str, tuple[float, float]], fixed: Mapping[str, float]) -> mpmath.iv.mpf:
+        """An interval enclosing the gap over ``box`` with the other symbols ``fixed`` (``>=`` / ``<=`` only).
+
+        The enclosure is the natural interval extension when that decides the sign, else its intersection with
+        the mean-value form gap(c) + Σ_i ∂_i gap(box)·(box_i − c_i) (c the box centre), whose width shrinks
+        quadratically with the box where the natural extension suffers from the dependency problem.
+        """
+        names = tuple(sorted(box))
+        gap, partials = self._slice_gap(
+            names, tuple(sorted(fixed.items())), frozenset(n for n in names if box[n][0] > 0)
+        )
+        intervals = [mpmath.iv.mpf(list(box[name])) for name in names]
+        centre = [mpmath.iv.mpf((box[name][0] + box[name][1]) / 2) for name in names]
+        natural = gap(*intervals)
+        if natural.a > 0 or natural.b < 0:
+            return natural
+        mean_value = gap(*centre) + sum(
+            (partial(*intervals) * (x - c) for partial, x, c in zip(partials, intervals, centre)), mpmath.iv.mpf(0)
+        )
+        low, high = max(natural.a, mean_value.a), min(natural.b, mean_value.b)
+        return mpmath.iv.mpf([low, high]) if low <= high else natural
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one cache entry per slice of a cached MarginFunction
+    def _slice_gap(self, names: tuple[str, ...], fixed: tuple[tuple[str, float], ...], positive: frozenset[str]):
+        """The gap on a slice and its partial derivatives, lambdified over intervals.
+
+        The fixed values are substituted exactly (as rationals), box symbols with a positive range are declared
+        positive, and the derived side is simplified by SymPy: exact rewritings that remove cancellations such
+        as 1 − (e^θ + 1)e^{−θ}, which interval arithmetic cannot see through (the dependency problem). In the
+        derivatives, the Heaviside factors of d Min/dx are enclosed by [0, 1] where their argument may vanish,
+        which keeps the mean-value form valid for the piecewise-smooth Min of Eq. (11) and (12).
+        """
+        if self.relation not in (Relation.GREATER_EQUAL, Relation.LESS_EQUAL):
+            raise ValueError(f"interval gaps are defined for >= and <= statements, not {self.relation.value}")
+        symbols = {s.name: s for s in self._instance.free_symbols}
+        replacement = {symbols[n]: sp.Symbol(n, positive=True) if n in positive else symbols[n] for n in names}
+        replacement |= {symbols[n]: sp.Rational(value) for n, value in fixed}
+        derived = sp.simplify(self._instance.derived.subs(replacement))
+        stated = self._instance.stated.subs(replacement)
+        gap = derived - stated if self.relation is Relation.GREATER_EQUAL else stated - derived
+        arguments = [replacement[symbols[n]] for n in names]
+        partials = [sp.diff(gap, x) for x in arguments]
+        compile_ = functools.partial(sp.lambdify, modules=[_INTERVAL_NAMESPACE, "mpmath"], printer=_IntervalPrinter)
+        return compile_(arguments, gap), tuple(compile_(arguments, partial) for partial in partials)
+
+    def interval_entries(self, point: Mapping[str, float]) -> list[list[mpmath.iv.mpf]]:
+        """The derived matrix at a point in interval arithmetic (for certifying existential witnesses)."""
+        derived, _ = self._iv(*self._arguments(point, mpmath.iv.mpf))
+        return _scalar_or_rows(derived)
+
+    def _distance(self, values, absolute):
+        derived, stated = (_scalar_or_rows(v) for v in values)
+        return max(absolute(a - b) for row_a, row_b in zip(derived, stated) for a, b in zip(row_a, row_b))
+
+    def _margin(self, derived, stated, absolute, eigenvalues):
+        relation = self.relation
+        if relation is Relation.GREATER_EQUAL:
+            return _ratio(derived - stated, absolute(derived) + absolute(stated))
+        if relation is Relation.LESS_EQUAL:
+            return _ratio(stated - derived, absolute(derived) + absolute(stated))
+        rows = _scalar_or_rows(derived)
+        if relation is Relation.EQUAL:
+            other = _scalar_or_rows(stated)
+            gap = max(absolute(a - b) for ra, rb in zip(rows, other) for a, b in zip(ra, rb))
+            scale = max(absolute(a) for r in rows for a in r) + max(absolute(b) for r in other for b in r)
+            return _ratio(-gap, scale)
+        if relation is Relation.NOT_SYMMETRIC:
+            n = len(rows)
+            gap = max(absolute(rows[i][j] - rows[j][i]) for i in range(n) for j in range(n))
+            return _ratio(gap, 2 * max(absolute(a) for r in rows for a in r))
+        lams = eigenvalues(rows)
+        size = max(absolute(lam) for lam in lams)
+        if relation is Relation.NOT_NEGATIVE_SEMIDEFINITE:
+            return _ratio(max(lams), size)
+        if relation is Relation.SPECTRAL_NORM_AT_MOST:
+            return _ratio(stated - size, size + absolute(stated))
+        raise ValueError(f"no margin for relation {relation.value}")
+
+
+def _ratio(gap, scale):
+    """gap/scale; NaN when both sides vanish (a degenerate point where the claim says 0 <relation> 0)."""
+    if scale == 0:
+        return mpmath.nan if isinstance(scale, mpmath.mpf) else np.nan
+    return gap / scale
+
+
+def _float_eigenvalues(rows: list[list]) -> list[float]:
+    matrix = np.array(rows, dtype=np.float64)
+    if not np.all(np.isfinite(matrix)):
+        return [np.nan]
+    return list(np.linalg.eigvalsh((matrix + matrix.T) / 2))
+
+
+def _mp_eigenvalues(rows: list[list]) -> list[mpmath.mpf]:
+    matrix = mpmath.matrix(rows)
+    eigenvalues = mpmath.eigsy((matrix + matrix.T) / 2, eigvals_only=True)
+    return [eigenvalues[i] for i in range(len(rows))]
+
+
+@functools.lru_cache(maxsize=None)
+def margin_function(statement: Statement, K: int) -> MarginFunction:
+    """The (cached) margin function of ``statement`` built for K actions."""
+    return MarginFunction(statement, K)

@@ -1,0 +1,115 @@
+"""Verdicts: what the evidence of each step says about a claim on one domain.
+
+========== =====================================================================================
+PROVED     a symbolic proof covers every K of the domain (or the claim has no K)
+CERTIFIED  interval arithmetic certifies the claim on the whole domain, or (existential claims) certifies
+           a witness point
+HOLDS      no confirmed counterexample among n examples; worst margin and its precision are reported
+FAILS      a counterexample confirmed at high precision (a witness, shrunk); never overridden by anything
+UNDECIDED  an existential claim without a certified witness
+========== =====================================================================================
+
+:func:`decide` applies these rules in the order FAILS, PROVED, CERTIFIED, HOLDS/UNDECIDED: a confirmed
+counterexample always wins, whatever else was found.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Certificate", "DomainResult", "Evidence", "SearchOutcome", "SymbolicOutcome", "Verdict", "decide"]
+
+
+class Verdict(enum.Enum):
+    PROVED = "PROVED"
+    CERTIFIED = "CERTIFIED"
+    HOLDS = "HOLDS"
+    FAILS = "FAILS"
+    UNDECIDED = "UNDECIDED"
+
+
+@dataclass(frozen=True)
+class SymbolicOutcome:
+    """The symbolic step: the Ks it proved the claim for, the Ks it tried, and how."""
+
+    proved_K: tuple[int, ...]
+    tried_K: tuple[int, ...]
+    method: str
+
+    def covers(self, K_range: tuple[int, int]) -> bool:
+        return set(range(K_range[0], K_range[1] + 1)) <= set(self.proved_K)
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The hypothesis search on one domain, after confirmation and shrinking.
+
+    ``worst_margin`` is the smallest margin seen (universal claims) or the largest (existential claims),
+    ``worst_digits`` the precision it was computed in (16 for float64, more when recomputed in mpmath).
+    ``witness``: a confirmed counterexample (universal) or a confirmed witness (existential), as a point with its
+    high-precision margins. ``false_alarms``: float64 violations that mpmath did not confirm;
+    ``float_undecided``: examples whose margin float64 could not sign (recomputed in mpmath);
+    ``degenerate``: examples where both sides vanish at high precision (no margin to report);
+    ``unresolved``: examples on which no two precisions agreed (they confirm nothing).
+    """
+
+    examples: int
+    false_alarms: int
+    float_undecided: int
+    degenerate: int
+    unresolved: int
+    worst_margin: float | None
+    worst_digits: int
+    worst_point: dict[str, float] | None
+    witness: dict[str, Any] | None
+    seed: str
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """An interval branch-and-bound run on one slice: status certified / counterexample / undecided."""
+
+    status: str
+    slice: str
+    boxes: int
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything gathered for one claim on one domain."""
+
+    symbolic: SymbolicOutcome | None
+    search: SearchOutcome
+    certificates: tuple[Certificate, ...]
+    existential: bool
+    covered_by_slices: bool
+    K_range: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class DomainResult:
+    """The verdict of one claim on one domain ('stated' or 'wider'), with its evidence."""
+
+    claim: str
+    domain: str
+    description: str
+    verdict: Verdict
+    evidence: Evidence
+
+
+def decide(evidence: Evidence) -> Verdict:
+    """Combine the steps into one verdict (see the module docstring for the rules)."""
+    certificates = evidence.certificates
+    if not evidence.existential:
+        if evidence.search.witness is not None or any(c.status == "counterexample" for c in certificates):
+            return Verdict.FAILS
+    if evidence.symbolic is not None and evidence.symbolic.covers(evidence.K_range):
+        return Verdict.PROVED
+    if evidence.existential:
+        return Verdict.CERTIFIED if any(c.status == "certified" for c in certificates) else Verdict.UNDECIDED
+    if certificates and evidence.covered_by_slices and all(c.status == "certified" for c in certificates):
+        return Verdict.CERTIFIED
+    return Verdict.HOLDS
