@@ -21,6 +21,7 @@ from numerics.battery.nl_coefficient import OBJECTIVES  # noqa: E402
 __all__ = ["draw_figures"]
 
 _MARKERS = ("o", "x", "s", "+", "^", "1", "D", "v", "*", "<")
+_LINES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--", "-.", ":")
 _X_LABEL = {OBJECTIVES[0]: "π(a*)", OBJECTIVES[1]: "min_a π(a)"}
 _Y_LABEL = {OBJECTIVES[0]: "‖∇πᵀr‖ / (π* − π)ᵀr", OBJECTIVES[1]: "‖∇KL‖² / KL"}
 
@@ -54,9 +55,9 @@ def _nl(traces: dict, path: Path) -> Path:
 
 def _gravity(traces: dict, path: Path) -> Path:
     figure, axis = plt.subplots(figsize=(6, 4))
-    for (name, (_, well, _)), colour in zip(traces.items(), plt.cm.tab10.colors):
+    for (name, (_, well, _)), colour, line in zip(traces.items(), plt.cm.tab10.colors, _LINES):
         low, middle, high = np.percentile(well.optimal_probability, [25, 50, 75], axis=0)
-        axis.plot(well.checkpoints, middle, color=colour, label=f"{name} ({well.bad_fraction:.0%} bad)")
+        axis.plot(well.checkpoints, middle, color=colour, ls=line, label=f"{name} ({well.bad_fraction:.0%} bad)")
         axis.fill_between(well.checkpoints, low, high, color=colour, alpha=0.15)
     axis.axhline(0.99, color="grey", lw=0.6, ls=":")
     axis.set(xscale="log", xlabel="iteration t", ylabel="π_t(a*) (median, quartiles)", title="Gravity well (Fig. 1 style)")
@@ -67,13 +68,13 @@ def _gravity(traces: dict, path: Path) -> Path:
 
 def _damping(traces: dict, path: Path) -> Path:
     figure, axis = plt.subplots(figsize=(6, 4))
-    for (name, (_, _, damped)), colour in zip(traces.items(), plt.cm.tab10.colors):
+    for (name, (_, _, damped)), colour, line in zip(traces.items(), plt.cm.tab10.colors, _LINES):
         defined = ~np.isnan(damped.delta[:, 0])
         if not defined.any():
             continue
         median = np.median(damped.delta[defined], axis=0)
         positive = median > 0
-        axis.plot(damped.checkpoints[positive], median[positive], color=colour, label=name)
+        axis.plot(damped.checkpoints[positive], median[positive], color=colour, ls=line, label=name)
     axis.set(xscale="log", yscale="log", xlabel="iteration t", ylabel="δ_t = −log π_t(a_y) (median)",
              title="Damping (Fig. 4 style)")
     axis.legend(fontsize=7)

@@ -108,6 +108,7 @@ def battery_row(t: Transform, sizes: Sizes, *, seed: int) -> tuple[dict, dict[st
     row["gravity_well"] = {
         "K": well.K, "runs": sizes.gravity_runs, "steps": well.steps, "step_size": well.step_size,
         "bad_fraction": well.bad_fraction, "hit_time": well.hit_time,
+        "median_initial_optimal_probability": float(np.median(well.optimal_probability[:, 0])),
         "median_hit_time": float(np.median(reached)) if reached.size else None,
         "never_reached": int(np.sum(well.hit_time < 0)),
     }
