@@ -54,8 +54,9 @@ def _log_policy(theta, escort, p, log_pi, pi):
         top = max(top, log_pi[a])
     total = 0.0
     for a in range(K):
-        total += math.exp(log_pi[a] - top)
-    shift = top + math.log(total)
+        log_pi[a] -= top
+        total += math.exp(log_pi[a])
+    shift = math.log(total)
     for a in range(K):
         log_pi[a] -= shift
         pi[a] = math.exp(log_pi[a])

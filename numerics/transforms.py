@@ -54,7 +54,9 @@ def _logsumexp(z: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    return z - _logsumexp(z, axis)
+    """(z − max z) − log Σ exp(z − max z): the maximum is never added back, so no error of size ε·|max z|."""
+    shifted = z - np.max(z, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def _escort_logits(theta: np.ndarray, p: float) -> np.ndarray:
