@@ -54,7 +54,7 @@ def test_log_softmax_matches_the_definition(theta):
 
 @settings(max_examples=80)
 @given(
-    st.tuples(st.integers(2, 5), escort_exponents([(1.0, 1000.0)])).flatmap(
+    st.tuples(st.integers(2, 5), escort_exponents(((1.0, 1000.0),))).flatmap(
         lambda kp: st.tuples(escort_parameters(kp[0], kp[1], min_scale=1e-290, max_scale=1e290), st.just(kp[1]))
     )
 )
@@ -82,7 +82,7 @@ def test_log_of_absolute_values_would_fail_the_same_bound():
 
 @settings(max_examples=60)
 @given(
-    st.tuples(st.integers(2, 5), escort_exponents([(1.0, 1000.0)])).flatmap(
+    st.tuples(st.integers(2, 5), escort_exponents(((1.0, 1000.0),))).flatmap(
         lambda kp: st.tuples(escort_parameters(kp[0], kp[1], min_scale=1e-290, max_scale=1e290), st.just(kp[1]))
     )
 )
