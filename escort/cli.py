@@ -109,7 +109,54 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_check)
 
 
-_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_derive, _add_run, _add_battery, _add_check)
+def _all(args: argparse.Namespace) -> int:
+    from escort.report import run_all
+
+    result = run_all(
+        quick=args.quick, out_dir=args.out, docs_dir=args.docs, seed=args.seed, resume=args.resume, readme=args.readme
+    )
+    print(f"wrote {result.report}" + (f" and {result.readme}" if result.readme else ""))
+    for record in result.broken:
+        print(f"escort all: stage {record.name} ({record.stage}) broke: {record.error}", file=sys.stderr)
+    return 1 if result.broken else 0
+
+
+def _add_all(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "all", help="run every stage (derive, check, figures, bounds, findings, transforms) and write docs/report.md"
+    )
+    parser.add_argument("--quick", action="store_true", help="small, still meaningful form of every stage")
+    parser.add_argument("--out", type=Path, default=Path("results"), help="folder for raw results (default: results)")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="folder for generated Markdown (default: docs)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--resume", action="store_true", help="skip stages and units that finished in an earlier run")
+    parser.add_argument(
+        "--readme", type=Path, default=Path("README.md"),
+        help="README whose <!-- report:begin/end --> block is regenerated (default: README.md; skipped if absent)",
+    )
+    parser.set_defaults(handler=_all)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from escort.report import render_saved
+
+    result = render_saved(out_dir=args.out, docs_dir=args.docs, readme=args.readme)
+    print(f"wrote {result.report}" + (f" and {result.readme}" if result.readme else ""))
+    return 0
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("report", help="re-render docs/report.md from the saved stage outputs, without re-running")
+    parser.add_argument("--out", type=Path, default=Path("results"), help="folder of the saved run (default: results)")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="folder for report.md (default: docs)")
+    parser.add_argument("--readme", type=Path, default=Path("README.md"), help="README with the results block")
+    parser.set_defaults(handler=_report)
+
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_derive, _add_run, _add_battery, _add_check,
+    _add_all, _add_report,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,7 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``escort`` console script; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse has printed the usage error (or --help); no traceback
+        return stop.code if isinstance(stop.code, int) else 2
     try:
         return args.handler(args)
     except InputError as error:

@@ -8,8 +8,11 @@ and that sentence, never a traceback. Kernels behind the boundary stay lean and 
 from __future__ import annotations
 
 import difflib
+import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -18,10 +21,14 @@ __all__ = [
     "check_choice",
     "check_escort_power",
     "check_finite_array",
+    "check_json_file",
     "check_num_actions",
     "check_nonzero_parameters",
     "check_positive",
     "check_probability",
+    "check_rewards_in_range",
+    "check_same_length",
+    "check_seed",
 ]
 
 
@@ -108,7 +115,7 @@ def check_choice(value: str, choices: Iterable[str], *, name: str) -> str:
     >>> check_choice("eq13", ["eq8", "eq9", "eq12"], name="claim")
     Traceback (most recent call last):
     ...
-    escort.errors.InputError: unknown claim 'eq13'; did you mean 'eq12'? (choices: eq8, eq9, eq12)
+    escort.errors.InputError: unknown claim 'eq13'; did you mean 'eq12' or 'eq9'? (choices: eq8, eq9, eq12)
     """
     options = list(choices)
     if value in options:
@@ -116,3 +123,78 @@ def check_choice(value: str, choices: Iterable[str], *, name: str) -> str:
     close = difflib.get_close_matches(value, options, n=2, cutoff=0.5)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise InputError(f"unknown {name} {value!r}{hint} (choices: {', '.join(options)})")
+
+
+def check_seed(seed: int, *, name: str = "seed") -> int:
+    """Return ``seed`` if it is an integer >= 0 (what ``numpy.random.default_rng`` accepts).
+
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    escort.errors.InputError: seed must be an integer >= 0; got -1
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"{name} must be an integer >= 0; got {seed!r}")
+    return int(seed)
+
+
+def check_same_length(first: np.ndarray, second: np.ndarray, *, names: tuple[str, str]) -> None:
+    """Reject two per-action arrays whose last axes differ (e.g. θ with K entries and r with K' ≠ K).
+
+    >>> check_same_length(np.zeros(3), np.zeros(4), names=("theta", "r"))
+    Traceback (most recent call last):
+    ...
+    escort.errors.InputError: theta and r must have the same number of actions (last axis); got shapes (3,) and (4,)
+    """
+    if np.shape(first)[-1:] != np.shape(second)[-1:]:
+        raise InputError(
+            f"{names[0]} and {names[1]} must have the same number of actions (last axis); "
+            f"got shapes {np.shape(first)} and {np.shape(second)}"
+        )
+
+
+def check_rewards_in_range(
+    r: np.ndarray, *, low: float, high: float, theorem: str, name: str = "r"
+) -> np.ndarray:
+    """Reject rewards outside [low, high], the range ``theorem`` assumes, when its bound is requested.
+
+    >>> check_rewards_in_range(np.array([0.5, 2.0]), low=0, high=1, theorem="Theorem 2")
+    Traceback (most recent call last):
+    ...
+    escort.errors.InputError: r must lie in [0, 1] for the bound of Theorem 2; entry 1 is 2.0
+    """
+    outside = np.flatnonzero((np.asarray(r) < low) | (np.asarray(r) > high) | ~np.isfinite(r))
+    if outside.size:
+        index = int(outside[0])
+        raise InputError(
+            f"{name} must lie in [{low:g}, {high:g}] for the bound of {theorem}; "
+            f"entry {index} is {float(np.ravel(r)[index])!r}"
+        )
+    return r
+
+
+def check_json_file(path: str | Path, *, name: str, required: Sequence[str] = ()) -> dict[str, Any]:
+    """Read a config or replay file: a JSON object holding at least the keys ``required``.
+
+    >>> check_json_file("missing.json", name="replay file")
+    Traceback (most recent call last):
+    ...
+    escort.errors.InputError: replay file must be a readable JSON file; missing.json does not exist
+    """
+    location = Path(path)
+    if not location.is_file():
+        raise InputError(f"{name} must be a readable JSON file; {location} does not exist")
+    try:
+        data = json.loads(location.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{name} must be a readable JSON file; {location}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{name} must be valid JSON; {location} line {error.lineno} column {error.colno}: {error.msg}"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{name} must hold a JSON object; {location} holds a {type(data).__name__}")
+    missing = [key for key in required if key not in data]
+    if missing:
+        raise InputError(f"{name} must hold the keys {', '.join(required)}; {location} lacks {', '.join(missing)}")
+    return data

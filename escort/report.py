@@ -1,0 +1,334 @@
+"""``escort all``: every stage of the toolkit in one run, then ``docs/report.md`` and the README's results block.
+
+Stages, in order: derive (SymPy derivations) → check (verdicts on every claim) → figures (Figs. 1–5) → bounds
+(theorems' bounds against measured runs) → findings (Fig. 6, the reviewers' questions) → transforms (the battery
+of transforms). Each stage is one or more :class:`~escort.stages.Step`; a step that an input error or an exception
+stops is reported with a one-line error and the other steps still run. Every record is saved as its step
+finishes, so ``escort report`` (:func:`render_saved`) re-renders the report without re-running anything, and
+``--resume`` skips the steps that already finished with the same size and seed.
+
+The report's summary is assembled from each step's measured :attr:`StageOutput.headline` and
+:attr:`StageOutput.problems`; nothing in it is typed here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from escort.artifacts import StageOutput, atomic_write_text
+from escort.errors import InputError, check_seed
+from escort.stages import RunSettings, Step, StepRecord, load_records, record_folder, run_step, save_record
+
+__all__ = ["README_BEGIN", "README_END", "STEPS", "AllResult", "render_saved", "run_all"]
+
+README_BEGIN = "<!-- report:begin -->"
+README_END = "<!-- report:end -->"
+
+_IMAGES = (".png", ".svg", ".jpg", ".jpeg", ".gif")
+_README_FIGURES = ("fig3", "fig5", "bounds", "fig1", "fig2", "fig4", "transforms", "fig6")
+"""Steps whose first figure the README shows, in order of preference (the first three that have one)."""
+
+_README_FIGURE_COUNT = 3
+
+TRANSFORMS: tuple[str, ...] = ("softmax", "escort:2", "entmax:1.5", "sparsemax", "taylor", "spherical")
+"""The transforms the ``transforms`` stage compares."""
+
+
+def _derive(settings: RunSettings) -> StageOutput:
+    from theory.export import write_derivations
+
+    return write_derivations(settings.docs_dir)
+
+
+def _check(settings: RunSettings) -> StageOutput:
+    from proofs_check.runner import run_checks
+
+    return run_checks(
+        profile="ci", docs_dir=settings.docs_dir, json_path=settings.out_dir / "check" / "verdicts.json",
+        progress=False,
+    )
+
+
+def _experiment(name: str) -> Step:
+    stage = {"bounds": "bounds", "fig6": "findings", "questions": "findings"}.get(name, "figures")
+
+    def run(settings: RunSettings) -> StageOutput:
+        from numerics.experiments import run_experiment
+
+        return run_experiment(
+            name, quick=settings.quick, out_dir=settings.out_dir, docs_dir=settings.docs_dir, seed=settings.seed,
+            resume=settings.resume,
+        )
+
+    return Step(stage, name, run)
+
+
+def _transforms(settings: RunSettings) -> StageOutput:
+    from numerics.battery import run_battery
+
+    return run_battery(
+        list(TRANSFORMS), quick=settings.quick, out_dir=settings.out_dir / "transforms",
+        docs_dir=settings.docs_dir, seed=settings.seed,
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    Step("derive", "derive", _derive),
+    Step("check", "check", _check),
+    *(_experiment(f"fig{i}") for i in range(1, 6)),
+    _experiment("bounds"),
+    _experiment("fig6"),
+    _experiment("questions"),
+    Step("transforms", "transforms", _transforms),
+)
+"""Every step of ``escort all``, in the order they run."""
+
+
+@dataclass(frozen=True)
+class AllResult:
+    """What ``escort all`` produced: one record per step, and the report (and README) it wrote."""
+
+    records: tuple[StepRecord, ...]
+    report: Path
+    readme: Path | None
+
+    @property
+    def broken(self) -> tuple[StepRecord, ...]:
+        """The steps that an error stopped."""
+        return tuple(r for r in self.records if not r.ok)
+
+
+def _by_stage(items: Sequence[Step] | Sequence[StepRecord]) -> dict[str, list]:
+    """Steps (or their records) grouped by stage, stages in order of first appearance."""
+    grouped: dict[str, list] = {}
+    for item in items:
+        grouped.setdefault(item.stage, []).append(item)
+    return grouped
+
+
+def run_all(
+    *,
+    quick: bool = False,
+    out_dir: Path = Path("results"),
+    docs_dir: Path = Path("docs"),
+    seed: int = 0,
+    resume: bool = False,
+    readme: Path | None = Path("README.md"),
+    steps: Sequence[Step] = STEPS,
+    progress: bool = True,
+) -> AllResult:
+    """Run every step (saving each record as it finishes), then write ``docs_dir/report.md`` and the README block.
+
+    With ``resume``, a step whose saved record finished with the same ``quick`` and ``seed`` (and whose files
+    still exist) is not run again, and the others are asked to skip their finished units. ``readme`` is updated
+    between :data:`README_BEGIN` and :data:`README_END` if it exists and holds both markers.
+    """
+    settings = RunSettings(quick=bool(quick), out_dir=Path(out_dir), docs_dir=Path(docs_dir),
+                           seed=check_seed(seed), resume=bool(resume))
+    saved = load_records(settings.out_dir, [s.name for s in steps]) if resume else {}
+    records: list[StepRecord] = []
+    overall = tqdm(total=len(steps), desc="escort all", unit="step", position=0, disable=not progress, file=sys.stderr)
+    with overall:
+        for stage, members in _by_stage(steps).items():
+            bar = tqdm(members, desc=stage, unit="step", position=1, leave=False, disable=not progress, file=sys.stderr)
+            for step in bar:
+                bar.set_postfix_str(step.name)
+                previous = saved.get(step.name)
+                if previous is not None and previous.is_complete_for(settings):
+                    record = previous
+                else:
+                    record = run_step(step, settings)
+                    save_record(record, settings)
+                records.append(record)
+                overall.update(1)
+                status = "ok" if record.ok else f"failed: {record.error}"
+                tqdm.write(f"{step.stage}/{step.name}: {status} ({_seconds(record.seconds)})", file=sys.stderr)
+    return _write_outputs(records, settings, readme)
+
+
+def render_saved(
+    *,
+    out_dir: Path = Path("results"),
+    docs_dir: Path = Path("docs"),
+    readme: Path | None = Path("README.md"),
+    steps: Sequence[Step] = STEPS,
+) -> AllResult:
+    """Re-render ``docs_dir/report.md`` (and the README block) from the records saved under ``out_dir``."""
+    saved = load_records(Path(out_dir), [s.name for s in steps])
+    if not saved:
+        raise InputError(
+            f"out_dir must hold the stage records of an earlier 'escort all' run; "
+            f"none found in {record_folder(Path(out_dir))}"
+        )
+    first = next(iter(saved.values()))
+    settings = RunSettings(quick=first.quick, out_dir=Path(out_dir), docs_dir=Path(docs_dir), seed=first.seed,
+                           resume=False)
+    records = [saved.get(s.name) or StepRecord(s.stage, s.name, first.quick, first.seed, error="not run")
+               for s in steps]
+    return _write_outputs(records, settings, readme)
+
+
+def _write_outputs(records: Sequence[StepRecord], settings: RunSettings, readme: Path | None) -> AllResult:
+    report = atomic_write_text(settings.docs_dir / "report.md", render_report(records, settings))
+    written_readme = None
+    if readme is not None and Path(readme).exists():
+        text = Path(readme).read_text(encoding="utf-8")
+        if README_BEGIN in text and README_END in text:
+            block = render_readme_block(records, settings, Path(readme).parent)
+            atomic_write_text(readme, _replace_block(text, block))
+            written_readme = Path(readme)
+    return AllResult(records=tuple(records), report=report, readme=written_readme)
+
+
+# --- Markdown ------------------------------------------------------------------------------------------------
+
+
+def _seconds(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds:.1f} s"
+
+
+def _bullet(line: str) -> str:
+    """One Markdown bullet from a headline or problem line, whether or not it already starts with '- '."""
+    return "- " + re.sub(r"^\s*[-*]\s+", "", line.strip())
+
+
+def _link(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(Path(path).resolve(), Path(base).resolve())).as_posix()
+
+
+def _summary(records: Sequence[StepRecord]) -> list[str]:
+    ran = [r for r in records if r.ok]
+    lines = [
+        "## Summary",
+        "",
+        f"{len(ran)} of {len(records)} steps ran"
+        + ("." if len(ran) == len(records) else f"; {len(records) - len(ran)} broke (listed below)."),
+        "",
+        "### What the measurements say",
+        "",
+    ]
+    for record in ran:
+        lines += [_bullet(f"**{record.name}**: " + _strip_bullet(line)) for line in record.output.headline]
+    problems = [(r.name, line) for r in ran for line in r.output.problems]
+    lines += ["", "### What fails, and where", ""]
+    lines += [_bullet(f"**{name}**: " + _strip_bullet(line)) for name, line in problems] or [
+        "- Nothing: no step reported a claim failing on its stated domain or a bound exceeded."
+    ]
+    broken = [r for r in records if not r.ok]
+    if broken:
+        lines += ["", "### Steps that broke", ""]
+        lines += [f"- **{r.name}** ({r.stage}): {r.error}" for r in broken]
+    return lines
+
+
+def _strip_bullet(line: str) -> str:
+    return re.sub(r"^\s*[-*]\s+", "", line.strip())
+
+
+def _table(records: Sequence[StepRecord]) -> list[str]:
+    lines = ["| Stage | Step | Status | Time | Problems | Outputs |", "|---|---|---|---|---|---|"]
+    for r in records:
+        status = "ran" if r.ok else "**broke**"
+        problems = str(len(r.output.problems)) if r.ok else "–"
+        outputs = str(len(r.output.paths)) if r.ok else "–"
+        lines.append(f"| {r.stage} | [{r.name}](#{r.name}) | {status} | {_seconds(r.seconds)} | {problems} | {outputs} |")
+    return lines
+
+
+def _section(record: StepRecord, base: Path) -> list[str]:
+    lines = [f"### {record.name}", ""]
+    if not record.ok:
+        return lines + [f"Broke: {record.error}", ""]
+    output = record.output
+    lines += [_bullet(line) for line in output.headline] + [""]
+    if output.problems:
+        lines += ["Problems:", ""] + [_bullet(line) for line in output.problems] + [""]
+    images = [p for p in output.paths if Path(p).suffix.lower() in _IMAGES]
+    others = [p for p in output.paths if Path(p).suffix.lower() not in _IMAGES]
+    lines += [f"![{Path(p).stem}]({_link(p, base)})" for p in images] + ([""] if images else [])
+    if others:
+        lines += ["Tables and data: " + ", ".join(f"[{Path(p).name}]({_link(p, base)})" for p in others), ""]
+    return lines
+
+
+def render_report(records: Sequence[StepRecord], settings: RunSettings) -> str:
+    """``report.md``: summary first (from each step's headline and problems), then every figure and table."""
+    base = settings.docs_dir
+    lines = [
+        "# Report: the claims of *Escaping the Gravitational Pull of Softmax*, checked",
+        "",
+        f"Generated by `{settings.command}`; re-render from the saved stage records with "
+        f"`escort report --out {settings.out_dir.as_posix()} --docs {settings.docs_dir.as_posix()}`. "
+        "Do not edit by hand.",
+        "",
+        *_summary(records),
+        "",
+        "## Steps",
+        "",
+        *_table(records),
+        "",
+    ]
+    for stage, members in _by_stage(records).items():
+        lines += [f"## {stage}", ""]
+        for record in members:
+            lines += _section(record, base)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _readme_figures(records: Sequence[StepRecord], settings: RunSettings) -> list[tuple[str, Path]]:
+    """The first figure of up to three preferred steps, copied into ``docs_dir/figures`` if it lies elsewhere."""
+    by_name = {r.name: r for r in records if r.ok}
+    chosen: list[tuple[str, Path]] = []
+    for name in _README_FIGURES:
+        images = [Path(p) for p in by_name[name].output.paths if Path(p).suffix.lower() in _IMAGES] \
+            if name in by_name else []
+        if not images:
+            continue
+        image = images[0]
+        docs = settings.docs_dir.resolve()
+        if docs not in image.resolve().parents:
+            target = settings.docs_dir / "figures" / f"{name}-{image.name}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(image, target)
+            image = target
+        chosen.append((name, image))
+        if len(chosen) == _README_FIGURE_COUNT:
+            break
+    return chosen
+
+
+def render_readme_block(records: Sequence[StepRecord], settings: RunSettings, readme_dir: Path) -> str:
+    """The README's results block: the headline table of every step and two or three key figures."""
+    lines = [
+        README_BEGIN,
+        f"<!-- generated by `{settings.command}`; do not edit by hand -->",
+        "",
+        "| Step | Status | Headline (measured) | Problems |",
+        "|---|---|---|---|",
+    ]
+    for r in records:
+        if r.ok:
+            headline = "<br>".join(_strip_bullet(line).replace("|", "\\|") for line in r.output.headline) or "–"
+            lines.append(f"| {r.name} | ran | {headline} | {len(r.output.problems)} |")
+        else:
+            lines.append(f"| {r.name} | **broke** | {r.error.replace('|', chr(92) + '|')} | – |")
+    lines.append("")
+    for name, image in _readme_figures(records, settings):
+        lines.append(f"![{name}]({_link(image, readme_dir)})")
+    report = _link(settings.docs_dir / "report.md", readme_dir)
+    lines += ["", f"Full report, with every figure and table: [{report}]({report}).", README_END]
+    return "\n".join(lines)
+
+
+def _replace_block(text: str, block: str) -> str:
+    start = text.index(README_BEGIN)
+    end = text.index(README_END, start) + len(README_END)
+    return text[:start] + block + text[end:]
