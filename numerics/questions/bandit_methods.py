@@ -49,17 +49,26 @@ def _loop(
     problem: TrapProblem, theta: np.ndarray, steps: int, per_decade: int,
     step: Callable[[int, np.ndarray], np.ndarray], policy_at: Callable[[int, np.ndarray], np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Apply θ ← step(t, θ) ``steps`` times, recording sub-optimality and π_t(a*) at the recording steps."""
+    """Apply θ ← step(t, θ) up to ``steps`` times, recording sub-optimality and π_t(a*) at the recording steps.
+
+    The escape studies only need the first step with π_t(a*) ≥ 1/2, so the loop ends at the first recording
+    step by which every run has got there; the recorded steps then end at that step.
+    """
     recorded = recording_steps(steps, record_per_decade=per_decade)
-    record_at, gaps, optimal = set(recorded.tolist()), [], []
-    for t in range(steps + 1):
-        if t in record_at:
-            pi = policy_at(t, theta)
-            gaps.append(suboptimality(pi, problem.rewards))
-            optimal.append(pi[:, 0])
-        if t < steps:
+    gaps, optimal = [], []
+    escaped = np.zeros(theta.shape[0], dtype=bool)
+    t = 0
+    for target in recorded:
+        while t < target:
             theta = step(t, theta)
-    return recorded, np.array(gaps).T, np.array(optimal).T
+            t += 1
+        pi = policy_at(t, theta)
+        gaps.append(suboptimality(pi, problem.rewards))
+        optimal.append(pi[:, 0])
+        escaped |= pi[:, 0] >= 0.5
+        if escaped.all():
+            break
+    return recorded[: len(gaps)], np.array(gaps).T, np.array(optimal).T
 
 
 def adam_softmax(label: str, *, learning_rate: float) -> Method:

@@ -47,10 +47,10 @@ class Settings:
 
 
 def settings(quick: bool) -> Settings:
-    """Quick: K ∈ {10, 100}, 8 runs, 4,000 steps; full: K ∈ {10, 100, 1000}, 30 runs, 40,000 steps."""
+    """Quick: K ∈ {10, 100}, 6 runs, 2,000 steps; full: K ∈ {10, 100, 1000}, 20 runs, 20,000 steps."""
     if quick:
-        return Settings(powers=(1.0, 2.0, 4.0, 8.0), actions=(10, 100), runs=8, steps=4000, record_every=10)
-    return Settings(powers=(1.0, 2.0, 3.0, 4.0, 8.0), actions=(10, 100, 1000), runs=30, steps=40_000, record_every=20)
+        return Settings(powers=(1.0, 2.0, 4.0, 8.0), actions=(10, 100), runs=6, steps=2000, record_every=10)
+    return Settings(powers=(1.0, 2.0, 3.0, 4.0, 8.0), actions=(10, 100, 1000), runs=20, steps=20_000, record_every=20)
 
 
 def _measure(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
@@ -58,7 +58,8 @@ def _measure(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
     problem = (uniform_problem(K, runs=config.runs, rng=rng) if init == "uniform"
                else trap_problem(K, runs=config.runs, optimal_probability=config.trap_probability, rng=rng))
     theta = parameters_for(problem.initial_policy, transform="escort", p=p)
-    trajectory = run_bandit("epg", theta, problem.rewards, config.steps, p=p, record_every=config.record_every)
+    trajectory = run_bandit("epg", theta, problem.rewards, config.steps, p=p, record_every=config.record_every,
+                            backend="compiled")
     steps = np.asarray(trajectory.steps)
     reached = first_step_below(trajectory.suboptimality, steps, level=EPSILON)
     until = np.where(np.isfinite(reached), reached, steps[-1])

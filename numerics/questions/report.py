@@ -32,7 +32,6 @@ QUESTIONS: tuple[str, ...] = (
     "replicator_and_mirror_descent",
     "temperature",
     "uniform_initialisation",
-    "neural_four_room",
 )
 """The question modules under :mod:`numerics.questions`, in the order of the findings page."""
 

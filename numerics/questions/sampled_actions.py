@@ -51,12 +51,12 @@ class Settings:
 
 
 def settings(quick: bool) -> Settings:
-    """Quick: 24 runs × 2,000 steps, η ∈ {0.3, 1}; full: 100 runs × 30,000 steps, η ∈ {0.1, 0.3, 1, 3, 10}."""
+    """Quick: 16 runs × 1,500 steps, η ∈ {0.3, 1}; full: 50 runs × 20,000 steps, η ∈ {0.1, 0.3, 1, 3}."""
     if quick:
-        return Settings(K=10, runs=24, steps=2000, optimal_probability=0.01, step_multipliers=(0.3, 1.0),
+        return Settings(K=10, runs=16, steps=1500, optimal_probability=0.01, step_multipliers=(0.3, 1.0),
                         record_every=30)
-    return Settings(K=10, runs=100, steps=30000, optimal_probability=0.01,
-                    step_multipliers=(0.1, 0.3, 1.0, 3.0, 10.0), record_every=100)
+    return Settings(K=10, runs=50, steps=20000, optimal_probability=0.01, step_multipliers=(0.1, 0.3, 1.0, 3.0),
+                    record_every=100)
 
 
 def reinforce(

@@ -29,7 +29,7 @@ def methods(steps: int) -> tuple:
         algorithm("SPG η=0.4", "spg", eta=0.4),
         algorithm("softmax τ=0.5", "spg", eta=0.4, temperature=0.5),
         algorithm("softmax τ=2", "spg", eta=0.4, temperature=2.0),
-        tempered_softmax("softmax τ: 10 → 1", annealed_temperature(10.0, over=steps // 10)),
+        tempered_softmax("softmax τ 10 → 1", annealed_temperature(10.0, over=steps // 10)),
         algorithm("EPG p=2", "epg", p=2.0),
     )
 

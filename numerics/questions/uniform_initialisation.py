@@ -36,17 +36,17 @@ class Settings:
 
 
 def settings(quick: bool) -> Settings:
-    """Quick: K ∈ {10, 100}, 16 runs, 10,000 steps; full: K ∈ {10, 100, 1000}, 50 runs, 100,000 steps."""
+    """Quick: K ∈ {10, 100}, 12 runs, 3,000 steps; full: K ∈ {10, 100, 1000}, 30 runs, 30,000 steps."""
     if quick:
-        return Settings(actions=(10, 100), runs=16, steps=10_000, record_every=20)
-    return Settings(actions=(10, 100, 1000), runs=50, steps=100_000, record_every=100)
+        return Settings(actions=(10, 100), runs=12, steps=3000, record_every=10)
+    return Settings(actions=(10, 100, 1000), runs=30, steps=30_000, record_every=30)
 
 
 def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int) -> dict:
     problem = uniform_problem(K, runs=config.runs, rng=np.random.default_rng([seed, K]))
     theta = parameters_for(problem.initial_policy, transform=transform, p=2.0)
     trajectory = run_bandit(algorithm, theta, problem.rewards, config.steps, p=2.0, eta=0.4,
-                            record_every=config.record_every)
+                            record_every=config.record_every, backend="compiled")
     steps = np.asarray(trajectory.steps)
     return {"steps": steps.tolist(), "mean_suboptimality": trajectory.suboptimality.mean(axis=0).tolist(),
             "steps_to_epsilon": first_step_below(trajectory.suboptimality, steps, level=EPSILON).tolist()}
