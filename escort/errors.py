@@ -92,10 +92,19 @@ def check_finite_array(values: object, *, name: str, ndim: int | Iterable[int] |
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
-            raise InputError(f"{name} must have {' or '.join(map(str, allowed))} axes; got shape {array.shape}")
+            raise InputError(f"{name} must have {_axes(allowed)}; got shape {array.shape}")
     if array.size and not np.all(np.isfinite(array)):
         raise InputError(f"{name} must contain only finite numbers (no NaN or inf)")
     return array
+
+
+def _axes(allowed: tuple[int, ...]) -> str:
+    """'1 axis', '1 or 2 axes', or 'between 1 and 32 axes' for a contiguous range."""
+    if len(allowed) == 1:
+        return f"{allowed[0]} axis" if allowed[0] == 1 else f"{allowed[0]} axes"
+    if len(allowed) > 2 and allowed == tuple(range(allowed[0], allowed[-1] + 1)):
+        return f"between {allowed[0]} and {allowed[-1]} axes"
+    return f"{' or '.join(map(str, allowed))} axes"
 
 
 def check_nonzero_parameters(theta: np.ndarray, *, name: str = "theta") -> np.ndarray:

@@ -122,15 +122,17 @@ def run_all(
     seed: int = 0,
     resume: bool = False,
     readme: Path | None = Path("README.md"),
-    steps: Sequence[Step] = STEPS,
+    steps: Sequence[Step] | None = None,
     progress: bool = True,
 ) -> AllResult:
     """Run every step (saving each record as it finishes), then write ``docs_dir/report.md`` and the README block.
 
     With ``resume``, a step whose saved record finished with the same ``quick`` and ``seed`` (and whose files
     still exist) is not run again, and the others are asked to skip their finished units. ``readme`` is updated
-    between :data:`README_BEGIN` and :data:`README_END` if it exists and holds both markers.
+    between :data:`README_BEGIN` and :data:`README_END` if it exists and holds both markers. ``steps`` defaults
+    to :data:`STEPS`.
     """
+    steps = STEPS if steps is None else steps
     settings = RunSettings(quick=bool(quick), out_dir=Path(out_dir), docs_dir=Path(docs_dir),
                            seed=check_seed(seed), resume=bool(resume))
     saved = load_records(settings.out_dir, [s.name for s in steps]) if resume else {}
@@ -159,9 +161,10 @@ def render_saved(
     out_dir: Path = Path("results"),
     docs_dir: Path = Path("docs"),
     readme: Path | None = Path("README.md"),
-    steps: Sequence[Step] = STEPS,
+    steps: Sequence[Step] | None = None,
 ) -> AllResult:
     """Re-render ``docs_dir/report.md`` (and the README block) from the records saved under ``out_dir``."""
+    steps = STEPS if steps is None else steps
     saved = load_records(Path(out_dir), [s.name for s in steps])
     if not saved:
         raise InputError(
