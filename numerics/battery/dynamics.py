@@ -98,7 +98,7 @@ def gravity_well(kern: Kernels, *, K: int = 6, runs: int = 20, steps: int = 30_0
         if step == marks[column]:
             record[:, column] = optimal
             column += 1
-        theta = theta + eta(theta, ones)[:, None] * np.einsum("rij,ri->rj", kern.jacobian(theta), r)
+        theta = theta + eta(theta, ones)[:, None] * kern.vjp(theta, r)
     return GravityWell(K, steps, formula, marks, record, hit, threshold)
 
 
@@ -157,6 +157,7 @@ def damping(kern: Kernels, *, K: int = 10, runs: int = 5, steps: int = 20_000, r
     eta, formula = step_rule(kern, "cross entropy", K)
     pi_1 = kern.pi(theta)[:, label]
     defined = pi_1 > 0
+    unit = np.eye(K)[label]
     marks = checkpoints(steps)
     record = np.full((runs, len(marks)), np.nan)
     column = 0
@@ -171,6 +172,6 @@ def damping(kern: Kernels, *, K: int = 10, runs: int = 5, steps: int = 20_000, r
             record[defined, column:] = delta[defined, None]
             break
         with np.errstate(divide="ignore", invalid="ignore"):
-            gradient = np.where(defined[:, None], kern.jacobian(theta)[:, label, :] / pi[:, label, None], 0.0)
+            gradient = np.where(defined[:, None], kern.vjp(theta, unit) / pi[:, label, None], 0.0)
         theta = theta + np.where(defined, eta(theta, np.where(defined, pi_1, 1.0)), 0.0)[:, None] * gradient
     return Damping(K, steps, formula, marks, record)

@@ -33,11 +33,12 @@ Kernel = Callable[[np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class Kernels:
-    """π and dπ/dθ of one transform as batched numpy functions, and where each came from."""
+    """π, dπ/dθ and the vector–Jacobian product (θ, v) ↦ Jᵀv of one transform, batched; where they came from."""
 
     transform: Transform
     pi: Kernel
     jacobian: Kernel
+    vjp: Callable[[np.ndarray, np.ndarray], np.ndarray]
     source: str
 
 
@@ -101,19 +102,34 @@ def _stack(values: list, shape: tuple[int, ...]) -> np.ndarray:
     return np.stack([np.broadcast_to(np.asarray(v, dtype=np.float64), shape) for v in values], axis=-1)
 
 
-def _lambdified(expressions: list[sp.Expr], theta: sp.Matrix) -> Kernel:
-    function = sp.lambdify(list(theta), expressions, modules="numpy", cse=True)
+def _lambdified(expressions: list[sp.Expr], arguments: list[sp.Symbol]) -> Callable[..., np.ndarray]:
+    """numpy function of arrays (..., len(arguments)) split in blocks, returning (..., len(expressions))."""
+    function = sp.lambdify(arguments, expressions, modules="numpy", cse=True)
 
-    def kernel(values: np.ndarray) -> np.ndarray:
-        values = np.asarray(values, dtype=np.float64)
+    def kernel(*blocks: np.ndarray) -> np.ndarray:
+        blocks = np.broadcast_arrays(*(np.asarray(b, dtype=np.float64) for b in blocks))
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _stack(function(*np.moveaxis(values, -1, 0)), values.shape[:-1])
+            columns = [column for block in blocks for column in np.moveaxis(block, -1, 0)]
+            return _stack(function(*columns), blocks[0].shape[:-1])
 
     return kernel
 
 
+def _lazy_jacobian(expression: sp.Matrix, theta: sp.Matrix) -> Kernel:
+    """The lambdified K×K Jacobian, generated on first use (the loops only need vector–Jacobian products)."""
+    cache: list[Callable[..., np.ndarray]] = []
+    K = len(theta)
+
+    def jacobian(values: np.ndarray) -> np.ndarray:
+        if not cache:
+            cache.append(_lambdified(list(d.jacobian(expression, theta)), list(theta)))
+        return cache[0](values).reshape(*np.shape(values)[:-1], K, K)
+
+    return jacobian
+
+
 def kernels(t: Transform, K: int) -> Kernels:
-    """The batched π and Jacobian of ``t`` for K actions (given, built-in, or lambdified from the definition).
+    """The batched π, Jacobian and Jᵀv of ``t`` for K actions (given, built-in, or lambdified from the definition).
 
     Raises :class:`escort.errors.InputError` if π does not map random points into the simplex.
     """
@@ -124,14 +140,18 @@ def _checked(kern: Kernels, K: int) -> Kernels:
     """Reject a transform whose π is not a probability vector of length K at random points (entries 1..2 in size)."""
     rng = np.random.default_rng(0)
     theta = rng.uniform(1, 2, size=(4, K)) * rng.choice([-1.0, 1.0], size=(4, K))
-    pi, jacobian = np.asarray(kern.pi(theta)), np.asarray(kern.jacobian(theta))
-    if pi.shape != (4, K) or jacobian.shape != (4, K, K):
+    pi, product = np.asarray(kern.pi(theta)), np.asarray(kern.vjp(theta, np.ones((4, K))))
+    if pi.shape != (4, K) or product.shape != (4, K):
         raise InputError(f"transform {kern.transform.name!r} must map (..., {K}) to (..., {K}) with a (..., {K}, {K}) "
-                         f"Jacobian; got shapes {pi.shape} and {jacobian.shape}")
+                         f"Jacobian; got shapes {pi.shape} and {product.shape} for π and Jᵀv")
     if not (np.all(np.isfinite(pi)) and np.all(pi >= 0) and np.allclose(pi.sum(axis=-1), 1, rtol=0, atol=1e-12)):
         raise InputError(f"transform {kern.transform.name!r} must map into the probability simplex "
                          f"(entries >= 0 summing to 1); got rows summing to {pi.sum(axis=-1)}")
     return kern
+
+
+def _product(jacobian: Kernel) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    return lambda theta, v: np.einsum("...ij,...i->...j", jacobian(theta), v)
 
 
 def _kernels(t: Transform, K: int) -> Kernels:
@@ -148,15 +168,18 @@ def _kernels(t: Transform, K: int) -> Kernels:
     else:
         jacobian = None
     if pi is not None and jacobian is not None:
-        return Kernels(t, pi, jacobian, source)
+        return Kernels(t, pi, jacobian, _product(jacobian), source)
     if t.piecewise:
         raise InputError(f"transform {t.name!r} is piecewise: give both fast and fast_jacobian (numpy) kernels")
     theta = d.parameters(K)
+    v = sp.Matrix(sp.symbols(f"v_1:{K + 1}", real=True))
     expression = t.expression(theta)
     if pi is None:
-        pi = _lambdified(list(expression), theta)
+        pi = _lambdified(list(expression), list(theta))
+    # Jᵀv = ∇_θ(vᵀπ): K expressions instead of K², what the gradient loops evaluate at every step
+    vjp = _lambdified(list(d.gradient((v.T * expression)[0, 0], theta)), [*theta, *v])
     if jacobian is None:
-        jacobian_kernel = _lambdified(list(d.jacobian(expression, theta)), theta)
-        jacobian = lambda values: jacobian_kernel(values).reshape(*np.shape(values)[:-1], K, K)  # noqa: E731
+        jacobian = _lazy_jacobian(expression, theta)
         source = f"{source}; Jacobian lambdified" if source != "lambdified" else source
-    return Kernels(t, pi, jacobian, source)
+        return Kernels(t, pi, jacobian, vjp, source)
+    return Kernels(t, pi, jacobian, _product(jacobian), source)

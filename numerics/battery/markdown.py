@@ -104,8 +104,9 @@ def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Seq
     ]
     for row in rows:
         agree = row["fast_vs_symbolic"]
-        status = "" if max(agree["pi"], agree["jacobian"]) <= agreement else " **exceeds tolerance**"
-        lines.append(f"| `{row['name']}` | {row['kernel']} | π {agree['pi']:.1e}, J {agree['jacobian']:.1e}{status} "
+        status = "" if max(agree["pi"], agree["jacobian"], agree["vjp"]) <= agreement else " **exceeds tolerance**"
+        lines.append(f"| `{row['name']}` | {row['kernel']} | π {agree['pi']:.1e}, J {agree['jacobian']:.1e}, "
+                     f"Jᵀw {agree['vjp']:.1e}{status} "
                      f"| {_symmetry(row['symmetry'])} | {_concavity(row['concavity'])} |")
     lines += [
         "",

@@ -97,7 +97,7 @@ class NLSamples:
 def reward_ratio(kern: Kernels, theta: np.ndarray, r: np.ndarray, astar: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(π(a*), ‖Jᵀr‖₂ / (r(a*) − πᵀr)) for rows of θ and r."""
     pi = kern.pi(theta)
-    gradient = np.einsum("...ij,...i->...j", kern.jacobian(theta), r)
+    gradient = kern.vjp(theta, r)
     suboptimality = r[..., astar] - np.sum(pi * r, axis=-1)
     return pi[..., astar], np.linalg.norm(gradient, axis=-1) / suboptimality
 
@@ -107,7 +107,7 @@ def cross_entropy_ratio(kern: Kernels, theta: np.ndarray, label: int = 0) -> tup
     pi = kern.pi(theta)
     rest = np.sum(np.delete(pi, label, axis=-1), axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        gradient = -kern.jacobian(theta)[..., label, :] / pi[..., label, None]
+        gradient = -kern.vjp(theta, np.eye(pi.shape[-1])[label]) / pi[..., label, None]
         ratio = np.sum(gradient**2, axis=-1) / -np.log1p(-rest)
     return pi.min(axis=-1), ratio
 
@@ -203,7 +203,7 @@ def sample_nl(kern: Kernels, objective: str, *, K: int, paths: int, rng: np.rand
         path_ids.append(np.full(len(points), path))
         if measure(beyond)[0] == 0 and measure(start)[0] > 0:
             exit_ratios.append(_ratio(kern, objective, _rescaled(t, beyond), r[None])[1][0])
-            gradient = np.einsum("...ij,...i->...j", kern.jacobian(_rescaled(t, beyond)), r[None])
+            gradient = kern.vjp(_rescaled(t, beyond), r[None])
             exit_gradients.append(abs(float(gradient[0, 0])))
     theta, r = np.concatenate(rows), np.concatenate(rewards)
     x, ratio = _ratio(kern, objective, theta, r)

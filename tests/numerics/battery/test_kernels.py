@@ -22,7 +22,7 @@ BUILTINS = ["softmax", "softmax:0.5", "escort:2", "escort:3", "entmax:1.5", "spa
 @pytest.mark.parametrize("name", BUILTINS)
 def test_kernels_agree_with_the_symbolic_definition(name: str) -> None:
     agreement = fast_agreement(kernels(transform(name), 3), 3, points=6)
-    assert max(agreement["pi"], agreement["jacobian"]) < 1e-12
+    assert max(agreement["pi"], agreement["jacobian"], agreement["vjp"]) < 1e-12
 
 
 @pytest.mark.parametrize("name", ["softmax:0.5", "escort:2", "taylor"])
@@ -33,6 +33,8 @@ def test_builtin_and_lambdified_kernels_agree_on_batches(name: str) -> None:
     assert generated.source == "lambdified"
     np.testing.assert_allclose(fast.pi(theta), generated.pi(theta), rtol=0, atol=1e-14)
     np.testing.assert_allclose(fast.jacobian(theta), generated.jacobian(theta), rtol=0, atol=1e-13)
+    v = np.random.default_rng(2).normal(size=(3, 2, 5))
+    np.testing.assert_allclose(fast.vjp(theta, v), generated.vjp(theta, v), rtol=0, atol=1e-13)
 
 
 def test_a_wrong_fast_kernel_is_caught_by_the_cross_check() -> None:
