@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from escort.errors import InputError
 
 __all__ = ["Checkpoint", "StageOutput", "atomic_write_text", "provenance", "to_jsonable", "write_csv", "write_json"]
 
@@ -126,6 +129,9 @@ class Checkpoint:
 
     def _path(self, key: str) -> Path:
         safe = "".join(c if c.isalnum() or c in "-_.=" else "_" for c in key)
+        if safe != key:
+            # keys that differ only in replaced characters ("a/b", "a_b") must not share a file
+            safe += "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
         return self.folder / f"{safe}.json"
 
     def load(self, key: str) -> Any | None:
@@ -133,7 +139,16 @@ class Checkpoint:
         path = self._path(key)
         if not path.exists():
             return None
-        return json.loads(path.read_text(encoding="utf-8"))["value"]
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data["key"] != key:
+                raise KeyError(key)
+            return data["value"]
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+            raise InputError(
+                f"checkpoint {path} must be a JSON file written by Checkpoint.save for key {key!r}; "
+                f"delete it or run without --resume ({type(error).__name__})"
+            ) from None
 
     def save(self, key: str, value: Any) -> None:
         """Store a finished unit atomically."""
