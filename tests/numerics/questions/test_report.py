@@ -76,10 +76,15 @@ def test_escort_power_best_p_matches_csv(quick_run):
     root, output = quick_run
     rows = _rows(root, "question_escort_power")
     line = _lines(output, "Question 2")[0]
-    for K, init, p in re.findall(r"K = (\d+), ([^:]+): p = ([\d.]+) \(", line):
+    claims = re.findall(r"K = (\d+), ([^:]+): (p = [\d.]+|none) \(", line)
+    assert len(claims) == len({(r["K"], r["initialisation"]) for r in rows})
+    for K, init, claim in claims:
         setting = [r for r in rows if r["K"] == K and r["initialisation"] == init]
-        best = min(setting, key=lambda r: float(r["median_steps_to_epsilon"]) if r["median_steps_to_epsilon"] != "nan" else np.inf)
-        assert float(best["p"]) == float(p)
+        best = min(setting, key=lambda r: np.nan_to_num(float(r["median_steps_to_epsilon"]), nan=np.inf))
+        if claim == "none":
+            assert np.isnan(float(best["median_steps_to_epsilon"]))
+        else:
+            assert float(best["p"]) == float(claim.removeprefix("p = "))
 
 
 def test_uniform_initialisation_numbers_match_csv(quick_run):
