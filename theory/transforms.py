@@ -81,6 +81,8 @@ class Transform:
     def expression(self, theta: sp.Matrix, at: Sequence[sp.Expr] | None = None) -> sp.Matrix:
         """π(θ) as a SymPy column; for a piecewise transform, the closed form on the piece containing ``at``."""
         if self.piecewise and at is None:
+            if not all(sp.sympify(v).is_number for v in theta):
+                raise InputError(f"transform {self.name!r} is piecewise: pass an exact point 'at' to select the piece")
             at = list(theta)
         return sp.Matrix(self.symbolic(sp.Matrix(theta), at))
 
@@ -139,7 +141,10 @@ def entmax_support(at: Sequence[sp.Expr], alpha: sp.Rational) -> list[int]:
     size = 1
     for k in range(1, len(x) + 1):
         tau = _threshold([x[i] for i in order[:k]], degree)
-        if sp.simplify(x[order[k - 1]] - tau).is_positive:
+        gap = x[order[k - 1]] - tau
+        # an algebraic number's sign is decided by SymPy's certified numerical evaluation; simplify only if that fails
+        positive = gap.is_positive if gap.is_positive is not None else sp.simplify(gap).is_positive
+        if positive:
             size = k
     return sorted(order[:size])
 

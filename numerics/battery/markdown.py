@@ -143,7 +143,7 @@ def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Seq
     lines += [f"- {problem}" for problem in problems] or ["- none: every fitted exponent agrees with the paper's "
                                                           "where it has one, every bound holds, every kernel agrees"]
     lines += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]
-    lines += ["", "## Definitions and derivatives (K = 2)", ""]
+    lines += ["", "## Definitions and derivatives (K = 2; a piecewise transform on the piece of its first exact test point)", ""]
     for row in rows:
         lines += [
             f"- `{row['name']}`: ${row['formula']}$ ({row['reference'] or 'user transform'})",

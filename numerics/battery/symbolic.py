@@ -59,13 +59,16 @@ def _pieces(t: Transform, theta: sp.Matrix) -> list[tuple[tuple[sp.Expr, ...] | 
 
 
 def derivatives(t: Transform, K: int = 2) -> dict[str, str]:
-    """∂(πᵀr)/∂θ, ∂(−log π(a_1))/∂θ and dπ/dθ as simplified SymPy strings (first piece if piecewise)."""
+    """∂(πᵀr)/∂θ, ∂(−log π(a_1))/∂θ and dπ/dθ as factored SymPy strings (first piece examined if piecewise)."""
     theta, r = d.parameters(K), d.rewards(K)
     _, pi = _pieces(t, theta)[0]
+    def tidy(matrix: sp.Matrix) -> str:
+        return str(matrix.applyfunc(lambda e: sp.factor(sp.cancel(e))).T.tolist()[0])
+
     return {
-        "reward_gradient": str(sp.simplify(d.gradient(d.expected_reward(pi, r), theta)).T),
-        "cross_entropy_gradient": str(sp.simplify(d.gradient(d.cross_entropy(pi, 0), theta)).T),
-        "jacobian": str(sp.simplify(d.jacobian(pi, theta))),
+        "reward_gradient": tidy(d.gradient(d.expected_reward(pi, r), theta)),
+        "cross_entropy_gradient": tidy(d.gradient(d.cross_entropy(pi, 0), theta)),
+        "jacobian": str(d.jacobian(pi, theta).applyfunc(lambda e: sp.factor(sp.cancel(e))).tolist()),
     }
 
 

@@ -116,3 +116,8 @@ def test_a_piecewise_transform_without_a_point_uses_theta_itself() -> None:
     theta = sp.Matrix([sp.Rational(1, 2), 0, 2])
     assert t.expression(theta) == t.expression(theta, at=list(theta))
     assert isinstance(t, Transform) and t.piecewise and t.sparse
+
+
+def test_a_piecewise_transform_needs_an_exact_point_for_symbolic_input() -> None:
+    with pytest.raises(InputError, match="exact point"):
+        transform("entmax:1.5").expression(d.parameters(3))
