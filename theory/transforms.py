@@ -197,11 +197,13 @@ def _make_entmax(parameter: float | None) -> Transform:
     alpha = 1.5 if parameter is None else float(parameter)
     if alpha not in _ENTMAX_ALPHAS:
         raise InputError(
-            f"entmax alpha must be 1.5 or 2 (closed form on each support needs 1/(alpha-1) in {{1, 2}}); got {parameter!r}"
+            "entmax alpha must be 1.5 or 2 (closed form on each support needs 1/(alpha-1) in {1, 2}); "
+            f"got {parameter!r}"
         )
     return Transform(
         name="sparsemax" if alpha == 2 else f"entmax:{_format(alpha)}",
-        formula=r"\pi(a) = [(\alpha-1)\theta(a) - \tau]_+^{1/(\alpha-1)},\ \sum_a \pi(a) = 1" + rf",\ \alpha = {_format(alpha)}",
+        formula=r"\pi(a) = [(\alpha-1)\theta(a) - \tau]_+^{1/(\alpha-1)},\ \sum_a \pi(a) = 1"
+        + rf",\ \alpha = {_format(alpha)}",
         symbolic=_entmax(_ENTMAX_ALPHAS[alpha]),
         family="entmax",
         parameter=alpha,

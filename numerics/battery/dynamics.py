@@ -124,7 +124,8 @@ class Damping:
                 continue
             log_t, t, log_delta = np.log(self.checkpoints[use]), self.checkpoints[use], np.log(row[use])
             for x, store, r2 in ((log_t, slopes, r2_power), (t, rates, r2_linear)):
-                coefficients, residual, *_ = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), log_delta, rcond=None)
+                design = np.column_stack([x, np.ones_like(x)])
+                coefficients, residual, *_ = np.linalg.lstsq(design, log_delta, rcond=None)
                 total = np.sum((log_delta - log_delta.mean()) ** 2)
                 store.append(coefficients[0])
                 r2.append(1 - float(residual[0]) / total if residual.size and total > 0 else 1.0)

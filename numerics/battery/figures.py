@@ -60,7 +60,8 @@ def _gravity(traces: dict, path: Path) -> Path:
         axis.plot(well.checkpoints, middle, color=colour, ls=line, label=f"{name} ({well.bad_fraction:.0%} bad)")
         axis.fill_between(well.checkpoints, low, high, color=colour, alpha=0.15)
     axis.axhline(0.99, color="grey", lw=0.6, ls=":")
-    axis.set(xscale="log", xlabel="iteration t", ylabel="π_t(a*) (median, quartiles)", title="Gravity well (Fig. 1 style)")
+    axis.set(xscale="log", xlabel="iteration t", ylabel="π_t(a*) (median, quartiles)",
+             title="Gravity well (Fig. 1 style)")
     axis.legend(fontsize=7)
     figure.tight_layout()
     return _save(figure, path)

@@ -1,7 +1,8 @@
 """Batched numpy forms of a transform: π(θ) and its Jacobian dπ/dθ for θ of shape (..., K).
 
 Source of each kernel, in order of preference: the transform's own ``fast`` / ``fast_jacobian``; a built-in numpy
-kernel for the families softmax, escort (π from :mod:`numerics.transforms`, computed in the log domain) and entmax; otherwise ``sympy.lambdify`` of
+kernel for the families softmax, escort (π from :mod:`numerics.transforms`, computed in the log domain) and
+entmax; otherwise ``sympy.lambdify`` of
 :meth:`theory.transforms.Transform.expression` and its Jacobian. Each numpy kernel is an optimisation of the SymPy
 definition, and the tests (and :func:`numerics.battery.symbolic.fast_agreement`) cross-check them.
 

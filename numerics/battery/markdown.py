@@ -68,7 +68,8 @@ def _damping(record: dict) -> str:
     if verdict.startswith("linear"):
         return f"{verdict}, c = {record['linear_rate']:.4g} per step (R² {record['r2_linear']:.6f})"
     if verdict.startswith("finite"):
-        return f"{verdict} in {record['runs_finite_time']}/{record['runs_defined']} defined runs ({record['runs']} runs)"
+        finished = f"{record['runs_finite_time']}/{record['runs_defined']}"
+        return f"{verdict} in {finished} defined runs ({record['runs']} runs)"
     return f"{verdict} ({record['runs_defined']}/{record['runs']} runs defined)"
 
 
@@ -99,7 +100,8 @@ def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Seq
         "",
         "## Symbolic checks (exact)",
         "",
-        "| transform | kernels | max abs(fast − SymPy) | dπ/dθ symmetric? (Remark 3) | θ ↦ πᵀr not concave (Prop. 1): witness |",
+        "| transform | kernels | max abs(fast − SymPy) | dπ/dθ symmetric? (Remark 3) "
+        "| θ ↦ πᵀr not concave (Prop. 1): witness |",
         "|---|---|---|---|---|",
     ]
     for row in rows:
@@ -119,7 +121,8 @@ def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Seq
         "at the same points, and the bound is checked at each point. 0-homogeneous transforms are measured at "
         "‖θ‖_q = 1.",
         "",
-        "| transform | policy gradient: ‖∇πᵀr‖/(π* − π)ᵀr vs π(a*) | π(a*) reaches 0 | cross entropy: ‖∇KL‖²/KL vs min π | min π reaches 0 |",
+        "| transform | policy gradient: ‖∇πᵀr‖/(π* − π)ᵀr vs π(a*) | π(a*) reaches 0 "
+        "| cross entropy: ‖∇KL‖²/KL vs min π | min π reaches 0 |",
         "|---|---|---|---|---|",
     ]
     for row in rows:
@@ -132,7 +135,8 @@ def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Seq
         "All transforms start from the same θ₁ ~ N(0, I) and rewards r ~ U[0, 1]^K, so their first policies π₁ differ "
         "(median π₁(a*) is shown); step sizes are the paper's where it has a theorem for the transform.",
         "",
-        "| transform | gravity well: bad runs (π_T(a*) < 0.99) | step size | damping of δ_t = −log π_t(a_y) | step size |",
+        "| transform | gravity well: bad runs (π_T(a*) < 0.99) | step size "
+        "| damping of δ_t = −log π_t(a_y) | step size |",
         "|---|---|---|---|---|",
     ]
     for row in rows:
@@ -143,7 +147,8 @@ def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Seq
     lines += [f"- {problem}" for problem in problems] or ["- none: every fitted exponent agrees with the paper's "
                                                           "where it has one, every bound holds, every kernel agrees"]
     lines += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]
-    lines += ["", "## Definitions and derivatives (K = 2; a piecewise transform on the piece of its first exact test point)", ""]
+    lines += ["", "## Definitions and derivatives (K = 2; a piecewise transform on the piece of its first test point)",
+              ""]
     for row in rows:
         lines += [
             f"- `{row['name']}`: ${row['formula']}$ ({row['reference'] or 'user transform'})",

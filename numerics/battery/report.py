@@ -123,7 +123,8 @@ def _write_data(folder: Path, samples: dict[str, NLSamples], well, damped) -> li
     nl_rows = []
     for objective, s in samples.items():
         bound = s.bound if s.bound is not None else np.full(len(s.x), np.nan)
-        nl_rows += [(objective, int(p), float(x), float(c), float(b)) for p, x, c, b in zip(s.path, s.x, s.ratio, bound)]
+        nl_rows += [(objective, int(p), float(x), float(c), float(b))
+                    for p, x, c, b in zip(s.path, s.x, s.ratio, bound)]
     return [
         write_csv(folder / "nl_points.csv", ["objective", "path", "x", "ratio", "paper_bound"], nl_rows),
         write_csv(folder / "gravity_well.csv", ["run", "t", "pi_astar"],

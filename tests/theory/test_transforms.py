@@ -55,7 +55,8 @@ def test_a_transform_registers_from_a_module_path(tmp_path, monkeypatch) -> None
     from_function = transform("my_transforms:cubic")
     from_object = transform("my_transforms:CUBIC")
     theta = sp.Matrix([1, -2])
-    assert list(from_function.expression(theta)) == list(from_object.expression(theta)) == [sp.Rational(1, 9), sp.Rational(8, 9)]
+    expected = [sp.Rational(1, 9), sp.Rational(8, 9)]
+    assert list(from_function.expression(theta)) == list(from_object.expression(theta)) == expected
     assert from_object.name == "cubic" and from_function.name == "my_transforms:cubic"
     with pytest.raises(InputError, match="has no attribute"):
         transform("my_transforms:missing")
@@ -88,7 +89,9 @@ def _bisection_entmax(values: list[sp.Rational], alpha: float) -> list[mpmath.mp
         return [max(xi - tau, 0) ** power for xi in x]
 
 
-rationals = st.fractions(min_value=-3, max_value=3, max_denominator=20).map(lambda f: sp.Rational(f.numerator, f.denominator))
+rationals = st.fractions(min_value=-3, max_value=3, max_denominator=20).map(
+    lambda f: sp.Rational(f.numerator, f.denominator)
+)
 
 
 @settings(max_examples=30)

@@ -59,7 +59,7 @@ def test_a_linear_map_has_no_witness_and_a_symmetric_jacobian() -> None:
     """θ ↦ πᵀr is affine for this (deliberately concave) map: no witness may be reported."""
     affine = dataclasses.replace(
         transform("taylor"), name="affine", family="user",
-        symbolic=lambda theta, at: sp.Matrix([sp.Rational(1, 3) + (theta[i] - sum(theta) / 3) / 100 for i in range(len(theta))]),
+        symbolic=lambda theta, at: sp.Matrix([sp.Rational(1, 3) + (t - sum(theta) / 3) / 100 for t in theta]),
     )
     assert concavity_witness(affine) == {"kind": "none found"}
     assert symmetry(affine)["verdict"] == "symmetric"
