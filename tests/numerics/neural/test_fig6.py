@@ -37,9 +37,12 @@ def test_conclusions_agree_with_summary(quick_run):
             method, quantity, low, high = match.groups()
             assert float(low) < float(high)
             assert low in {fmt(float(r[column[quantity]])) for r in rows if r["method"] == method}
+        elif "reached ≤" in line:
+            for method, hits in re.findall(r"(SPG|EPG p=4|SCE|ECE p=2)'s training objective reached ≤ 0.1 in (\d+) of", line):
+                assert hits in {r["runs_reaching_threshold"] for r in rows if r["method"] == method}
         else:
             assert "no clear difference" in line
-    assert len(output.headline) == 8
+    assert len(output.headline) == 12
 
 
 def test_resume_reuses_finished_units(quick_run, monkeypatch):
