@@ -73,7 +73,18 @@ def derivatives(t: Transform, K: int = 2) -> dict[str, str]:
 
 
 def _substitute(expression: sp.Expr, theta: sp.Matrix, point: Sequence[sp.Expr]) -> sp.Expr:
-    return sp.simplify(expression.subs(dict(zip(theta, point))))
+    return expression.subs(dict(zip(theta, point)))
+
+
+def _is_positive(value: sp.Expr) -> bool:
+    """Exact sign of a constant: SymPy's certified evaluation first, simplification only if that is undecided."""
+    decided = value.is_positive
+    return bool(sp.simplify(value).is_positive) if decided is None else decided
+
+
+def _is_nonzero(value: sp.Expr) -> bool:
+    decided = value.is_zero
+    return sp.simplify(value).is_zero is False if decided is None else not decided
 
 
 def _admissible(t: Transform, point: Sequence[sp.Expr]) -> bool:
@@ -98,7 +109,8 @@ def symmetry(t: Transform, K: int = 3) -> dict:
             points = [at] if at is not None else exact_points(K)
             for point in filter(lambda q: _admissible(t, q), points):
                 value = _substitute(entry, theta, point)
-                if value.is_zero is False:
+                if _is_nonzero(value):
+                    value = sp.simplify(value)
                     return {
                         "verdict": "not symmetric",
                         "reason": f"J[{i + 1},{j + 1}] − J[{j + 1},{i + 1}] ≠ 0 at an exact point",
@@ -129,8 +141,9 @@ def _hessian_witness(t: Transform, theta: sp.Matrix) -> dict | None:
                     continue
                 exact = hessian.subs(dict(zip(theta, point)))
                 for v in directions:
-                    value = sp.simplify((v.T * exact * v)[0, 0])
-                    if value.is_positive:
+                    value = (v.T * exact * v)[0, 0]
+                    if _is_positive(value):
+                        value = sp.simplify(value)
                         return {
                             "kind": "positive Hessian eigenvalue",
                             "point": [str(x) for x in point],
@@ -154,8 +167,9 @@ def _midpoint_witness(t: Transform, theta: sp.Matrix) -> dict | None:
             middle = tuple((a + b) / 2 for a, b in zip(x, y))
             if not all(_admissible(t, q) for q in (x, y, middle)):
                 continue
-            gap = sp.simplify(value(x, r) + value(y, r) - 2 * value(middle, r))
-            if gap.is_positive:
+            gap = value(x, r) + value(y, r) - 2 * value(middle, r)
+            if _is_positive(gap):
+                gap = sp.simplify(gap)
                 return {
                     "kind": "midpoint above the chord",
                     "point": [str(v) for v in x],
