@@ -20,6 +20,8 @@ import importlib
 import time
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from escort.artifacts import Checkpoint, StageOutput, provenance, write_json
 from numerics.questions import findings
 
@@ -32,6 +34,7 @@ QUESTIONS: tuple[str, ...] = (
     "replicator_and_mirror_descent",
     "temperature",
     "uniform_initialisation",
+    "neural_four_room",
 )
 """The question modules under :mod:`numerics.questions`, in the order of the findings page."""
 
@@ -44,12 +47,15 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     if not resume:
         checkpoint.clear()
     sections, timings = [], {}
-    for name in QUESTIONS:
-        began = time.perf_counter()
-        module = importlib.import_module(f"numerics.questions.{name}")
-        sections.append(module.run(quick=quick, seed=seed, out_dir=out_dir, figures_dir=docs_dir / "figures",
-                                   checkpoint=checkpoint))
-        timings[name] = round(time.perf_counter() - began, 1)
+    # Every array here is small (at most a few hundred rows): multi-threaded BLAS only contends for shared cores
+    # (measured 6-100x slower with 2 threads on a loaded machine), so the questions run on one BLAS thread.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for name in QUESTIONS:
+            began = time.perf_counter()
+            module = importlib.import_module(f"numerics.questions.{name}")
+            sections.append(module.run(quick=quick, seed=seed, out_dir=out_dir, figures_dir=docs_dir / "figures",
+                                       checkpoint=checkpoint))
+            timings[name] = round(time.perf_counter() - began, 1)
     parameters = {"quick": quick, "questions": list(QUESTIONS)}
     paths = [
         *(path for section in sections for path in section.data),

@@ -51,9 +51,9 @@ class Settings:
 
 
 def settings(quick: bool) -> Settings:
-    """Quick: 16 runs × 1,500 steps, η ∈ {0.3, 1}; full: 50 runs × 10,000 steps, η ∈ {0.1, 0.3, 1, 3}."""
+    """Quick: 16 runs × 1,200 steps, η ∈ {0.3, 1}; full: 50 runs × 10,000 steps, η ∈ {0.1, 0.3, 1, 3}."""
     if quick:
-        return Settings(K=10, runs=16, steps=1500, optimal_probability=0.01, step_multipliers=(0.3, 1.0),
+        return Settings(K=10, runs=16, steps=1200, optimal_probability=0.01, step_multipliers=(0.3, 1.0),
                         record_every=30)
     return Settings(K=10, runs=50, steps=10000, optimal_probability=0.01, step_multipliers=(0.1, 0.3, 1.0, 3.0),
                     record_every=100)
