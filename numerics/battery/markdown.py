@@ -118,8 +118,8 @@ def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Seq
         "(change of k when the window's upper end moves 100× closer to the vertex); it agrees with the paper when "
         "the paper's value lies in the interval widened by the systematic error. The paper's value is "
         "fitted the same way from its own bound (Eq. (8)/(9) for policy gradient, Eq. (11)/(12) for cross entropy) "
-        "at the same points, and the bound is checked at each point. 0-homogeneous transforms are measured at "
-        "‖θ‖_q = 1.",
+        "at the same points, and the bound is checked at each point. 0-homogeneous transforms (π(cθ) = π(θ), "
+        "decided symbolically) are measured at ‖θ‖_q = 1, q as declared (the escort's p) or 2.",
         "",
         "| transform | policy gradient: ‖∇πᵀr‖/(π* − π)ᵀr vs π(a*) | π(a*) reaches 0 "
         "| cross entropy: ‖∇KL‖²/KL vs min π | min π reaches 0 |",
@@ -146,6 +146,26 @@ def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Seq
     lines += ["", "## Disagreements with the paper and failed checks", ""]
     lines += [f"- {problem}" for problem in problems] or ["- none: every fitted exponent agrees with the paper's "
                                                           "where it has one, every bound holds, every kernel agrees"]
+    lines += [
+        "",
+        "## Your own transform",
+        "",
+        "Write the map once in SymPy, in any importable module, and name it `package.module:attribute`:",
+        "",
+        "```python",
+        "# mytransforms.py",
+        "def cubic_escort(theta):              # a SymPy column θ -> the column π",
+        "    weights = theta.applyfunc(lambda t: abs(t) ** 3)",
+        "    return weights / sum(weights)",
+        "```",
+        "",
+        "`escort battery mytransforms:cubic_escort softmax --quick` then derives, checks and runs everything above "
+        "for it (numpy kernels are generated with `sympy.lambdify`). For speed, export a "
+        "`theory.transforms.Transform` with `fast=` / `fast_jacobian=` numpy functions instead: the battery "
+        "cross-checks them against the SymPy definition (first table). A 0-homogeneous map is detected and measured "
+        "at ‖θ‖_2 = 1 unless it declares `invariant_norm=q`; a map like entmax declares `piecewise=True` and "
+        "gives both fast functions.",
+    ]
     lines += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]
     lines += ["", "## Definitions and derivatives (K = 2; a piecewise transform on the piece of its first test point)",
               ""]

@@ -13,6 +13,7 @@ by the transform.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Sequence
@@ -87,9 +88,16 @@ def _fit_record(samples: NLSamples, rng: np.random.Generator, resamples: int) ->
 
 
 def battery_row(t: Transform, sizes: Sizes, *, seed: int) -> tuple[dict, dict[str, NLSamples], object, object]:
-    """Everything the battery measures for one transform: (summary row, NŁ samples, gravity well, damping)."""
+    """Everything the battery measures for one transform: (summary row, NŁ samples, gravity well, damping).
+
+    A map found 0-homogeneous (π(cθ) = π(θ)) without a declared ``invariant_norm`` is measured at ‖θ‖_2 = 1 with
+    the step sizes of a 0-homogeneous map: otherwise the growth of ‖θ‖ along a path would enter its NŁ exponent.
+    """
+    scale_invariant = symbolic.is_scale_invariant(t, sizes.symbolic_K)
+    if scale_invariant and t.invariant_norm is None:
+        t = dataclasses.replace(t, invariant_norm=2.0)
     row: dict = {"name": t.name, "formula": t.formula, "reference": t.reference, "sparse": t.sparse,
-                 "invariant_norm": t.invariant_norm}
+                 "scale_invariant": scale_invariant, "invariant_norm": t.invariant_norm}
     kern = kernels(t, sizes.nl_K)
     row["kernel"] = kern.source
     row["fast_vs_symbolic"] = symbolic.fast_agreement(kernels(t, sizes.symbolic_K), sizes.symbolic_K, seed=seed)

@@ -10,6 +10,7 @@
   Hessian eigenvalue, so θ ↦ πᵀr is not concave (Proposition 1). Where the Hessian vanishes on the pieces
   examined (sparsemax is piecewise linear), a midpoint witness f(x) + f(y) > 2 f((x + y)/2) is searched instead.
 * :func:`fast_agreement`: the largest difference between the numpy kernels and the SymPy definition.
+* :func:`is_scale_invariant`: whether π(cθ) = π(θ) for every c > 0 (a 0-homogeneous map such as the escort).
 
 Piecewise transforms are examined piece by piece, each piece selected by an exact point.
 """
@@ -26,7 +27,7 @@ from numerics.battery.kernels import Kernels
 from theory import definitions as d
 from theory.transforms import Transform
 
-__all__ = ["concavity_witness", "derivatives", "exact_points", "fast_agreement", "symmetry"]
+__all__ = ["concavity_witness", "derivatives", "exact_points", "fast_agreement", "is_scale_invariant", "symmetry"]
 
 _BASE_POINTS = ((1, 2, 3), (2, -1, sp.Rational(1, 2)), (-3, 1, 2), (1, 3, sp.Rational(-1, 2)))
 _SCALES = (sp.Rational(1, 4), sp.Integer(1), sp.Integer(3))
@@ -70,6 +71,15 @@ def derivatives(t: Transform, K: int = 2) -> dict[str, str]:
         "cross_entropy_gradient": tidy(d.gradient(d.cross_entropy(pi, 0), theta)),
         "jacobian": str(d.jacobian(pi, theta).applyfunc(lambda e: sp.factor(sp.cancel(e))).tolist()),
     }
+
+
+def is_scale_invariant(t: Transform, K: int = 3) -> bool:
+    """Whether π(cθ) − π(θ) reduces to 0 for a positive symbol c (piecewise maps are not examined: False)."""
+    if t.piecewise:
+        return False
+    theta, c = d.parameters(K), sp.Symbol("c", positive=True)
+    difference = t.expression(c * theta) - t.expression(theta)
+    return all(sp.cancel(sp.together(sp.powsimp(entry, force=True))) == 0 for entry in difference)
 
 
 def _substitute(expression: sp.Expr, theta: sp.Matrix, point: Sequence[sp.Expr]) -> sp.Expr:
