@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from escort.artifacts import StageOutput, atomic_write_text, provenance, write_csv, write_json
-from escort.errors import InputError
+from escort.errors import InputError, check_seed
 from numerics.battery import dynamics, symbolic
 from numerics.battery.figures import draw_figures
 from numerics.battery.kernels import kernels
@@ -148,6 +148,7 @@ def run_battery(names: Sequence[str], *, quick: bool, out_dir: Path, docs_dir: P
     """Run the battery on the transforms ``names`` and write data, figures and ``docs_dir/transforms.md``."""
     if not names:
         raise InputError("names must list at least one transform, e.g. 'softmax escort:2'")
+    seed = check_seed(seed)
     transforms = list({t.name: t for t in (transform(n) for n in names)}.values())
     sizes = Sizes.of(quick)
     out_dir, docs_dir = Path(out_dir), Path(docs_dir)

@@ -58,6 +58,8 @@ def test_spherical_and_escort_2_give_identical_verdicts() -> None:
 def test_battery_rejects_bad_input(tmp_path) -> None:
     with pytest.raises(InputError, match="at least one"):
         run_battery([], quick=True, out_dir=tmp_path, docs_dir=tmp_path)
+    with pytest.raises(InputError, match="seed"):
+        run_battery(["softmax"], quick=True, out_dir=tmp_path, docs_dir=tmp_path, seed=-1)
     assert main(["battery", "softmx", "--quick", "--out", str(tmp_path), "--docs", str(tmp_path)]) == 2
 
 
