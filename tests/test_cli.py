@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,20 @@ def test_input_error_inside_a_stage_does_not_stop_the_run(tmp_path: Path, monkey
     _use_steps(monkeypatch, Step("figures", "fig1", bad), Step("derive", "derive", _ok))
     assert main(["all", *_folders(tmp_path)]) == 1
     assert (tmp_path / "results" / "derive.json").exists()
+
+
+@pytest.mark.slow
+def test_escort_all_quick_end_to_end(tmp_path: Path) -> None:
+    """The first Quick start command: every stage runs, the report links only files that exist."""
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{escort.report.README_BEGIN}\n{escort.report.README_END}\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "escort.cli", "all", "--quick", "--out", "results", "--docs", "docs", "--readme",
+         "README.md"], cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = (tmp_path / "docs" / "report.md").read_text(encoding="utf-8")
+    assert "**broke**" not in report
+    for link in re.findall(r"\]\(([^)#]+)\)", report):
+        assert (tmp_path / "docs" / link).exists(), link
+    assert "| ran |" in readme.read_text(encoding="utf-8")
