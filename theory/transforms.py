@@ -35,7 +35,7 @@ import importlib
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -76,7 +76,6 @@ class Transform:
     invariant_norm: float | None = None
     step_scale: float = 1.0
     reference: str = ""
-    notes: tuple[str, ...] = field(default=())
 
     def expression(self, theta: sp.Matrix, at: Sequence[sp.Expr] | None = None) -> sp.Matrix:
         """π(θ) as a SymPy column; for a piecewise transform, the closed form on the piece containing ``at``."""

@@ -33,7 +33,7 @@ from numerics.battery.kernels import Kernels
 from theory import definitions as d
 from theory.statements import BOUNDS, C1, K_SYM, NORM
 
-__all__ = ["Damping", "GravityWell", "damping", "gravity_well", "step_rule"]
+__all__ = ["FLOOR", "Damping", "GravityWell", "checkpoints", "damping", "gravity_well", "step_rule"]
 
 FLOOR = 1e-250
 """δ below this is at the floor of double precision (π(a) underflows); such points are left out of rate fits."""

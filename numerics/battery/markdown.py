@@ -6,8 +6,12 @@ Every number in the page is read from a row (``<data>/<name>/summary.json``); no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from numerics.battery.nl_coefficient import OBJECTIVES, TARGETS
+
+if TYPE_CHECKING:
+    from numerics.battery.report import Sizes
 
 __all__ = ["render"]
 
@@ -79,7 +83,7 @@ def _gravity(record: dict) -> str:
             f"median π₁(a*) = {record['median_initial_optimal_probability']:.3f}")
 
 
-def render(rows: Sequence[dict], *, command: str, sizes, data: str, figures: Sequence[str],
+def render(rows: Sequence[dict], *, command: str, sizes: Sizes, data: str, figures: Sequence[str],
            window: tuple[float, float], agreement: float, problems: Sequence[str]) -> str:
     """The Markdown page of the battery."""
     targets = len(TARGETS)

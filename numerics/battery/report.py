@@ -87,7 +87,9 @@ def _fit_record(samples: NLSamples, rng: np.random.Generator, resamples: int) ->
     return record
 
 
-def battery_row(t: Transform, sizes: Sizes, *, seed: int) -> tuple[dict, dict[str, NLSamples], object, object]:
+def battery_row(
+    t: Transform, sizes: Sizes, *, seed: int
+) -> tuple[dict, dict[str, NLSamples], dynamics.GravityWell, dynamics.Damping]:
     """Everything the battery measures for one transform: (summary row, NŁ samples, gravity well, damping).
 
     A map found 0-homogeneous (π(cθ) = π(θ)) without a declared ``invariant_norm`` is measured at ‖θ‖_2 = 1 with
@@ -127,7 +129,8 @@ def battery_row(t: Transform, sizes: Sizes, *, seed: int) -> tuple[dict, dict[st
     return row, samples, well, damped
 
 
-def _write_data(folder: Path, samples: dict[str, NLSamples], well, damped) -> list[Path]:
+def _write_data(folder: Path, samples: dict[str, NLSamples], well: dynamics.GravityWell,
+                damped: dynamics.Damping) -> list[Path]:
     nl_rows = []
     for objective, s in samples.items():
         bound = s.bound if s.bound is not None else np.full(len(s.x), np.nan)
