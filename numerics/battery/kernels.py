@@ -1,10 +1,11 @@
-"""Batched numpy forms of a transform: π(θ) and its Jacobian dπ/dθ for θ of shape (..., K).
+"""Batched numpy forms of a transform: π(θ), its Jacobian dπ/dθ and Jᵀv, for θ of shape (..., K).
 
 Source of each kernel, in order of preference: the transform's own ``fast`` / ``fast_jacobian``; a built-in numpy
 kernel for the families softmax, escort (π from :mod:`numerics.transforms`, computed in the log domain) and
-entmax; otherwise ``sympy.lambdify`` of
-:meth:`theory.transforms.Transform.expression` and its Jacobian. Each numpy kernel is an optimisation of the SymPy
-definition, and the tests (and :func:`numerics.battery.symbolic.fast_agreement`) cross-check them.
+entmax; otherwise ``sympy.lambdify`` of :meth:`theory.transforms.Transform.expression`, its Jacobian and
+∇_θ(vᵀπ) = Jᵀv (the product the gradient loops need: K expressions instead of K²). Each numpy kernel is an
+optimisation of the SymPy definition, and the tests (and :func:`numerics.battery.symbolic.fast_agreement`)
+cross-check them.
 
 Jacobians: entry [..., i, j] = ∂π(i)/∂θ(j).
 
