@@ -151,7 +151,9 @@ _SUMMARY_HEADER = [
 ]
 
 
-def _plot(curves: dict[Unit, Curve], config: Settings, selected: dict[str, float], source: str, paths: list[Path]) -> None:
+def _plot(
+    curves: dict[Unit, Curve], config: Settings, selected: dict[str, float], source: str, paths: list[Path]
+) -> None:
     fig = Figure(figsize=(16, 3.6))
     axes = fig.subplots(1, 4)
     epochs = np.arange(config.epochs + 1)
@@ -183,7 +185,9 @@ def _conclusions(curves: dict[Unit, Curve], config: Settings, selected: dict[str
             ("each method's selected rate", (selected[softmax_head.label], selected[escort_head.label])),
             (f"the paper's rate {PAPER_LEARNING_RATE:g}", (PAPER_LEARNING_RATE, PAPER_LEARNING_RATE)),
         ):
-            for field, quantity in (("train_objective", "final training objective"), ("test_error", "final test error")):
+            for field, quantity in (
+                ("train_objective", "final training objective"), ("test_error", "final test error")
+            ):
                 a = _finals(curves, softmax_head, rates[0], config.seeds, field)
                 b = _finals(curves, escort_head, rates[1], config.seeds, field)
                 lines.append(f"- At {label}: {compare(softmax_head.label, a, escort_head.label, b, quantity=quantity)}.")
@@ -201,7 +205,8 @@ def _threshold_text(curves: dict[Unit, Curve], head: Head, rate: float, seeds: i
 
 def _section(source: str, config: Settings, rows: list[list], conclusions: list[str]) -> str:
     table = markdown_table(
-        ["method", "η", "selected", "train objective", "val. error", "test error", f"reached ≤ {THRESHOLD:g}", "median epochs"],
+        ["method", "η", "selected", "train objective", "val. error", "test error", f"reached ≤ {THRESHOLD:g}",
+         "median epochs"],
         [[r[0], r[1], r[2], f"{fmt(r[3])} ± {fmt(r[4])}", f"{fmt(r[5])} ± {fmt(r[6])}", f"{fmt(r[7])} ± {fmt(r[8])}",
           f"{r[9]} of {r[10]}", r[11] if isinstance(r[11], str) else fmt(r[11])] for r in rows],
     )
@@ -210,7 +215,8 @@ def _section(source: str, config: Settings, rows: list[list], conclusions: list[
         "",
         f"Regenerate: `escort run fig6` (`--quick` for the small form). Data: {source}, split 55 : 5 : 10. "
         f"Network: one hidden ReLU layer of {config.n_hidden} units; minibatches of {config.batch_size}, SGD with "
-        f"momentum 0.9, {config.epochs} epochs, {config.seeds} seeds per rate, rates {', '.join(map(fmt, config.learning_rates))}; "
+        f"momentum 0.9, {config.epochs} epochs, {config.seeds} seeds per rate, "
+        f"rates {', '.join(map(fmt, config.learning_rates))}; "
         "each method's rate is the one with the lowest mean final validation error (ties: lower training objective).",
         "",
         "![Fig. 6](figures/fig6_classification.png)",

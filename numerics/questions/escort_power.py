@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from escort.artifacts import Checkpoint, write_csv
 from numerics.algorithms import run_bandit
 from numerics.questions.section import Section, cached
-from numerics.questions.summary import fmt, markdown_table
+from numerics.questions.summary import censored_quantile, fmt, markdown_table
 from numerics.questions.trap import first_step_below, parameters_for, trap_problem, uniform_problem
 from theory.definitions import P
 from theory.statements import BOUNDS, C, K_SYM, T
@@ -38,6 +38,8 @@ _BOUND_AT_ONE = sp.lambdify((K_SYM, C, P), BOUNDS["thm2-ascent"].bound.subs(T, 1
 
 @dataclass(frozen=True)
 class Settings:
+    """The p values, numbers of actions and run sizes of the sweep (quick and full forms differ only here)."""
+
     powers: tuple[float, ...]
     actions: tuple[int, ...]
     runs: int
@@ -68,17 +70,13 @@ def _measure(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
             "bound_steps": (_BOUND_AT_ONE(K, c, p) / EPSILON).tolist()}
 
 
-def _median(values: list) -> float:
-    array = np.array(values, dtype=float)
-    return float(np.median(np.nan_to_num(array, nan=np.inf))) if np.isfinite(array).sum() > array.size / 2 else float("nan")
-
-
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Sweep p, K and the initialisation; compare measured and guaranteed step counts; recommend a p."""
     config = settings(quick)
     inits = ("uniform", f"trap π₁(a*)={config.trap_probability:g}")
     units = {
-        (K, init, p): cached(checkpoint, f"q2/K={K}/{init}/p={p:g}", lambda K=K, init=init, p=p: _measure(config, K, init, p, seed))
+        (K, init, p): cached(checkpoint, f"q2/K={K}/{init}/p={p:g}",
+                             lambda K=K, init=init, p=p: _measure(config, K, init, p, seed))
         for K in config.actions for init in inits for p in config.powers
     }
     rows, best_measured, best_bound, violations = [], {}, {}, 0
@@ -87,7 +85,7 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
         bound = np.array(unit["bound_steps"], dtype=float)
         # a run that never reached ε violates the bound only if the bound fell inside the step budget
         violations += int(np.sum(np.where(np.isfinite(measured), measured > bound, bound < config.steps)))
-        rows.append([K, init, p, int(np.isfinite(measured).sum()), config.runs, _median(unit["steps_to_epsilon"]),
+        rows.append([K, init, p, int(np.isfinite(measured).sum()), config.runs, censored_quantile(unit["steps_to_epsilon"], 0.5),
                      float(np.median(unit["c"])), float(np.median(bound))])
     for K in config.actions:
         for init in inits:

@@ -41,6 +41,8 @@ METHODS: tuple[tuple[str, str, str, float], ...] = (
 
 @dataclass(frozen=True)
 class Settings:
+    """Features, start cells and steps (quick and full forms differ only here)."""
+
     features: tuple[str, ...]
     runs: int
     steps: int
@@ -73,7 +75,8 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     units = {
         (features, method[0]): [
             cached(checkpoint, f"q7/{features}/{method[0]}/run={i}",
-                   lambda features=features, method=method, i=i: _measure(config, features, method, int(starts[i]), seed + i))
+                   lambda features=features, method=method, i=i:
+                   _measure(config, features, method, int(starts[i]), seed + i))
             for i in range(config.runs)
         ]
         for features in config.features for method in METHODS

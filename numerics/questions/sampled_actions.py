@@ -42,6 +42,8 @@ _THEOREM2_STEP = sp.lambdify((NORM, P, K_SYM), BOUNDS["thm2-ascent"].step_size, 
 
 @dataclass(frozen=True)
 class Settings:
+    """Sizes and step-size grid of the REINFORCE study (quick and full forms differ only here)."""
+
     K: int
     runs: int
     steps: int
@@ -140,7 +142,8 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
         conclusions.append(
             f"- {baseline.capitalize()}: π_t(a*) reached 1/2 within {config.steps} steps in {escaped[1]} of "
             f"{config.runs} EPG runs and {escaped[0]} of {config.runs} SPG runs ({verdict}); "
-            f"{compare('SPG', spg['final_suboptimality'], 'EPG p=2', epg['final_suboptimality'], quantity='final sub-optimality')}."
+            + compare("SPG", spg["final_suboptimality"], "EPG p=2", epg["final_suboptimality"],
+                      quantity="final sub-optimality") + "."
         )
     table = markdown_table(
         ["method", "baseline", "η", "selected", "final sub-optimality", "escaped", "median escape step"],
@@ -149,7 +152,8 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     )
     return Section(
         title="Question 1: sampled actions (REINFORCE)",
-        question="Reviewer 3: the experiments use exact gradients; does EPG still avoid the plateaus with sampled actions?",
+        question="Reviewer 3: the experiments use exact gradients; does EPG still avoid the plateaus with "
+                 "sampled actions?",
         setup=(f"K = {config.K}, {config.runs} runs with random rewards (r(a*) = 1, others U[0, 0.9]), started at "
                f"π₁(a*) = {config.optimal_probability:g} with 0.9 on the best suboptimal action; one sampled action "
                f"per step, {config.steps} steps; η from {{{', '.join(map(fmt, config.step_multipliers))}}} chosen per "

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["compare", "fmt", "markdown_table", "mean_sd"]
+__all__ = ["censored_quantile", "compare", "fmt", "markdown_table", "mean_sd"]
 
 
 def fmt(value: float) -> str:
@@ -30,6 +30,23 @@ def mean_sd(values: Sequence[float]) -> tuple[float, float]:
     """Mean and sample standard deviation (0 for a single run)."""
     array = np.asarray(values, dtype=float)
     return float(array.mean()), float(array.std(ddof=1)) if array.size > 1 else 0.0
+
+
+def censored_quantile(values: Sequence[float], q: float) -> float:
+    """The q-quantile of first-passage steps where NaN marks a run that never got there within the budget.
+
+    Such a run is slower than any that did, so it counts as +∞; a quantile that lands on one is NaN (unknown:
+    beyond the budget). The quantile is an order statistic (numpy's 'higher' rule: the smallest value with at
+    least a fraction q of the runs at or below it), since interpolating towards +∞ is meaningless.
+
+    >>> censored_quantile([10, 20, float("nan")], 0.5), censored_quantile([10, 20, 30, 40], 0.5)
+    (20.0, 30.0)
+    >>> censored_quantile([10, float("nan")], 0.5)
+    nan
+    """
+    steps = np.nan_to_num(np.asarray(values, dtype=float), nan=np.inf)
+    quantile = float(np.quantile(steps, q, method="higher"))
+    return quantile if np.isfinite(quantile) else float("nan")
 
 
 def compare(name_a: str, values_a: Sequence[float], name_b: str, values_b: Sequence[float], *, quantity: str) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 from escort.artifacts import Checkpoint, write_csv
 from numerics.algorithms import run_bandit
 from numerics.questions.section import Section, cached, curve_figure
-from numerics.questions.summary import fmt, markdown_table
+from numerics.questions.summary import censored_quantile, fmt, markdown_table
 from numerics.questions.trap import first_step_below, parameters_for, uniform_problem
 
 __all__ = ["Settings", "run", "settings"]
@@ -29,6 +29,8 @@ METHODS = (("SPG η=0.4", "spg", "softmax"), ("EPG p=2", "epg", "escort"))
 
 @dataclass(frozen=True)
 class Settings:
+    """Numbers of actions and run sizes (quick and full forms differ only here)."""
+
     actions: tuple[int, ...]
     runs: int
     steps: int
@@ -52,24 +54,20 @@ def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int
             "steps_to_epsilon": first_step_below(trajectory.suboptimality, steps, level=EPSILON).tolist()}
 
 
-def _quantile(values: list, q: float) -> float:
-    """The q-quantile of the steps, runs that never reached ε counting as +∞ (so it may be +∞)."""
-    return float(np.quantile(np.nan_to_num(np.array(values, dtype=float), nan=np.inf), q, method="higher"))
-
-
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """SPG and EPG from the uniform policy: steps to ε per K, median and 90th percentile."""
     config = settings(quick)
     units = {
         (K, label): cached(checkpoint, f"q6/K={K}/{label}",
-                           lambda K=K, algorithm=algorithm, transform=transform: _measure(config, K, algorithm, transform, seed))
+                           lambda K=K, algorithm=algorithm, transform=transform:
+                           _measure(config, K, algorithm, transform, seed))
         for K in config.actions for label, algorithm, transform in METHODS
     }
     rows = []
     for (K, label), unit in units.items():
         reached = np.isfinite(np.array(unit["steps_to_epsilon"], dtype=float))
-        rows.append([K, label, int(reached.sum()), config.runs, _quantile(unit["steps_to_epsilon"], 0.5),
-                     _quantile(unit["steps_to_epsilon"], 0.9)])
+        rows.append([K, label, int(reached.sum()), config.runs, censored_quantile(unit["steps_to_epsilon"], 0.5),
+                     censored_quantile(unit["steps_to_epsilon"], 0.9)])
     data = write_csv(out_dir / "question_uniform_initialisation.csv",
                      ["K", "method", "runs_reaching_epsilon", "runs", "median_steps", "p90_steps"], rows)
     figure = curve_figure(
@@ -84,12 +82,15 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     conclusions = []
     for K in config.actions:
         spg, epg = ([r for r in rows if r[0] == K and r[1] == label][0] for label, _, _ in METHODS)
-        ratio = spg[5] / epg[5] if np.isfinite(epg[5]) and epg[5] > 0 else float("nan")
-        slower = "slower" if spg[5] > epg[5] else "not slower"
+        tails = np.nan_to_num([spg[5], epg[5]], nan=np.inf)
+        ratio = tails[0] / tails[1] if np.all(np.isfinite(tails)) else float("nan")
+        slower = ("beyond the step budget for both" if np.all(np.isinf(tails))
+                  else "slower" if tails[0] > tails[1] else "not slower")
         conclusions.append(
             f"- K = {K}: SPG reached ε = {EPSILON:g} in {spg[2]} of {config.runs} runs (median {steps_text(spg[4])}, "
             f"90th percentile {steps_text(spg[5])} steps), EPG in {epg[2]} of {config.runs} (median "
-            f"{steps_text(epg[4])}, 90th percentile {steps_text(epg[5])}); SPG's slow tail is {slower} than EPG's"
+            f"{steps_text(epg[4])}, 90th percentile {steps_text(epg[5])}); SPG's slow tail is {slower}"
+            + ("" if np.all(np.isinf(tails)) else " than EPG's")
             + (f" (ratio {fmt(ratio)})." if np.isfinite(ratio) else ".")
         )
     table = markdown_table(
