@@ -200,11 +200,27 @@ def _seconds(seconds: float | None) -> str:
 
 def _bullet(line: str) -> str:
     """One Markdown bullet from a headline or problem line, whether or not it already starts with '- '."""
-    return "- " + re.sub(r"^\s*[-*]\s+", "", line.strip())
+    return "- " + _strip_bullet(line)
 
 
 def _link(path: Path, base: Path) -> str:
     return Path(os.path.relpath(Path(path).resolve(), Path(base).resolve())).as_posix()
+
+
+def _strip_bullet(line: str) -> str:
+    """A headline or problem line without its leading '- ' or '* '."""
+    return re.sub(r"^\s*[-*]\s+", "", line.strip())
+
+
+def _failures(records: Sequence[StepRecord]) -> list[str]:
+    """'What fails, and where' (every step's problems) and the steps that broke, as Markdown lines."""
+    problems = [_bullet(f"**{r.name}**: " + _strip_bullet(line)) for r in records if r.ok for line in r.output.problems]
+    lines = ["### What fails, and where", ""]
+    lines += problems or ["- Nothing: no step reported a claim failing on its stated domain or a bound exceeded."]
+    broken = [r for r in records if not r.ok]
+    if broken:
+        lines += ["", "### Steps that broke", ""] + [f"- **{r.name}** ({r.stage}): {r.error}" for r in broken]
+    return lines
 
 
 def _summary(records: Sequence[StepRecord]) -> list[str]:
@@ -215,50 +231,31 @@ def _summary(records: Sequence[StepRecord]) -> list[str]:
         f"{len(ran)} of {len(records)} steps ran"
         + ("." if len(ran) == len(records) else f"; {len(records) - len(ran)} broke (listed below)."),
         "",
-        "### What the measurements say",
-        "",
+        "| Stage | Step | Status | Time | Findings | Problems |",
+        "|---|---|---|---|---|---|",
     ]
-    for record in ran:
-        lines += [_bullet(f"**{record.name}**: " + _strip_bullet(line)) for line in record.output.headline]
-    problems = [(r.name, line) for r in ran for line in r.output.problems]
-    lines += ["", "### What fails, and where", ""]
-    lines += [_bullet(f"**{name}**: " + _strip_bullet(line)) for name, line in problems] or [
-        "- Nothing: no step reported a claim failing on its stated domain or a bound exceeded."
-    ]
-    broken = [r for r in records if not r.ok]
-    if broken:
-        lines += ["", "### Steps that broke", ""]
-        lines += [f"- **{r.name}** ({r.stage}): {r.error}" for r in broken]
-    return lines
-
-
-def _strip_bullet(line: str) -> str:
-    return re.sub(r"^\s*[-*]\s+", "", line.strip())
-
-
-def _table(records: Sequence[StepRecord]) -> list[str]:
-    lines = ["| Stage | Step | Status | Time | Problems | Outputs |", "|---|---|---|---|---|---|"]
     for r in records:
+        counts = f"{len(r.output.headline)} | {len(r.output.problems)}" if r.ok else "– | –"
         status = "ran" if r.ok else "**broke**"
-        problems = str(len(r.output.problems)) if r.ok else "–"
-        outputs = str(len(r.output.paths)) if r.ok else "–"
-        lines.append(f"| {r.stage} | [{r.name}](#{r.name}) | {status} | {_seconds(r.seconds)} | {problems} | {outputs} |")
+        lines.append(f"| {r.stage} | [{r.name}](#{r.name}) | {status} | {_seconds(r.seconds)} | {counts} |")
+    lines += ["", *_failures(records), "", "### What each step measured", ""]
+    for record in ran:
+        lines.append(f"- **{record.name}**")
+        lines += ["  " + _bullet(line) for line in record.output.headline]
     return lines
 
 
 def _section(record: StepRecord, base: Path) -> list[str]:
+    """A step's figures (shown) and its other files (linked)."""
     lines = [f"### {record.name}", ""]
     if not record.ok:
         return lines + [f"Broke: {record.error}", ""]
-    output = record.output
-    lines += [_bullet(line) for line in output.headline] + [""]
-    if output.problems:
-        lines += ["Problems:", ""] + [_bullet(line) for line in output.problems] + [""]
-    images = [p for p in output.paths if Path(p).suffix.lower() in _IMAGES]
-    others = [p for p in output.paths if Path(p).suffix.lower() not in _IMAGES]
+    paths = record.output.paths
+    images = [p for p in paths if Path(p).suffix.lower() in _IMAGES]
+    others = [p for p in paths if Path(p).suffix.lower() not in _IMAGES]
     lines += [f"![{Path(p).stem}]({_link(p, base)})" for p in images] + ([""] if images else [])
     if others:
-        lines += ["Tables and data: " + ", ".join(f"[{Path(p).name}]({_link(p, base)})" for p in others), ""]
+        lines += ["Files: " + ", ".join(f"[{Path(p).name}]({_link(p, base)})" for p in others), ""]
     return lines
 
 
@@ -274,10 +271,6 @@ def render_report(records: Sequence[StepRecord], settings: RunSettings) -> str:
         "",
         *_summary(records),
         "",
-        "## Steps",
-        "",
-        *_table(records),
-        "",
     ]
     for stage, members in _by_stage(records).items():
         lines += [f"## {stage}", ""]
@@ -286,48 +279,51 @@ def render_report(records: Sequence[StepRecord], settings: RunSettings) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _readme_figure(record: StepRecord, settings: RunSettings) -> Path | None:
+    """The step's first figure, preferring one already under ``docs_dir``; one elsewhere is copied to docs/figures."""
+    docs = settings.docs_dir.resolve()
+    images = [Path(p) for p in record.output.paths if Path(p).suffix.lower() in _IMAGES]
+    if not images:
+        return None
+    image = min(images, key=lambda path: docs not in path.resolve().parents)
+    if docs in image.resolve().parents:
+        return image
+    target = settings.docs_dir / "figures" / image.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(image, target)
+    return target
+
+
 def _readme_figures(records: Sequence[StepRecord], settings: RunSettings) -> list[tuple[str, Path]]:
-    """The first figure of up to three preferred steps, copied into ``docs_dir/figures`` if it lies elsewhere."""
+    """The first figure of up to three steps, in the order of :data:`_README_FIGURES`."""
     by_name = {r.name: r for r in records if r.ok}
-    chosen: list[tuple[str, Path]] = []
-    for name in _README_FIGURES:
-        images = [Path(p) for p in by_name[name].output.paths if Path(p).suffix.lower() in _IMAGES] \
-            if name in by_name else []
-        if not images:
-            continue
-        image = images[0]
-        docs = settings.docs_dir.resolve()
-        if docs not in image.resolve().parents:
-            target = settings.docs_dir / "figures" / f"{name}-{image.name}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(image, target)
-            image = target
-        chosen.append((name, image))
-        if len(chosen) == _README_FIGURE_COUNT:
-            break
-    return chosen
+    figures = ((name, _readme_figure(by_name[name], settings)) for name in _README_FIGURES if name in by_name)
+    return [(name, image) for name, image in figures if image is not None][:_README_FIGURE_COUNT]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def render_readme_block(records: Sequence[StepRecord], settings: RunSettings, readme_dir: Path) -> str:
-    """The README's results block: the headline table of every step and two or three key figures."""
+    """The README's results block: one row per step (its first finding), what fails, two or three key figures."""
+    report = _link(settings.docs_dir / "report.md", readme_dir)
     lines = [
         README_BEGIN,
         f"<!-- generated by `{settings.command}`; do not edit by hand -->",
         "",
-        "| Step | Status | Headline (measured) | Problems |",
-        "|---|---|---|---|",
+        "| Step | Status | Time | First finding (all of them in the report) | Problems |",
+        "|---|---|---|---|---|",
     ]
     for r in records:
         if r.ok:
-            headline = "<br>".join(_strip_bullet(line).replace("|", "\\|") for line in r.output.headline) or "–"
-            lines.append(f"| {r.name} | ran | {headline} | {len(r.output.problems)} |")
+            first = _cell(_strip_bullet(r.output.headline[0])) if r.output.headline else "–"
+            lines.append(f"| {r.name} | ran | {_seconds(r.seconds)} | {first} | {len(r.output.problems)} |")
         else:
-            lines.append(f"| {r.name} | **broke** | {r.error.replace('|', chr(92) + '|')} | – |")
-    lines.append("")
-    for name, image in _readme_figures(records, settings):
-        lines.append(f"![{name}]({_link(image, readme_dir)})")
-    report = _link(settings.docs_dir / "report.md", readme_dir)
-    lines += ["", f"Full report, with every figure and table: [{report}]({report}).", README_END]
+            lines.append(f"| {r.name} | **broke** | {_seconds(r.seconds)} | {_cell(r.error)} | – |")
+    lines += ["", *_failures(records), ""]
+    lines += [f"![{name}]({_link(image, readme_dir)})" for name, image in _readme_figures(records, settings)]
+    lines += ["", f"Full report, with every finding, figure and table: [{report}]({report}).", README_END]
     return "\n".join(lines)
 
 

@@ -58,7 +58,7 @@ def test_report_rerenders_without_running(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "docs" / "report.md").unlink()
     _use_steps(monkeypatch, Step("derive", "derive", _broken))
     assert main(["report", *_folders(tmp_path)]) == 0
-    assert "- **derive**: derived" in (tmp_path / "docs" / "report.md").read_text(encoding="utf-8")
+    assert "- **derive**\n  - derived" in (tmp_path / "docs" / "report.md").read_text(encoding="utf-8")
 
 
 def test_input_error_is_one_sentence_and_exit_code_2(tmp_path: Path, capsys) -> None:
