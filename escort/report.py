@@ -174,9 +174,20 @@ def render_saved(
     first = next(iter(saved.values()))
     settings = RunSettings(quick=first.quick, out_dir=Path(out_dir), docs_dir=Path(docs_dir), seed=first.seed,
                            resume=False)
-    records = [saved.get(s.name) or StepRecord(s.stage, s.name, first.quick, first.seed, error="not run")
-               for s in steps]
-    return _write_outputs(records, settings, readme)
+    return _write_outputs([_current(saved.get(s.name), s, first) for s in steps], settings, readme)
+
+
+def _current(record: StepRecord | None, step: Step, first: StepRecord) -> StepRecord:
+    """``record`` if it belongs to the same run as ``first`` (the earliest step's record), else a 'not run' one.
+
+    An interrupted run leaves the records of an older run behind for the steps it did not reach.
+    """
+    if record is None:
+        return StepRecord(step.stage, step.name, first.quick, first.seed, error="not run")
+    if (record.quick, record.seed) != (first.quick, first.seed):
+        error = f"not run (the saved record is from another run: quick={record.quick}, seed={record.seed})"
+        return StepRecord(step.stage, step.name, first.quick, first.seed, error=error)
+    return record
 
 
 def _write_outputs(records: Sequence[StepRecord], settings: RunSettings, readme: Path | None) -> AllResult:

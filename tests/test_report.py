@@ -162,3 +162,12 @@ def test_readme_figure_outside_docs_is_copied_into_docs_figures(tmp_path: Path, 
     block = readme.read_text(encoding="utf-8")
     assert block.index("![fig3](docs/figures/fig3.svg)") < block.index("![fig5](docs/figures/fig5.svg)")
     assert (tmp_path / "docs" / "figures" / "fig5.svg").exists()
+
+
+def test_report_does_not_mix_in_records_of_another_run(tmp_path: Path) -> None:
+    folders = {"out_dir": tmp_path / "results", "docs_dir": tmp_path / "docs", "readme": None}
+    run_all(seed=1, steps=STAND_INS, progress=False, **folders)
+    run_all(seed=2, steps=STAND_INS[:1], progress=False, **folders)
+    records = render_saved(steps=STAND_INS, **folders).records
+    assert records[0].ok and records[0].seed == 2
+    assert records[1].error == "not run (the saved record is from another run: quick=False, seed=1)"
