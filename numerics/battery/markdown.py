@@ -45,7 +45,8 @@ def _exponent(record: dict) -> str:
     if fit is None:
         return f"no fit: {record['points']} points with x > 0 ({record['empty_paths']} paths start at x = 0)"
     text = (f"{_number(fit['exponent'])} ± {fit['standard_error']:.1e} [{_number(fit['ci_low'])}, "
-            f"{_number(fit['ci_high'])}] ± {fit['systematic']:.1e} syst. ({fit['points']} pts, {fit['paths']} paths)")
+            f"{_number(fit['ci_high'])}] ± {fit['systematic']:.1e} syst. ± {fit['numerical']:.1e} num. "
+            f"({fit['points']} pts, {fit['paths']} paths)")
     paper = record["paper"]
     if paper is not None and paper["exponent"] is not None:
         verdict = "agrees" if paper["agrees"] else "**differs**"
@@ -120,7 +121,8 @@ def render(rows: Sequence[dict], *, command: str, sizes: Sizes, data: str, figur
         "",
         "Exponent k of C ∝ x^k: measured ± OLS standard error [95 % path-bootstrap interval] ± systematic error "
         "(change of k when the window's upper end moves 100× closer to the vertex); it agrees with the paper when "
-        "the paper's value lies in the interval widened by the systematic error. The paper's value is "
+        "the paper's value lies in the interval widened by the systematic error and the numerical resolution (the "
+        "largest slope change that rounding of the ratios, a relative error of 64ε/x, can cause). The paper's value is "
         "fitted the same way from its own bound (Eq. (8)/(9) for policy gradient, Eq. (11)/(12) for cross entropy) "
         "at the same points, and the bound is checked at each point. 0-homogeneous transforms (π(cθ) = π(θ), "
         "decided symbolically) are measured at ‖θ‖_q = 1, q as declared (the escort's p) or 2.",

@@ -17,7 +17,8 @@ is only defined up to that scale, and the paper's bounds carry the factor 1/‖�
 The exponent of C ∝ x^k is fitted by least squares of log C on log x over the asymptotic window 10⁻¹⁰ ≤ x ≤ 10⁻⁴
 (one intercept and one first-order correction per path, a common exponent: see :func:`fit_power_law`), with the
 OLS standard error, a 95 % bootstrap interval over whole paths (points on one path are correlated) and a
-systematic error (the change when the window moves closer to the vertex).
+systematic error (the change when the window moves closer to the vertex) and the numerical resolution (the
+largest slope change that rounding of the ratios, at most :data:`ROUNDING` ulp / x relative, can cause).
 The paper's prediction is fitted the same way from its own lower bounds (:mod:`theory.statements`, Eqs. (8),
 (9), (11), (12)) evaluated at the same points; each sampled point also checks that the bound holds.
 """
@@ -37,6 +38,7 @@ from theory.transforms import Transform
 
 __all__ = [
     "FIT_WINDOW",
+    "ROUNDING",
     "TARGETS",
     "OBJECTIVES",
     "NLSamples",
@@ -51,6 +53,9 @@ __all__ = [
 OBJECTIVES = ("policy gradient", "cross entropy")
 FIT_WINDOW = (1e-10, 1e-4)
 """The asymptotic window of x = π(a*) or min π in which exponents are fitted."""
+ROUNDING = 64
+"""Relative accuracy of a computed NŁ ratio at x, in units of ε/x (ε = 2⁻⁵²): the kernels form 1 − π(a) for
+π(a) → 1, which cancels to an absolute error of a few ε, i.e. a relative error of a few ε/x; 64 is a generous budget."""
 TARGETS = np.logspace(-0.75, -9.75, 19)
 """Targets of x on each path: half-decade steps placed between decades, so no sample sits on a window end."""
 _BOUND_STATEMENTS = {("softmax", OBJECTIVES[0]): "eq8", ("escort", OBJECTIVES[0]): "eq9",
@@ -59,7 +64,8 @@ _BOUND_STATEMENTS = {("softmax", OBJECTIVES[0]): "eq8", ("escort", OBJECTIVES[0]
 
 @dataclass(frozen=True)
 class PowerLawFit:
-    """C ∝ x^exponent fitted on log–log axes: OLS standard error, path-bootstrap 95 % interval, systematic error."""
+    """C ∝ x^exponent fitted on log–log axes: OLS standard error, path-bootstrap 95 % interval, systematic error
+    (window dependence) and numerical resolution (rounding of the ratios)."""
 
     exponent: float
     standard_error: float
@@ -68,10 +74,12 @@ class PowerLawFit:
     points: int
     paths: int
     systematic: float
+    numerical: float
 
     def contains(self, value: float) -> bool:
-        """Whether ``value`` lies in the 95 % bootstrap interval widened by the systematic error on each side."""
-        return self.ci_low - self.systematic <= value <= self.ci_high + self.systematic
+        """Whether ``value`` lies in the 95 % bootstrap interval widened by the systematic and numerical errors."""
+        margin = self.systematic + self.numerical
+        return self.ci_low - margin <= value <= self.ci_high + margin
 
 
 @dataclass(frozen=True)
@@ -231,20 +239,23 @@ def fit_power_law(x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, rng: np.r
     A coefficient with a power law near the vertex expands as C(x) = A·x^k·(1 + B·x + o(x)); A and B depend on
     the path (its rewards and start), so each path gets its own intercept and first-order correction, and k is
     estimated from the variation along paths (Frisch–Waugh: residualise log x and log y on (1, x) per path).
-    Returns k, its OLS standard error, a 95 % percentile interval from resampling whole paths, and a systematic
-    error: the change of k when the window's upper end moves 100× closer to the vertex (what is left of the
-    pre-asymptotic terms). None with fewer than 2 paths of at least 4 points each.
+    Returns k, its OLS standard error, a 95 % percentile interval from resampling whole paths, a systematic error
+    (the change of k when the window's upper end moves 100× closer to the vertex: what is left of the
+    pre-asymptotic terms) and the numerical resolution Σ|r_i|·δ_i / Σr_i², the largest change of k that relative
+    errors δ_i = ROUNDING·ε/x_i in the ratios can cause (r_i: the residualised log x_i, as k = Σ r_i·log y_i / Σr_i²).
+    None with fewer than 2 paths of at least 4 points each.
     """
     core = _fit(x, y, groups, rng, resamples, window)
     if core is None:
         return None
     narrow = _fit(x, y, groups, rng, resamples, (window[0], window[1] / 100))
     systematic = 0.0 if narrow is None else abs(narrow[0] - core[0])
-    return PowerLawFit(*core, systematic=systematic)
+    exponent, standard_error, low, high, points, paths, numerical = core
+    return PowerLawFit(exponent, standard_error, low, high, points, paths, systematic, numerical)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, groups: np.ndarray, rng: np.random.Generator, resamples: int,
-         window: tuple[float, float]) -> tuple[float, float, float, float, int, int] | None:
+         window: tuple[float, float]) -> tuple[float, float, float, float, int, int, float] | None:
     keep = (x >= window[0]) & (x <= window[1]) & (y > 0) & np.isfinite(y)
     lx, ly, xs, g = np.log(x[keep]), np.log(y[keep]), x[keep], groups[keep]
     members = [m for m in (np.flatnonzero(g == label) for label in np.unique(g)) if len(m) >= 4]
@@ -257,6 +268,7 @@ def _fit(x: np.ndarray, y: np.ndarray, groups: np.ndarray, rng: np.random.Genera
         return lx[m] - projection @ lx[m], ly[m] - projection @ ly[m]
 
     parts = [residuals(m) for m in members]
+    rounding = ROUNDING * np.finfo(float).eps / np.concatenate([xs[m] for m in members])
 
     def slope(chosen: list[tuple[np.ndarray, np.ndarray]]) -> float:
         rx = np.concatenate([a for a, _ in chosen])
@@ -271,4 +283,5 @@ def _fit(x: np.ndarray, y: np.ndarray, groups: np.ndarray, rng: np.random.Genera
     standard_error = float(np.sqrt(sigma2 / (rx @ rx)))
     slopes = [slope([parts[i] for i in rng.integers(0, len(parts), len(parts))]) for _ in range(resamples)]
     low, high = np.percentile(slopes, [2.5, 97.5])
-    return exponent, standard_error, float(low), float(high), int(len(rx)), len(parts)
+    numerical = float(np.abs(rx) @ rounding / (rx @ rx))
+    return exponent, standard_error, float(low), float(high), int(len(rx)), len(parts), numerical

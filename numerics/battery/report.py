@@ -28,7 +28,7 @@ from numerics.battery import dynamics, symbolic
 from numerics.battery.figures import draw_figures
 from numerics.battery.kernels import kernels
 from numerics.battery.markdown import render
-from numerics.battery.nl_coefficient import FIT_WINDOW, OBJECTIVES, NLSamples, fit_power_law, sample_nl
+from numerics.battery.nl_coefficient import FIT_WINDOW, OBJECTIVES, ROUNDING, NLSamples, fit_power_law, sample_nl
 from theory.transforms import Transform, transform
 
 __all__ = ["Sizes", "battery_row", "run_battery"]
@@ -77,8 +77,7 @@ def _fit_record(samples: NLSamples, rng: np.random.Generator, resamples: int) ->
     }
     if samples.bound is not None:
         paper = fit_power_law(samples.x, samples.bound, samples.path, rng=rng, resamples=resamples)
-        # the kernels resolve 1 − π to about 64 ulp / x (π → 1 cancels), so the bound is checked to that accuracy
-        tolerance = 64 * np.finfo(float).eps / samples.x
+        tolerance = ROUNDING * np.finfo(float).eps / samples.x
         record["paper"] = {
             "exponent": None if paper is None else paper.exponent,
             "bound_holds": int(np.sum(samples.ratio >= samples.bound * (1 - tolerance))),

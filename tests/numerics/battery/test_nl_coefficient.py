@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from numerics.battery.kernels import kernels
-from numerics.battery.nl_coefficient import fit_power_law, sample_nl
+from numerics.battery.nl_coefficient import ROUNDING, fit_power_law, sample_nl
 from theory.transforms import transform
 
 def test_fit_recovers_a_planted_exponent_with_path_factors_and_corrections() -> None:
@@ -37,7 +37,7 @@ def test_measured_exponents_match_the_paper(name: str, objective: str, paper: fl
     bound = fit_power_law(samples.x, samples.bound, samples.path, rng=np.random.default_rng(0))
     assert abs(bound.exponent - paper) < 1e-9, "the paper's bound, fitted, gives its stated exponent"
     assert fit.contains(paper) and fit.contains(bound.exponent)
-    assert np.all(samples.ratio >= samples.bound * (1 - 64 * np.finfo(float).eps / samples.x))
+    assert np.all(samples.ratio >= samples.bound * (1 - ROUNDING * np.finfo(float).eps / samples.x))
 
 
 def test_escort_exponent_depends_on_the_scale_only_through_a_constant() -> None:
