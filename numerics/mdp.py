@@ -244,12 +244,19 @@ def policy_gradient(
 def _policy_gradient(
     mdp: FiniteMDP, theta: np.ndarray, rho: np.ndarray, transform: str, p: float, tau: float
 ) -> np.ndarray:
-    """Unchecked kernel of :func:`policy_gradient` (what the step loops of :mod:`numerics.mdp_policy_gradient` call)."""
+    """Unchecked kernel of :func:`policy_gradient`."""
+    return _values_and_gradient(mdp, theta, rho, transform, p, tau)[2]
+
+
+def _values_and_gradient(
+    mdp: FiniteMDP, theta: np.ndarray, rho: np.ndarray, transform: str, p: float, tau: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(π_θ, V^{π_θ}, ∂V^{π_θ}(ρ)/∂θ) from one policy evaluation: what a step loop needs to step and record."""
     pi = np.exp(_log_policy(theta, transform, p))
-    _, Q, system = _evaluate(mdp, pi, tau)
+    V, Q, system = _evaluate(mdp, pi, tau)
     d = _state_distribution(mdp, system, rho)
     per_state = _regularised_reward_gradient(theta, Q, tau, transform, p)
-    return d[..., None] * per_state / (1 - mdp.gamma)
+    return pi, V, d[..., None] * per_state / (1 - mdp.gamma)
 
 
 def random_mdp(rng: np.random.Generator, S: int, A: int, gamma: float, *, branching: int | None = None) -> FiniteMDP:
