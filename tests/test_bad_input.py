@@ -61,7 +61,7 @@ CLI_CASES = {
     "negative seed (run)": pytest.param(
         ["run", "fig1", "--quick", "--seed", "-1", "--out", "{out}", "--docs", "{docs}"],
         "seed must be an integer >= 0",
-        marks=pytest.mark.xfail(strict=True, reason="numerics.experiments.run_experiment does not validate seed"),
+        marks=pytest.mark.xfail(strict=True, reason="BUG: numerics.experiments.run_experiment passes seed=-1 to default_rng (ValueError traceback)"),
     ),
 }
 
