@@ -22,6 +22,7 @@ __all__ = [
     "check_escort_power",
     "check_finite_array",
     "check_json_file",
+    "check_output_folder",
     "check_num_actions",
     "check_nonzero_parameters",
     "check_positive",
@@ -207,3 +208,11 @@ def check_json_file(path: str | Path, *, name: str, required: Sequence[str] = ()
     if missing:
         raise InputError(f"{name} must hold the keys {', '.join(required)}; {location} lacks {', '.join(missing)}")
     return data
+
+
+def check_output_folder(path: str | Path, *, name: str) -> Path:
+    """Return ``path`` as a Path if it is a folder or does not exist yet (it is created on the first write)."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{name} must be a folder (or a path that does not exist yet); {folder} is a file")
+    return folder

@@ -24,7 +24,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from escort.artifacts import StageOutput, atomic_write_text
-from escort.errors import InputError, check_seed
+from escort.errors import InputError, check_output_folder, check_seed
 from escort.stages import RunSettings, Step, StepRecord, load_records, record_folder, run_step, save_record
 
 __all__ = ["README_BEGIN", "README_END", "STEPS", "AllResult", "render_saved", "run_all"]
@@ -129,12 +129,13 @@ def run_all(
 
     With ``resume``, a step whose saved record finished with the same ``quick`` and ``seed`` (and whose files
     still exist) is not run again, and the others are asked to skip their finished units. ``readme`` is updated
-    between :data:`README_BEGIN` and :data:`README_END` if it exists and holds both markers. ``steps`` defaults
+    between :data:`README_BEGIN` and :data:`README_END` if it exists and holds the markers. ``steps`` defaults
     to :data:`STEPS`.
     """
     steps = STEPS if steps is None else steps
-    settings = RunSettings(quick=bool(quick), out_dir=Path(out_dir), docs_dir=Path(docs_dir),
-                           seed=check_seed(seed), resume=bool(resume))
+    settings = RunSettings(quick=bool(quick), out_dir=check_output_folder(out_dir, name="out_dir"),
+                           docs_dir=check_output_folder(docs_dir, name="docs_dir"), seed=check_seed(seed),
+                           resume=bool(resume))
     saved = load_records(settings.out_dir, [s.name for s in steps]) if resume else {}
     records: list[StepRecord] = []
     overall = tqdm(total=len(steps), desc="escort all", unit="step", position=0, disable=not progress, file=sys.stderr)
@@ -172,8 +173,8 @@ def render_saved(
             f"none found in {record_folder(Path(out_dir))}"
         )
     first = next(iter(saved.values()))
-    settings = RunSettings(quick=first.quick, out_dir=Path(out_dir), docs_dir=Path(docs_dir), seed=first.seed,
-                           resume=False)
+    settings = RunSettings(quick=first.quick, out_dir=Path(out_dir),
+                           docs_dir=check_output_folder(docs_dir, name="docs_dir"), seed=first.seed, resume=False)
     return _write_outputs([_current(saved.get(s.name), s, first) for s in steps], settings, readme)
 
 
@@ -193,9 +194,9 @@ def _current(record: StepRecord | None, step: Step, first: StepRecord) -> StepRe
 def _write_outputs(records: Sequence[StepRecord], settings: RunSettings, readme: Path | None) -> AllResult:
     report = atomic_write_text(settings.docs_dir / "report.md", render_report(records, settings))
     written_readme = None
-    if readme is not None and Path(readme).exists():
+    if readme is not None and Path(readme).is_file():
         text = Path(readme).read_text(encoding="utf-8")
-        if README_BEGIN in text and README_END in text:
+        if README_BEGIN in text or README_END in text:
             block = render_readme_block(records, settings, Path(readme).parent)
             atomic_write_text(readme, _replace_block(text, block))
             written_readme = Path(readme)
@@ -339,6 +340,8 @@ def render_readme_block(records: Sequence[StepRecord], settings: RunSettings, re
 
 
 def _replace_block(text: str, block: str) -> str:
-    start = text.index(README_BEGIN)
-    end = text.index(README_END, start) + len(README_END)
-    return text[:start] + block + text[end:]
+    start = text.find(README_BEGIN)
+    end = text.find(README_END, start)
+    if start < 0 or end < 0 or text.count(README_BEGIN) != 1 or text.count(README_END) != 1:
+        raise InputError(f"readme must hold {README_BEGIN} once, followed by {README_END} once")
+    return text[:start] + block + text[end + len(README_END):]

@@ -171,3 +171,18 @@ def test_report_does_not_mix_in_records_of_another_run(tmp_path: Path) -> None:
     records = render_saved(steps=STAND_INS, **folders).records
     assert records[0].ok and records[0].seed == 2
     assert records[1].error == "not run (the saved record is from another run: quick=False, seed=1)"
+
+
+@pytest.mark.parametrize("text", [f"{README_END}\n{README_BEGIN}\n", f"{README_BEGIN}\n", f"{README_BEGIN}{README_END}{README_END}"])
+def test_readme_with_broken_markers_is_an_input_error(tmp_path: Path, text: str) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="readme must hold <!-- report:begin --> once"):
+        _run(tmp_path, readme)
+    assert readme.read_text(encoding="utf-8") == text
+
+
+def test_output_folder_that_is_a_file_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "results").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="out_dir must be a folder"):
+        _run(tmp_path, None)
