@@ -26,9 +26,9 @@ from escort.artifacts import StageOutput
 from numerics.algorithms import escape_times, recording_steps, run_bandit
 from numerics.bandit import gap_rewards, initial_parameters
 from numerics.figures import plotting as pl
-from numerics.transforms import softmax
+from numerics.transforms import policy
 
-__all__ = ["corner_path", "run"]
+__all__ = ["policy_path", "run"]
 
 CORNER_LEVEL = 0.9
 """A suboptimal corner i counts as visited when π_t(i) ≥ CORNER_LEVEL at some recorded t."""
@@ -37,17 +37,21 @@ CORNER_REWARDS = np.array([1.0, 0.9, 0.8, 0.7, 0.1])
 CORNER_STARTS = (np.array([0.0, 1.5, 3.0, 4.5, 6.0]), np.array([0.0, 1.0, 2.0, 3.0, 4.0]))
 
 
-def corner_path(theta0: np.ndarray, r: np.ndarray, steps: int, *, eta: float = 0.4) -> tuple[np.ndarray, np.ndarray]:
-    """Recorded steps (log-spaced, 20 a decade) and the full policy π_t (T', K) of one SPG run from ``theta0``.
+def policy_path(algorithm: str, theta0: np.ndarray, r: np.ndarray, steps: int, *, eta: float = 0.4,
+                p: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """Recorded steps (log-spaced, 20 a decade) and the whole policy π_t (T', K) of one run from ``theta0``.
 
-    The engine records only π_t(a*); the run is continued segment by segment from each θ_t (deterministic,
-    so identical to one long run) to read the whole policy at every recorded step.
+    The engine records only π_t(a*); the run is continued segment by segment from each θ_t (every step rule is
+    a function of θ_t alone, so this is identical to one long run) to read the whole policy at each recorded step.
+    Fig. 3(b) draws its simplex trajectories with it.
     """
     schedule = recording_steps(steps, record_per_decade=20)
     theta = np.asarray(theta0, dtype=float)[None, :]
-    policies = [softmax(theta[0])]
+    transform = "softmax" if algorithm in ("spg", "md") else "escort"
+    policies = [policy(theta[0], transform=transform, p=p)]
     for length in np.diff(schedule):
-        segment = run_bandit("spg", theta, r, int(length), eta=eta, record_every=int(length), backend="compiled")
+        segment = run_bandit(algorithm, theta, r, int(length), eta=eta, p=p, record_every=int(length),
+                             backend="compiled")
         theta = segment.theta_final
         policies.append(segment.policy_final[0])
     return schedule, np.array(policies)
@@ -70,7 +74,8 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     decided = np.isfinite(t0)
     fitted = decided & (q <= 1e-2)
     fit = pl.fit_line(np.log10(q[fitted]), np.log10(t0[fitted]))
-    trajectories = [corner_path(theta_start, CORNER_REWARDS, 10**5 if quick else 10**6, eta=eta) for theta_start in CORNER_STARTS]
+    horizon = 10**5 if quick else 10**6
+    trajectories = [policy_path("spg", theta, CORNER_REWARDS, horizon, eta=eta) for theta in CORNER_STARTS]
     astar = int(np.argmax(CORNER_REWARDS))
     visited = [i for i in range(CORNER_REWARDS.size) if i != astar and trajectories[0][1][:, i].max() >= CORNER_LEVEL]
     checks = [
