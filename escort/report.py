@@ -133,6 +133,7 @@ def run_all(
     to :data:`STEPS`.
     """
     steps = STEPS if steps is None else steps
+    readme = _readme_with_markers(readme)
     settings = RunSettings(quick=bool(quick), out_dir=check_output_folder(out_dir, name="out_dir"),
                            docs_dir=check_output_folder(docs_dir, name="docs_dir"), seed=check_seed(seed),
                            resume=bool(resume))
@@ -166,6 +167,7 @@ def render_saved(
 ) -> AllResult:
     """Re-render ``docs_dir/report.md`` (and the README block) from the records saved under ``out_dir``."""
     steps = STEPS if steps is None else steps
+    readme = _readme_with_markers(readme)
     saved = load_records(Path(out_dir), [s.name for s in steps])
     if not saved:
         raise InputError(
@@ -193,14 +195,21 @@ def _current(record: StepRecord | None, step: Step, first: StepRecord) -> StepRe
 
 def _write_outputs(records: Sequence[StepRecord], settings: RunSettings, readme: Path | None) -> AllResult:
     report = atomic_write_text(settings.docs_dir / "report.md", render_report(records, settings))
-    written_readme = None
-    if readme is not None and Path(readme).is_file():
-        text = Path(readme).read_text(encoding="utf-8")
-        if README_BEGIN in text or README_END in text:
-            block = render_readme_block(records, settings, Path(readme).parent)
-            atomic_write_text(readme, _replace_block(text, block))
-            written_readme = Path(readme)
-    return AllResult(records=tuple(records), report=report, readme=written_readme)
+    if readme is not None:
+        block = render_readme_block(records, settings, readme.parent)
+        atomic_write_text(readme, _replace_block(readme.read_text(encoding="utf-8"), block))
+    return AllResult(records=tuple(records), report=report, readme=readme)
+
+
+def _readme_with_markers(readme: Path | None) -> Path | None:
+    """``readme`` if it exists and holds the results markers (checked now, before any stage runs), else None."""
+    if readme is None or not Path(readme).is_file():
+        return None
+    text = Path(readme).read_text(encoding="utf-8")
+    if README_BEGIN not in text and README_END not in text:
+        return None
+    _replace_block(text, "")
+    return Path(readme)
 
 
 # --- Markdown ------------------------------------------------------------------------------------------------

@@ -180,6 +180,7 @@ def test_readme_with_broken_markers_is_an_input_error(tmp_path: Path, text: str)
     with pytest.raises(InputError, match="readme must hold <!-- report:begin --> once"):
         _run(tmp_path, readme)
     assert readme.read_text(encoding="utf-8") == text
+    assert not (tmp_path / "results").exists(), "the markers are checked before any stage runs"
 
 
 def test_output_folder_that_is_a_file_is_an_input_error(tmp_path: Path) -> None:
