@@ -11,6 +11,13 @@ tolerances (rtol 1e-10, atol 1e-12 by default), one run at a time so each run ge
 The escort objective is scale invariant, so θ·∇ = 0 (Euler's identity) and ‖θ‖_2 can only grow along the flow;
 the solution never approaches θ = 0.
 
+Entries that reach zero: for p < 2 the velocity of θ(a) is ∝ sgn θ(a)·|θ(a)|^{p−1}, so an entry with a
+below-average reward can reach 0 in finite time (for p = 2 it decays exponentially and never does). A terminal
+event stops the integrator there; the entry is set to 0 and kept at 0, where π(a) = 0 and it contributes nothing
+to any sum, and the remaining entries are integrated on (for p = 1 the right-hand side is discontinuous at 0 and
+this is its sliding-mode continuation). For p ≥ 2 the same happens once an entry decays to within the absolute
+tolerance of 0, where π(a) ≤ (atol/‖θ‖_p)^p is below rounding anyway. Each such event ends one integration segment, at most K − 1 of them.
+
 >>> from numerics.bandit import gap_rewards
 >>> sol = gradient_flow(np.array([1.0, 2.0]), gap_rewards(2, gap=1.0, base=0.0), [1.0, 10.0, 100.0])
 >>> bool(np.all(np.diff(sol.suboptimality[0]) < 0))
@@ -51,6 +58,51 @@ def flow_velocity(theta: np.ndarray, r: np.ndarray, p: float) -> np.ndarray:
     return _sensitivity(theta, log_pi, "escort", p, log_eta) * _centred(log_pi, r)
 
 
+def _zero_crossing(index: int):
+    def event(_: float, y: np.ndarray) -> float:
+        return y[index]
+
+    event.terminal = True
+    return event
+
+
+def _integrate(
+    theta: np.ndarray, r: np.ndarray, grid: np.ndarray, p: float, tolerances: tuple[float, float]
+) -> tuple[np.ndarray, int]:
+    """One run, segment by segment: an entry that reaches 0 ends a segment and stays 0 from then on."""
+    K = theta.size
+    states = np.zeros((K, grid.size))
+    state, active = theta.copy(), np.ones(K, dtype=bool)
+    start, done, evaluations = float(grid[0]), 0, 0
+    while done < grid.size:
+        live = np.flatnonzero(active)
+        if live.size == 1:
+            states[:, done:] = state[:, None]
+            break
+        solution = solve_ivp(
+            lambda _, y, rl=r[live]: flow_velocity(y, rl, p),
+            (start, float(grid[-1])),
+            state[live],
+            method="DOP853",
+            t_eval=grid[done:],
+            events=[_zero_crossing(i) for i in range(live.size)],
+            rtol=tolerances[0],
+            atol=tolerances[1],
+        )
+        if solution.status == -1:
+            raise RuntimeError(f"solve_ivp failed: {solution.message}")
+        reached = np.asarray(solution.t).size
+        states[live, done : done + reached] = np.reshape(solution.y, (live.size, reached))
+        done, evaluations = done + reached, evaluations + solution.nfev
+        if solution.status != 1:
+            break
+        hit = next(i for i, times in enumerate(solution.t_events) if times.size)
+        start = float(solution.t_events[hit][0])
+        state[live] = solution.y_events[hit][0]
+        state[live[hit]], active[live[hit]] = 0.0, False
+    return states, evaluations
+
+
 def gradient_flow(
     theta0: np.ndarray,
     r: np.ndarray,
@@ -79,18 +131,7 @@ def gradient_flow(
     states = np.empty((B, K, grid.size))
     evaluations = np.empty(B, dtype=np.int64)
     for b in range(B):
-        solution = solve_ivp(
-            lambda _, y, rb=rewards[b]: flow_velocity(y, rb, power),
-            (1.0, float(grid[-1])),
-            theta[b],
-            method="DOP853",
-            t_eval=grid,
-            rtol=tolerances[0],
-            atol=tolerances[1],
-        )
-        if not solution.success:
-            raise RuntimeError(f"solve_ivp failed on run {b}: {solution.message}")
-        states[b], evaluations[b] = solution.y, solution.nfev
+        states[b], evaluations[b] = _integrate(theta[b], rewards[b], grid, power, tolerances)
     log_pi = _log_policy(np.moveaxis(states, 1, 2), "escort", power)
     pi = np.exp(log_pi)
     astar = np.argmax(rewards, axis=-1)

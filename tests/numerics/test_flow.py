@@ -34,7 +34,7 @@ def test_velocity_is_theorem2_flow_step_times_eq5(p):
 def test_flow_respects_theorem2_flow_bound(p):
     """(π* − π_t)ᵀr ≤ 1/(c^{2−2/p}(t − 1) + 1), c = inf_t π_t(a*) = π₁(a*) when π_t(a*) never decreases."""
     rng = np.random.default_rng(4)
-    theta = bandit.initial_parameters(rng, 2, 4, transform="escort", p=p, optimal_probability=1e-2)
+    theta = bandit.initial_parameters(rng, 1, 4, transform="escort", p=p, optimal_probability=1e-2)
     r = bandit.gap_rewards(4, gap=1.0, base=0.0)
     times = np.geomspace(1.0, 1e3, 25)
     solution = flow.gradient_flow(theta, r, times, p=p)
