@@ -30,7 +30,7 @@ import sympy as sp
 
 from theory.definitions import P
 
-__all__ = ["canonical_form", "vanishes"]
+__all__ = ["absolute_value_arguments", "canonical_form", "vanishes"]
 
 
 def _symbols(prefix: str, K: int, **assumptions: bool) -> list[sp.Symbol]:
@@ -53,14 +53,22 @@ def _escort_variables(expr: sp.Expr, theta: Sequence[sp.Symbol], p: sp.Symbol) -
     return expr, s
 
 
+def absolute_value_arguments(expr: sp.Expr) -> list[sp.Symbol]:
+    """The symbols θ that enter ``expr`` through |θ| or sgn θ (the escort's parameters), sorted by name."""
+    return sorted({a.args[0] for a in expr.atoms(sp.Abs, sp.sign) if a.args[0].is_Symbol}, key=str)
+
+
 def canonical_form(expr: sp.Expr, theta: Sequence[sp.Symbol], p: sp.Symbol) -> tuple[sp.Expr, list[sp.Symbol]]:
     """The expression in the variables above, and the sign symbols s_a (empty for softmax expressions).
+
+    The escort's parameters are found in ``expr`` (the symbols inside |·| and sgn); ``theta`` names the softmax's.
 
     The derivative of sgn θ(a) is 2δ(θ(a)), which is 0 on the domain θ(a) ≠ 0.
     """
     expr = sp.sympify(expr).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
-    if any(expr.has(sp.Abs(t)) or expr.has(sp.sign(t)) for t in theta):
-        expr, signs = _escort_variables(expr, theta, p)
+    escort_parameters = absolute_value_arguments(expr)
+    if escort_parameters:
+        expr, signs = _escort_variables(expr, escort_parameters, p)
     else:
         z = _symbols("z", len(theta), positive=True)
         expr, signs = sp.expand_power_exp(expr.xreplace({t: sp.log(zi) for t, zi in zip(theta, z)})), []

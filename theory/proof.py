@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from theory.canonical import vanishes
+from theory.canonical import absolute_value_arguments, vanishes
 from theory.statements import Instance, Relation, Statement
 
 __all__ = ["Method", "Proof", "prove", "prove_statement"]
@@ -71,27 +71,22 @@ def _entries(value: sp.Expr | sp.MatrixBase) -> list[sp.Expr]:
     return list(value) if isinstance(value, sp.MatrixBase) else [value]
 
 
-def _theta_enters_through_abs(expr: sp.Expr, theta: sp.Matrix) -> bool:
-    return any(expr.has(sp.Abs(t)) or expr.has(sp.sign(t)) for t in theta)
-
-
 def _points(instance: Instance, expr: sp.Expr, *, seed: int = 0) -> Iterator[dict[sp.Symbol, sp.Expr]]:
     """Exact rational points of the domain: θ(a) ≠ 0 (escort) or θ = log z (softmax), p ∈ {1, 2, 3}, ..."""
     s = instance.setting
     rng = np.random.default_rng(seed)
-    escort = _theta_enters_through_abs(expr, s.theta)
+    escort_parameters = set(absolute_value_arguments(expr))
     for index in itertools.count():
         point: dict[sp.Symbol, sp.Expr] = {}
         for symbol in sorted(instance.free_symbols | expr.free_symbols, key=str):
-            if symbol in s.theta:
-                if escort:
-                    value = sp.Rational(int(rng.choice([-1, 1])) * int(rng.integers(1, 7)), int(rng.integers(1, 5)))
-                else:
-                    value = sp.log(sp.Rational(int(rng.integers(2, 10)), int(rng.integers(1, 6))))
-            elif symbol == s.p:
+            if symbol == s.p:
                 value = sp.Integer(1 + index % 3)
+            elif symbol in s.theta and symbol not in escort_parameters:
+                value = sp.log(sp.Rational(int(rng.integers(2, 10)), int(rng.integers(1, 6))))
             elif symbol.is_positive:
                 value = sp.Rational(int(rng.integers(1, 10)), 10)
+            elif symbol.is_nonzero:
+                value = sp.Rational(int(rng.choice([-1, 1])) * int(rng.integers(1, 7)), int(rng.integers(1, 5)))
             else:
                 value = sp.Rational(int(rng.integers(-6, 7)), int(rng.integers(1, 4)))
             point[symbol] = value

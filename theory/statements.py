@@ -31,6 +31,14 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from theory import definitions as d
+from theory.mdp import (
+    discounted_state_distribution,
+    escort_policy,
+    policy_parameters,
+    q_values,
+    state_values,
+    two_state_mdp,
+)
 
 __all__ = [
     "BOUNDS",
@@ -327,6 +335,47 @@ def _thm5_smoothness_stated(s: Setting) -> sp.Expr:
     return 4 * (3 + 1 / pi[s.label]) / d.p_norm(s.theta, 2) ** 2
 
 
+def _log_sum_exp(s: Setting) -> sp.Expr:
+    """Φ*(θ) = log Σ_a exp θ(a), the Fenchel conjugate of Φ(π) = πᵀlog π (Remark 3)."""
+    return sp.log(sum(sp.exp(t) for t in s.theta))
+
+
+def _escort_asymmetry_stated(s: Setting) -> sp.Matrix:
+    """[J − Jᵀ]_ij = p·π(i)π(j)·(1/θ(i) − 1/θ(j)) for J = df_p/dθ (from Eq. (7))."""
+    pi = _escort(s)
+    return sp.Matrix(s.K, s.K, lambda i, j: s.p * pi[i] * pi[j] * (1 / s.theta[i] - 1 / s.theta[j]))
+
+
+def _prop1_hessian_stated(s: Setting) -> sp.Matrix:
+    """p·D[(p − 1)·diag(g) − p·(gπᵀ + πgᵀ)]D with D = diag(1/θ), g = π∘(r − πᵀr) (Proposition 1)."""
+    pi = _escort(s)
+    value = d.expected_reward(pi, s.r)
+    g = sp.Matrix([pi[a] * (s.r[a] - value) for a in range(s.K)])
+    scale = sp.diag(*[1 / t for t in s.theta])
+    return s.p * scale * ((s.p - 1) * sp.diag(*g) - s.p * (g * pi.T + pi * g.T)) * scale
+
+
+def _mdp_gradient_derived(s: Setting) -> sp.Matrix:
+    """∂V(ρ)/∂θ(s, a) of the exact value V(ρ) = ρᵀ(I − γP_π)^{-1}r_π, two states and A = K actions."""
+    mdp = two_state_mdp(s.K)
+    theta = policy_parameters(mdp.num_states, s.K)
+    value = (mdp.rho * state_values(mdp, escort_policy(theta, s.p)))[0, 0]
+    return theta.applyfunc(lambda t: sp.diff(value, t))
+
+
+def _mdp_gradient_stated(s: Setting) -> sp.Matrix:
+    """1/(1 − γ)·d_ρ(s)·(p/θ(s, a))·π(a|s)·(Q(s, a) − V(s))."""
+    mdp = two_state_mdp(s.K)
+    theta = policy_parameters(mdp.num_states, s.K)
+    policy = escort_policy(theta, s.p)
+    values = state_values(mdp, policy)
+    q, occupancy = q_values(mdp, values), discounted_state_distribution(mdp, policy)
+    return sp.Matrix(
+        mdp.num_states, s.K,
+        lambda i, a: occupancy[i] / (1 - mdp.gamma) * s.p / theta[i, a] * policy[i, a] * (q[i, a] - values[i]),
+    )
+
+
 _REWARD_ASSUMPTION = "a* is an optimal action: r(a*) >= r(a) for all a"
 _NONZERO = "theta(a) != 0 for all a"
 
@@ -475,6 +524,48 @@ _STATEMENT_LIST: tuple[Statement, ...] = (
         lambda s: 10 * s.p**2 * sp.Integer(s.K) ** (2 / s.p)
         / ((1 - sp.Symbol("gamma", nonnegative=True)) ** 3 * d.p_norm(s.theta, s.p) ** 2),
         ("single-state MDP: V = f_p(theta)^T r / (1 - gamma)", "r in [0, 1]^A", "0 <= gamma < 1", _NONZERO),
+    ),
+    Statement(
+        "eq4-eq5", "Eq. (4) = Eq. (5)",
+        "p·sgn θ(a)·|θ(a)|^{p−1}/Σ|θ|^p = p/‖θ‖_p·sgn θ(a)·π(a)^{1−1/p} for π = f_p(θ) (stated forms agree)", "escort",
+        Relation.EQUAL, _eq4_stated, _eq5_stated, (_NONZERO,),
+    ),
+    Statement(
+        "lse-gradient", "Remark 3 (softmax is a mirror map)",
+        "∇_θ log Σ_a exp θ(a) = softmax(θ): the softmax is the gradient of the potential Φ* = log-sum-exp", "softmax",
+        Relation.EQUAL, lambda s: d.gradient(_log_sum_exp(s), s.theta), _softmax,
+    ),
+    Statement(
+        "lse-hessian", "Remark 3 (softmax is a mirror map)",
+        "∇²_θ log Σ_a exp θ(a) = dπ/dθ for π = softmax(θ), so the softmax Jacobian is a (symmetric) Hessian",
+        "softmax", Relation.EQUAL, lambda s: sp.hessian(_log_sum_exp(s), list(s.theta)),
+        lambda s: d.jacobian(_softmax(s), s.theta),
+    ),
+    Statement(
+        "softmax-jacobian-symmetric", "Remark 3 (softmax is a mirror map)",
+        "J − Jᵀ = 0 for J = dπ/dθ, π = softmax(θ): mixed partials agree", "softmax",
+        Relation.EQUAL, lambda s: d.jacobian(_softmax(s), s.theta) - d.jacobian(_softmax(s), s.theta).T,
+        lambda s: sp.zeros(s.K, s.K),
+    ),
+    Statement(
+        "escort-jacobian-asymmetry", "Remark 3, Eq. (7)",
+        "J − Jᵀ = [p·π(i)π(j)·(1/θ(i) − 1/θ(j))]_ij for J = df_p/dθ: non-zero unless θ(i) = θ(j)", "escort",
+        Relation.EQUAL, lambda s: d.jacobian(_escort(s), s.theta) - d.jacobian(_escort(s), s.theta).T,
+        _escort_asymmetry_stated, (_NONZERO,),
+    ),
+    Statement(
+        "prop1-hessian", "Proposition 1 (closed form)",
+        "∇²_θ f_p(θ)ᵀr = p·D[(p − 1)·diag(g) − p·(gπᵀ + πgᵀ)]D, D = diag(1/θ), g = π∘(r − πᵀr)", "escort",
+        Relation.EQUAL, _reward_hessian(_escort), _prop1_hessian_stated, (_NONZERO,),
+    ),
+    Statement(
+        "sce-example-kl-identity", "Section 5, SCE example", "KL(y‖π) = −log(1 − ε) at y = (0,1), π = (ε, 1 − ε)",
+        "softmax", Relation.EQUAL, _sce_kl_derived, lambda s: -sp.log(1 - s.eps), ("0 < epsilon < 1",),
+    ),
+    Statement(
+        "mdp-policy-gradient", "Section 3, Theorem 3 (escort policy gradient in a tabular MDP)",
+        "∂V(ρ)/∂θ(s,a) = 1/(1−γ)·d_ρ(s)·(p/θ(s,a))·π(a|s)·(Q(s,a) − V(s)), two states, A = K actions, exact V",
+        "escort", Relation.EQUAL, _mdp_gradient_derived, _mdp_gradient_stated, (_NONZERO, "0 <= gamma < 1"),
     ),
 )
 
