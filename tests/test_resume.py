@@ -104,7 +104,7 @@ def test_sigint_keeps_finished_work_and_resume_continues(tmp_path: Path) -> None
     assert "first" not in resumed, "a finished step was run again"
     assert sorted(resumed) == [f"unit={i}" for i in range(len(saved), UNITS)], "a finished unit was redone"
     assert json.loads((tmp_path / "results" / "units.json").read_text(encoding="utf-8")) == [i * i for i in range(UNITS)]
-    assert "- **units**: sum of squares 55" in (tmp_path / "docs" / "report.md").read_text(encoding="utf-8")
+    assert "- **units**\n  - sum of squares 55" in (tmp_path / "docs" / "report.md").read_text(encoding="utf-8")
 
 
 def test_without_resume_everything_runs_again(tmp_path: Path) -> None:
