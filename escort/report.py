@@ -153,9 +153,17 @@ def run_all(
                     save_record(record, settings)
                 records.append(record)
                 overall.update(1)
-                status = "ok" if record.ok else f"failed: {record.error}"
-                tqdm.write(f"{step.stage}/{step.name}: {status} ({_seconds(record.seconds)})", file=sys.stderr)
+                tqdm.write(_progress_line(record), file=sys.stderr)
     return _write_outputs(records, settings, readme)
+
+
+def _progress_line(record: StepRecord) -> str:
+    """'figures/fig1: ok (12.3 s) -> results/fig1, docs/figures': how a step ended and where its files went."""
+    head = f"{record.stage}/{record.name}: "
+    if not record.ok:
+        return head + f"failed ({_seconds(record.seconds)}): {record.error}"
+    folders = dict.fromkeys(Path(p).parent.as_posix() for p in record.output.paths)
+    return head + f"ok ({_seconds(record.seconds)}) -> " + (", ".join(folders) or "no files")
 
 
 def render_saved(

@@ -121,3 +121,11 @@ def test_escort_all_quick_end_to_end(tmp_path: Path) -> None:
     for link in re.findall(r"\]\(([^)#]+)\)", report):
         assert (tmp_path / "docs" / link).exists(), link
     assert "| ran |" in readme.read_text(encoding="utf-8")
+
+
+def test_all_prints_where_each_step_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    _use_steps(monkeypatch, Step("derive", "derive", _ok), Step("check", "check", _broken))
+    main(["all", *_folders(tmp_path)])
+    err = capsys.readouterr().err
+    assert "derive/derive: ok (" in err and f") -> {(tmp_path / 'results').as_posix()}\n" in err
+    assert "check/check: failed (" in err and "): RuntimeError: stage exploded\n" in err
