@@ -6,10 +6,12 @@ step costs ~20 µs whatever the batch; vectorising over runs only helps for larg
 be vectorised at all. Compiled to machine code, one step of a K = 5 run is a few dozen flops and costs tens of
 nanoseconds. ``cache=True`` keeps the machine code on disk, so only the first use compiles.
 
-The kernels repeat the numpy arithmetic operation for operation (log-domain policy, sensitivity
-s(a) = p·sgn θ(a)·exp(log π(a) − log|θ(a)| + log η), centring at the most probable action, p-norm scaled by the
-largest entry), so the two backends agree to rounding; ``tests/numerics/test_compiled.py`` requires 1e-12
-relative agreement of whole trajectories. Rules are selected by their position in :data:`RULES`.
+The kernels repeat the numpy arithmetic (log-domain policy, centring at the most probable action, p-norm scaled
+by the largest entry) with two savings of transcendental functions per entry: π(a) is e^{z(a) − max z}/Σ rather
+than exp(log π(a)), and the escort's sensitivity is taken in the form of Eq. (5) with log ‖θ‖_p a by-product of
+the policy, where the numpy reference uses Eq. (4). Both change results by rounding only:
+``tests/numerics/test_compiled.py`` requires 1e-12 relative agreement of whole trajectories (and so also checks
+Eq. (4) = Eq. (5) numerically). Rules are selected by their position in :data:`RULES`.
 """
 
 from __future__ import annotations
@@ -33,9 +35,14 @@ _SPG, _EPG, _EPG_NORMALISED, _MD, _NRD, _SPG_NORMALISED, _SPG_INVERSE_OPTIMAL, _
 
 
 @njit(cache=True)
-def _log_policy(theta, escort, p, log_pi, pi):
-    """log π into ``log_pi`` and π into ``pi``: log-softmax of z = θ (softmax) or z = p·log(|θ|/max|θ|) (Eq. (3))."""
+def _log_policy(theta, escort, p, log_pi, pi, log_norm):
+    """log π into ``log_pi``, π into ``pi``: log-softmax of z = θ (softmax) or z = p·log(|θ|/max|θ|) (Eq. (3)).
+
+    For the escort, max z = 0 and Σ e^z = ‖θ‖_p^p/m^p, so log ‖θ‖_p = log m + log(Σ e^z)/p comes for free into
+    ``log_norm[0]``.
+    """
     K = theta.size
+    largest = 1.0
     if escort:
         largest = 0.0
         for a in range(K):
@@ -55,11 +62,13 @@ def _log_policy(theta, escort, p, log_pi, pi):
     total = 0.0
     for a in range(K):
         log_pi[a] -= top
-        total += math.exp(log_pi[a])
+        pi[a] = math.exp(log_pi[a])
+        total += pi[a]
     shift = math.log(total)
     for a in range(K):
         log_pi[a] -= shift
-        pi[a] = math.exp(log_pi[a])
+        pi[a] /= total
+    log_norm[0] = math.log(largest) + shift / p if escort else 0.0
 
 
 @njit(cache=True)
@@ -97,25 +106,30 @@ def _centred(log_pi, pi, values, out):
 
 
 @njit(cache=True)
-def _sensitivity(theta, log_pi, pi, escort, p, log_scale, a):
-    """e^{log_scale}·s(a): π(a) (softmax) or p·π(a)/θ(a) (escort, Eq. (4)), in the log domain."""
+def _sensitivity(theta, log_pi, pi, log_norm, escort, p, log_scale, a):
+    """e^{log_scale}·s(a): π(a) (softmax) or p/‖θ‖_p·sgn θ(a)·π(a)^{1−1/p} (escort, Eq. (5)), in the log domain.
+
+    The numpy reference evaluates the escort's s(a) in the form of Eq. (4), p·π(a)/θ(a); this kernel uses Eq. (5),
+    which needs no logarithm per entry, so the backend agreement test also checks Eq. (4) = Eq. (5).
+    """
     if escort:
-        return p * np.sign(theta[a]) * math.exp(log_pi[a] - math.log(abs(theta[a])) + log_scale)
+        sign = 1.0 if theta[a] > 0 else -1.0
+        return p * sign * math.exp((1.0 - 1.0 / p) * log_pi[a] - log_norm[0] + log_scale)
     if log_scale == 0.0:
         return pi[a]
     return math.exp(log_pi[a] + log_scale)
 
 
 @njit(cache=True)
-def _ascend(theta, values, escort, p, eta, log_scale, log_pi, pi, centred, out):
+def _ascend(theta, values, escort, p, eta, log_scale, log_pi, pi, log_norm, centred, out):
     """out = θ + η·e^{log_scale}·s ⊙ (values − πᵀvalues), with θ's policy already in ``log_pi``, ``pi``."""
     _centred(log_pi, pi, values, centred)
     for a in range(theta.size):
-        out[a] = theta[a] + eta * (_sensitivity(theta, log_pi, pi, escort, p, log_scale, a) * centred[a])
+        out[a] = theta[a] + eta * (_sensitivity(theta, log_pi, pi, log_norm, escort, p, log_scale, a) * centred[a])
 
 
 @njit(cache=True)
-def _step(code, theta, r, p, eta, tau, astar, fresh, log_pi, pi, centred, soft, out):
+def _step(code, theta, r, p, eta, tau, astar, fresh, log_pi, pi, log_norm, centred, soft, out):
     """One update θ_t ↦ θ_{t+1} of rule ``code`` into ``out`` (see numerics.algorithms.rules).
 
     ``fresh``: ``log_pi``/``pi`` already hold θ's policy (computed by the same kernel when it was measured).
@@ -130,19 +144,19 @@ def _step(code, theta, r, p, eta, tau, astar, fresh, log_pi, pi, centred, soft, 
         norm = math.exp(_log_p_norm(theta, p))
         for a in range(K):
             soft[a] = theta[a] / norm
-        _log_policy(soft, True, p, log_pi, pi)
-        _ascend(soft, r, True, p, 1.0, _theorem2_log_constant(p, K), log_pi, pi, centred, out)
+        _log_policy(soft, True, p, log_pi, pi, log_norm)
+        _ascend(soft, r, True, p, 1.0, _theorem2_log_constant(p, K), log_pi, pi, log_norm, centred, out)
         norm = math.exp(_log_p_norm(out, p))
         for a in range(K):
             out[a] = out[a] / norm
         return
     if not fresh:
-        _log_policy(theta, escort, p, log_pi, pi)
+        _log_policy(theta, escort, p, log_pi, pi, log_norm)
     if code == _SPG:
-        _ascend(theta, r, False, p, eta, 0.0, log_pi, pi, centred, out)
+        _ascend(theta, r, False, p, eta, 0.0, log_pi, pi, log_norm, centred, out)
     elif code == _EPG:
-        log_eta = 2.0 * _log_p_norm(theta, p) + _theorem2_log_constant(p, K)
-        _ascend(theta, r, True, p, 1.0, log_eta, log_pi, pi, centred, out)
+        log_eta = 2.0 * log_norm[0] + _theorem2_log_constant(p, K)
+        _ascend(theta, r, True, p, 1.0, log_eta, log_pi, pi, log_norm, centred, out)
     elif code == _NRD:
         _centred(log_pi, pi, r, centred)
         for a in range(K):
@@ -154,22 +168,22 @@ def _step(code, theta, r, p, eta, tau, astar, fresh, log_pi, pi, centred, soft, 
         _centred(log_pi, pi, r, centred)
         length = 0.0
         for a in range(K):
-            soft[a] = _sensitivity(theta, log_pi, pi, False, p, 0.0, a) * centred[a]
+            soft[a] = _sensitivity(theta, log_pi, pi, log_norm, False, p, 0.0, a) * centred[a]
             length += soft[a] * soft[a]
         length = math.sqrt(length)
         for a in range(K):
             out[a] = theta[a] + eta * (soft[a] / length if length > 0 else 0.0)
     elif code == _SPG_INVERSE_OPTIMAL:
-        _ascend(theta, r, False, p, eta, -log_pi[astar], log_pi, pi, centred, out)
+        _ascend(theta, r, False, p, eta, -log_pi[astar], log_pi, pi, log_norm, centred, out)
     else:
         for a in range(K):
             soft[a] = r[a] - tau * log_pi[a]
         if code == _SPG_ENTROPY:
-            _ascend(theta, soft, False, p, eta, 0.0, log_pi, pi, centred, out)
+            _ascend(theta, soft, False, p, eta, 0.0, log_pi, pi, log_norm, centred, out)
         else:
             c_tau = p * p * tau * (4.0 + 8.0 * math.log(K))
-            log_eta = 2.0 * _log_p_norm(theta, p) - math.log(10.0 * p * p * K ** (1.0 / p) + c_tau)
-            _ascend(theta, soft, True, p, 1.0, log_eta, log_pi, pi, centred, out)
+            log_eta = 2.0 * log_norm[0] - math.log(10.0 * p * p * K ** (1.0 / p) + c_tau)
+            _ascend(theta, soft, True, p, 1.0, log_eta, log_pi, pi, log_norm, centred, out)
 
 
 @njit(cache=True)
@@ -179,9 +193,9 @@ def _theorem2_log_constant(p, K):
 
 
 @njit(cache=True)
-def _measure(theta, r, escort, p, astar, log_pi, pi):
+def _measure(theta, r, escort, p, astar, log_pi, pi, log_norm):
     """(sub-optimality Σ π(a)(max r − r(a)), π(a*), ‖θ‖: p-norm for the escort, 2-norm for softmax)."""
-    _log_policy(theta, escort, p, log_pi, pi)
+    _log_policy(theta, escort, p, log_pi, pi, log_norm)
     best = r[0]
     for a in range(1, r.size):
         best = max(best, r[a])
@@ -209,11 +223,11 @@ def _run(code, escort, theta0, r, schedule, p, eta, tau, astar, use_level, level
     steps_run = np.zeros(B, dtype=np.int64)
     last_above = np.full(B, -1, dtype=np.int64)
     theta_final = np.empty((B, K))
-    log_pi, pi, centred, soft = np.empty(K), np.empty(K), np.empty(K), np.empty(K)
+    log_pi, pi, centred, soft, log_norm = np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(1)
     theta, moved = np.empty(K), np.empty(K)
     for b in range(B):
         theta[:] = theta0[b]
-        gap, optimal, norm = _measure(theta, r[b], escort, p, astar[b], log_pi, pi)
+        gap, optimal, norm = _measure(theta, r[b], escort, p, astar[b], log_pi, pi, log_norm)
         records[0, b, 0], records[1, b, 0], records[2, b, 0] = gap, optimal, norm
         stopped = False
         if use_level:
@@ -223,14 +237,14 @@ def _run(code, escort, theta0, r, schedule, p, eta, tau, astar, use_level, level
         column, t, fresh = 1, 0, True
         while t < schedule[columns - 1] and not stopped:
             t += 1
-            _step(code, theta, r[b], p, eta, tau, astar[b], fresh, log_pi, pi, centred, soft, moved)
+            _step(code, theta, r[b], p, eta, tau, astar[b], fresh, log_pi, pi, log_norm, centred, soft, moved)
             fresh = False
             for a in range(K):
                 if math.copysign(1.0, moved[a]) != math.copysign(1.0, theta[a]):
                     flips[b] += 1
                 theta[a] = moved[a]
             if use_level or t == schedule[column]:
-                gap, optimal, norm = _measure(theta, r[b], escort, p, astar[b], log_pi, pi)
+                gap, optimal, norm = _measure(theta, r[b], escort, p, astar[b], log_pi, pi, log_norm)
                 fresh = True
             if use_level:
                 if gap >= level:
@@ -239,7 +253,7 @@ def _run(code, escort, theta0, r, schedule, p, eta, tau, astar, use_level, level
             if t == schedule[column]:
                 records[0, b, column], records[1, b, column], records[2, b, column] = gap, optimal, norm
                 column += 1
-        gap, optimal, norm = _measure(theta, r[b], escort, p, astar[b], log_pi, pi)
+        gap, optimal, norm = _measure(theta, r[b], escort, p, astar[b], log_pi, pi, log_norm)
         for c in range(column, columns):
             records[0, b, c], records[1, b, c], records[2, b, c] = gap, optimal, norm
         steps_run[b] = t
