@@ -153,9 +153,27 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_report)
 
 
+
+def _bench(args: argparse.Namespace) -> int:
+    from numerics.benchmark import run_benchmark
+
+    output = run_benchmark(quick=args.quick, json_path=args.json)
+    print("\n".join(output.headline))
+    for problem in output.problems:
+        print(f"target missed: {problem}")
+    _print_outputs(output)
+    return 0
+
+
+def _add_bench(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("bench", help="runs·steps per second: naive loop vs batched numpy vs compiled; escape sweep")
+    parser.add_argument("--quick", action="store_true", help="short timings and a shorter escape sweep")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the measurements as JSON")
+    parser.set_defaults(handler=_bench)
+
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_derive, _add_run, _add_battery, _add_check,
-    _add_all, _add_report,
+    _add_all, _add_report, _add_bench,
 )
 
 
