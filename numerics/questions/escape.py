@@ -93,7 +93,8 @@ class EscapeStudy:
         ax = fig.subplots()
         q = np.array(self.probabilities)
         for label in self.escapes:
-            ax.plot(q, self.medians(label), marker="o", label=f"{label} (slope {fmt(self.slope(label))})")
+            slope = fmt(self.slope(label)) if np.isfinite(self.slope(label)) else "n/a"
+            ax.plot(q, self.medians(label), marker="o", label=f"{label} (slope {slope})")
         ax.axhline(self.steps, color="grey", linestyle=":", label=f"step budget {self.steps}")
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -138,10 +139,10 @@ class EscapeSettings:
 
 
 def escape_settings(quick: bool) -> EscapeSettings:
-    """Quick: 12 runs, π₁(a*) ∈ {0.05, 0.02, 0.01}, 5,000 steps; full: 24 runs, down to 0.005, 50,000 steps."""
+    """Quick: 12 runs, π₁(a*) ∈ {0.05, 0.02, 0.01}, 5,000 steps; full: 24 runs, down to 0.005, 20,000 steps."""
     if quick:
         return EscapeSettings(K=10, runs=12, probabilities=(0.05, 0.02, 0.01), steps=5000, record_per_decade=20)
-    return EscapeSettings(K=10, runs=24, probabilities=(0.05, 0.02, 0.01, 0.005), steps=50_000, record_per_decade=20)
+    return EscapeSettings(K=10, runs=24, probabilities=(0.05, 0.02, 0.01, 0.005), steps=20_000, record_per_decade=20)
 
 
 def _verdict(study: EscapeStudy, label: str) -> str:

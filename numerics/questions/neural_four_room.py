@@ -50,10 +50,10 @@ class Settings:
 
 
 def settings(quick: bool) -> Settings:
-    """Quick: one-hot features, 3 start cells, 80 steps; full: one-hot and coordinates, 8 cells, 500 steps."""
+    """Quick: one-hot features, 3 start cells, 80 steps; full: one-hot and coordinates, 6 cells, 400 steps."""
     if quick:
         return Settings(features=("one-hot",), runs=3, steps=80, record_every=10)
-    return Settings(features=("one-hot", "coordinates"), runs=8, steps=500, record_every=10)
+    return Settings(features=("one-hot", "coordinates"), runs=6, steps=400, record_every=10)
 
 
 def _measure(

@@ -38,10 +38,10 @@ class Settings:
 
 
 def settings(quick: bool) -> Settings:
-    """Quick: K ∈ {10, 100}, 12 runs, 3,000 steps; full: K ∈ {10, 100, 1000}, 30 runs, 30,000 steps."""
+    """Quick: K ∈ {10, 100}, 12 runs, 3,000 steps; full: K ∈ {10, 100, 1000}, 12 runs, 20,000 steps."""
     if quick:
         return Settings(actions=(10, 100), runs=12, steps=3000, record_every=10)
-    return Settings(actions=(10, 100, 1000), runs=30, steps=30_000, record_every=30)
+    return Settings(actions=(10, 100, 1000), runs=12, steps=20_000, record_every=20)
 
 
 def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int) -> dict:
