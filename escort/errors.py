@@ -27,8 +27,6 @@ __all__ = [
     "check_nonzero_parameters",
     "check_positive",
     "check_probability",
-    "check_rewards_in_range",
-    "check_same_length",
     "check_seed",
 ]
 
@@ -146,41 +144,6 @@ def check_seed(seed: int, *, name: str = "seed") -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"{name} must be an integer >= 0; got {seed!r}")
     return int(seed)
-
-
-def check_same_length(first: np.ndarray, second: np.ndarray, *, names: tuple[str, str]) -> None:
-    """Reject two per-action arrays whose last axes differ (e.g. θ with K entries and r with K' ≠ K).
-
-    >>> check_same_length(np.zeros(3), np.zeros(4), names=("theta", "r"))
-    Traceback (most recent call last):
-    ...
-    escort.errors.InputError: theta and r must have the same number of actions (last axis); got shapes (3,) and (4,)
-    """
-    if np.shape(first)[-1:] != np.shape(second)[-1:]:
-        raise InputError(
-            f"{names[0]} and {names[1]} must have the same number of actions (last axis); "
-            f"got shapes {np.shape(first)} and {np.shape(second)}"
-        )
-
-
-def check_rewards_in_range(
-    r: np.ndarray, *, low: float, high: float, theorem: str, name: str = "r"
-) -> np.ndarray:
-    """Reject rewards outside [low, high], the range ``theorem`` assumes, when its bound is requested.
-
-    >>> check_rewards_in_range(np.array([0.5, 2.0]), low=0, high=1, theorem="Theorem 2")
-    Traceback (most recent call last):
-    ...
-    escort.errors.InputError: r must lie in [0, 1] for the bound of Theorem 2; entry 1 is 2.0
-    """
-    outside = np.flatnonzero((np.asarray(r) < low) | (np.asarray(r) > high) | ~np.isfinite(r))
-    if outside.size:
-        index = int(outside[0])
-        raise InputError(
-            f"{name} must lie in [{low:g}, {high:g}] for the bound of {theorem}; "
-            f"entry {index} is {float(np.ravel(r)[index])!r}"
-        )
-    return r
 
 
 def check_json_file(path: str | Path, *, name: str, required: Sequence[str] = ()) -> dict[str, Any]:

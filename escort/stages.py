@@ -12,7 +12,6 @@ traceback. :func:`load_records` reads them back, so ``escort report`` re-renders
 
 from __future__ import annotations
 
-import json
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from escort.artifacts import StageOutput, atomic_write_text, provenance, write_json
-from escort.errors import InputError
+from escort.errors import InputError, check_json_file
 
 __all__ = ["RunSettings", "Step", "StepRecord", "load_records", "record_folder", "run_step", "save_record"]
 
@@ -150,15 +149,11 @@ def _output_from_dict(data: Mapping[str, Any]) -> StageOutput:
     )
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"stage record {path} must be a readable JSON file written by 'escort all'; {error}") from None
+_RECORD_FIELDS = ("stage", "name", "quick", "seed", "error", "output")
 
 
 def _record_from_file(path: Path) -> StepRecord:
-    data = _read_json(path)
+    data = check_json_file(path, name="stage record", required=_RECORD_FIELDS)
     try:
         output = None if data["output"] is None else _output_from_dict(data["output"])
         record = StepRecord(
@@ -171,11 +166,14 @@ def _record_from_file(path: Path) -> StepRecord:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise InputError(
-            f"stage record {path} must hold the fields stage, name, quick, seed, error and output "
-            f"as written by 'escort all'; {type(error).__name__}: {error}"
+            f"stage record must hold the fields {', '.join(_RECORD_FIELDS)} as written by 'escort all'; "
+            f"{path}: {type(error).__name__}: {error}"
         ) from None
     provenance_path = path.with_name(f"{path.stem}.provenance.json")
-    seconds = _read_json(provenance_path).get("wall_time_seconds") if provenance_path.exists() else None
+    seconds = (
+        check_json_file(provenance_path, name="provenance file").get("wall_time_seconds")
+        if provenance_path.exists() else None
+    )
     return replace(record, seconds=seconds)
 
 

@@ -121,10 +121,14 @@ def test_report_without_saved_records_is_an_input_error(tmp_path: Path) -> None:
         render_saved(out_dir=tmp_path / "nothing", docs_dir=tmp_path / "docs", readme=None, steps=STAND_INS)
 
 
-@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"stage": "figures"}'])
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", "[1, 2]", '{"stage": "figures"}',
+     '{"stage": "f", "name": "fig3", "quick": true, "seed": 0, "error": null, "output": {"paths": 3}}'],
+)
 def test_malformed_stage_record_is_an_input_error(tmp_path: Path, content: str) -> None:
     atomic_write_text(record_folder(tmp_path) / "fig3.json", content)
-    with pytest.raises(InputError, match=r"stage record .*fig3\.json must"):
+    with pytest.raises(InputError, match=r"^stage record must .*fig3\.json"):
         load_records(tmp_path, ["fig3"])
 
 
