@@ -146,8 +146,8 @@ def run_benchmark(*, quick: bool = False, json_path: Path | None = None) -> Stag
     """Measure the table and the escape sweep; write JSON (+ provenance) if ``json_path`` is given.
 
     ``quick``: 0.1 s per timing and the sweep down to π₁(a*) = 1e-5 (instead of 0.3 s and down to 1e-7); one
-    run per π₁(a*), the other K − 1 logits random. ``headline`` holds the Markdown table and the sweep line; ``problems`` names every
-    target missed (compiled ≥ 100× naive, sweep < 60 s).
+    run per π₁(a*), the other K − 1 logits random. ``headline`` holds the Markdown table and the sweep line;
+    ``problems`` names every target missed (compiled ≥ 100× naive, sweep < 60 s).
     """
     started = time.perf_counter()
     budget = 0.1 if quick else 0.3

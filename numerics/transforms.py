@@ -5,8 +5,8 @@
 * p-norm:                          ‖θ‖_p = (Σ_a |θ(a)|^p)^{1/p}
 
 The escort is evaluated as the softmax of z = p·log(|θ|/max|θ|). This is the main numerical trick of the module:
-|θ|^p overflows for |θ| = 1e300 already at p = 2 and underflows for |θ| = 1e-300, while z stays below 1.5e6 in
-size for every p ≤ 1e3, and the shifted log-sum-exp of z is exact up to rounding. Probabilities far below 1e-308 are then
+|θ|^p overflows for |θ| = 1e300 already at p = 2 and underflows for |θ| = 1e-300, while z stays below 1.5e6 in size
+for every p ≤ 1e3, and the shifted log-sum-exp of z is exact up to rounding. Probabilities far below 1e-308 are then
 still available exactly as logarithms (:func:`log_escort`).
 
 Rule for θ(a) = 0: the escort of Eq. (3) is defined there (π(a) = 0) but its gradient (Eqs. (4)-(5)) is not

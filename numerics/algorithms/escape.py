@@ -3,12 +3,12 @@
 Definition (Section 2, 'Escape time'): a run escapes at t₀ if (π* − π_t)ᵀr < 0.9·Δ for all t ≥ t₀, with
 Δ = r(a*) − max_{a≠a*} r(a) the reward gap and t counted from 1 (θ₁ is the initial parameter).
 
-Deciding "for all t ≥ t₀" on a finite run: let L be the last update count with (π* − π)ᵀr ≥ 0.9Δ
-(L = −1 if there is none); the candidate is t₀ = L + 2 in the paper's 1-based count. A run is stopped, and its
-t₀ accepted, once it has stayed below 0.9Δ for a further :data:`CONFIRMATION` = 1/4 of the steps it took to get
-there (t − L > (L + 1)/4); a return above the level before that would have moved L. A run that has not met this
-test within ``max_steps`` gets ``inf``. For SPG with η ≤ 2/5 (= 1/L for the 5/2-smooth softmax objective with r ∈ [0, 1]^K, Mei et al. 2020)
-the expected reward never decreases, so the first step below the level is already final and the test is exact.
+Deciding "for all t ≥ t₀" on a finite run: let L be the last update count with (π* − π)ᵀr ≥ 0.9Δ (L = −1 if there is
+none); the candidate is t₀ = L + 2 in the paper's 1-based count. A run is stopped, and its t₀ accepted, once it has
+stayed below 0.9Δ for a further :data:`CONFIRMATION` = 1/4 of the steps it took to get there (t − L > (L + 1)/4); a
+return above the level before that would have moved L. A run that has not met this test within ``max_steps`` gets
+``inf``. For SPG with η ≤ 2/5 (= 1/β for the β = 5/2-smooth softmax objective with r ∈ [0, 1]^K, Mei et al. 2020) the
+expected reward never decreases, so the first step below the level is already final and the test is exact.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""numerics.algorithms and numerics.bandit: steps against theory, metamorphic identities, escape times, classification."""
+"""numerics.algorithms and numerics.bandit: steps against theory, metamorphic identities, escape times, SCE/ECE."""
 
 from __future__ import annotations
 
