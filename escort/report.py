@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -202,6 +202,7 @@ def _current(record: StepRecord | None, step: Step, first: StepRecord) -> StepRe
 
 
 def _write_outputs(records: Sequence[StepRecord], settings: RunSettings, readme: Path | None) -> AllResult:
+    records = [_published(record, settings.docs_dir) for record in records]
     report = atomic_write_text(settings.docs_dir / "report.md", render_report(records, settings))
     if readme is not None:
         block = render_readme_block(records, settings, readme.parent)
@@ -274,18 +275,43 @@ def _summary(records: Sequence[StepRecord]) -> list[str]:
     return lines
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(folder).resolve() in Path(path).resolve().parents
+
+
 def _section(record: StepRecord, base: Path) -> list[str]:
-    """A step's figures (shown) and its other files (linked)."""
+    """A step's figures (shown), its documents under ``base`` (linked) and its raw data files (named)."""
     lines = [f"### {record.name}", ""]
     if not record.ok:
         return lines + [f"Broke: {record.error}", ""]
-    paths = record.output.paths
-    images = [p for p in paths if Path(p).suffix.lower() in _IMAGES]
-    others = [p for p in paths if Path(p).suffix.lower() not in _IMAGES]
-    lines += [f"![{Path(p).stem}]({_link(p, base)})" for p in images] + ([""] if images else [])
-    if others:
-        lines += ["Files: " + ", ".join(f"[{Path(p).name}]({_link(p, base)})" for p in others), ""]
+    paths = [Path(p) for p in record.output.paths]
+    images = [p for p in paths if p.suffix.lower() in _IMAGES]
+    documents = [p for p in paths if p not in images and _inside(p, base)]
+    data = [p for p in paths if p not in images and not _inside(p, base)]
+    lines += [f"![{p.stem}]({_link(p, base)})" for p in images] + ([""] if images else [])
+    if documents:
+        lines += ["Documents: " + ", ".join(f"[{p.name}]({_link(p, base)})" for p in documents), ""]
+    if data:
+        lines += ["Raw data: " + ", ".join(f"`{p.as_posix()}`" for p in data), ""]
     return lines
+
+
+def _publish(path: Path, step: str, docs_dir: Path) -> Path:
+    """A figure outside ``docs_dir`` copied to ``docs_dir/figures/report/<step>/``, so the docs can show it."""
+    if path.suffix.lower() not in _IMAGES or _inside(path, docs_dir) or not path.is_file():
+        return path
+    target = docs_dir / "figures" / "report" / step / path.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
+    return target
+
+
+def _published(record: StepRecord, docs_dir: Path) -> StepRecord:
+    """``record`` with each of its figures outside ``docs_dir`` replaced by a copy inside it."""
+    if not record.ok:
+        return record
+    paths = tuple(_publish(Path(p), record.name, docs_dir) for p in record.output.paths)
+    return replace(record, output=replace(record.output, paths=paths))
 
 
 def render_report(records: Sequence[StepRecord], settings: RunSettings) -> str:
@@ -308,25 +334,15 @@ def render_report(records: Sequence[StepRecord], settings: RunSettings) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _readme_figure(record: StepRecord, settings: RunSettings) -> Path | None:
-    """The step's first figure, preferring one already under ``docs_dir``; one elsewhere is copied to docs/figures."""
-    docs = settings.docs_dir.resolve()
-    images = [Path(p) for p in record.output.paths if Path(p).suffix.lower() in _IMAGES]
-    if not images:
-        return None
-    image = min(images, key=lambda path: docs not in path.resolve().parents)
-    if docs in image.resolve().parents:
-        return image
-    target = settings.docs_dir / "figures" / image.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(image, target)
-    return target
+def _readme_figure(record: StepRecord) -> Path | None:
+    """The step's first figure, if it has one."""
+    return next((Path(p) for p in record.output.paths if Path(p).suffix.lower() in _IMAGES), None)
 
 
-def _readme_figures(records: Sequence[StepRecord], settings: RunSettings) -> list[tuple[str, Path]]:
+def _readme_figures(records: Sequence[StepRecord]) -> list[tuple[str, Path]]:
     """The first figure of up to three steps, in the order of :data:`_README_FIGURES`."""
     by_name = {r.name: r for r in records if r.ok}
-    figures = ((name, _readme_figure(by_name[name], settings)) for name in _README_FIGURES if name in by_name)
+    figures = ((name, _readme_figure(by_name[name])) for name in _README_FIGURES if name in by_name)
     return [(name, image) for name, image in figures if image is not None][:_README_FIGURE_COUNT]
 
 
@@ -351,7 +367,7 @@ def render_readme_block(records: Sequence[StepRecord], settings: RunSettings, re
         else:
             lines.append(f"| {r.name} | **broke** | {_seconds(r.seconds)} | {_cell(r.error)} | – |")
     lines += ["", *_failures(records), ""]
-    lines += [f"![{name}]({_link(image, readme_dir)})" for name, image in _readme_figures(records, settings)]
+    lines += [f"![{name}]({_link(image, readme_dir)})" for name, image in _readme_figures(records)]
     lines += ["", f"Full report, with every finding, figure and table: [{report}]({report}).", README_END]
     return "\n".join(lines)
 
