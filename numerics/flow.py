@@ -12,12 +12,12 @@ The escort objective is scale invariant, so θ·∇ = 0 (Euler's identity) and �
 the solution never approaches θ = 0.
 
 Entries that reach zero: for p < 2 the velocity of θ(a) is ∝ sgn θ(a)·|θ(a)|^{p−1}, so an entry with a below-average
-reward can reach 0 in finite time (for p ≥ 2 it never does: exponential decay at p = 2, slower beyond). A terminal event stops the
-integrator there; the entry is set to 0 and kept at 0, where π(a) = 0 and it contributes nothing to any sum, and the
-remaining entries are integrated on (for p = 1 the right-hand side is discontinuous at 0 and this is its
-sliding-mode continuation). For p ≥ 2 the same happens once an entry decays to within the absolute tolerance of 0,
-where π(a) ≤ (atol/‖θ‖_p)^p is below rounding anyway. Each such event ends one integration segment, at most K − 1 of
-them.
+reward can reach 0 in finite time (for p ≥ 2 it never does: exponential decay at p = 2, slower beyond). A terminal
+event stops the integrator there; the entry is set to 0 and kept at 0, where π(a) = 0 and it contributes nothing to
+any sum, and the remaining entries are integrated on (for p = 1 the right-hand side is discontinuous at 0 and this
+is its sliding-mode continuation). For p ≥ 2 the same happens once an entry decays to within the absolute tolerance
+of 0, where π(a) ≤ (atol/‖θ‖_p)^p is below rounding anyway. Each such event ends one integration segment, at most K
+− 1 of them.
 
 >>> from numerics.bandit import gap_rewards
 >>> sol = gradient_flow(np.array([1.0, 2.0]), gap_rewards(2, gap=1.0, base=0.0), [1.0, 10.0, 100.0])

@@ -67,8 +67,6 @@ class Algorithm:
     transform: str
     step: StepRule
     reference: str
-    reads_eta: bool
-    reads_tau: bool
 
 
 def _theorem2_log_constant(params: StepParameters) -> float:
@@ -143,15 +141,15 @@ def _epg_entropy(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np
 
 
 _ALGORITHM_LIST: tuple[Algorithm, ...] = (
-    Algorithm("spg", "softmax", _spg, "Eq. (1); Fig. 1 (η = 0.4)", True, False),
-    Algorithm("epg", "escort", _epg, "Eq. (5), Theorem 2 step", False, False),
-    Algorithm("epg-normalised", "escort", _epg_normalised, "Algorithm 2 / Lemma 9 (appendix)", False, False),
-    Algorithm("md", "softmax", _md, "Section 3, 'Relationship to Mirror Descent'", True, False),
-    Algorithm("nrd", "softmax", _nrd, "Hennes et al. 2020 (reviews)", True, False),
-    Algorithm("spg-normalised", "softmax", _spg_normalised, "reviewer heuristic: normalised gradient", True, False),
-    Algorithm("spg-inverse-optimal", "softmax", _spg_inverse_optimal, "reviewer heuristic: g/π(a*)", True, False),
-    Algorithm("spg-entropy", "softmax", _spg_entropy, "Theorem 4 objective, softmax", True, True),
-    Algorithm("epg-entropy", "escort", _epg_entropy, "Theorem 4 (step: our reading)", False, True),
+    Algorithm("spg", "softmax", _spg, "Eq. (1); Fig. 1 (η = 0.4)"),
+    Algorithm("epg", "escort", _epg, "Eq. (5), Theorem 2 step"),
+    Algorithm("epg-normalised", "escort", _epg_normalised, "Algorithm 2 / Lemma 9 (appendix)"),
+    Algorithm("md", "softmax", _md, "Section 3, 'Relationship to Mirror Descent'"),
+    Algorithm("nrd", "softmax", _nrd, "Hennes et al. 2020 (reviews)"),
+    Algorithm("spg-normalised", "softmax", _spg_normalised, "reviewer heuristic: normalised gradient"),
+    Algorithm("spg-inverse-optimal", "softmax", _spg_inverse_optimal, "reviewer heuristic: g/π(a*)"),
+    Algorithm("spg-entropy", "softmax", _spg_entropy, "Theorem 4 objective, softmax"),
+    Algorithm("epg-entropy", "escort", _epg_entropy, "Theorem 4 (step: our reading)"),
 )
 
 ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in _ALGORITHM_LIST}
