@@ -58,6 +58,7 @@ CLI_CASES = {
     "missing replay": (["check", "--replay", "{missing}", "--docs", "{docs}"], "replay must name a witness JSON"),
     "malformed stage record": (["report", "--out", "{out}", "--docs", "{docs}"], "stage record"),
     "negative seed (all)": (["all", "--seed", "-1", "--out", "{out}", "--docs", "{docs}"], "seed must be an integer >= 0"),
+    "output folder is a file": (["all", "--out", "{broken}", "--docs", "{docs}"], "out_dir must be a folder"),
     "negative seed (run)": pytest.param(
         ["run", "fig1", "--quick", "--seed", "-1", "--out", "{out}", "--docs", "{docs}"],
         "seed must be an integer >= 0",
