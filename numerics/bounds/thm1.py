@@ -6,9 +6,12 @@ Setting (Eq. (2)): rewards r = (b + Δ, b, …, b) ∈ [0, 1]^K with b = (1 − 
 
 The π₁ grid starts at 10⁻² (at π₁ = 0.1 the start is already at the level 0.9Δ and t₀ = 1 trivially).
 C is existential, so the check is of the bound's *shape*: the products t₀·Δ·π₁ must stay bounded away from 0 as
-π₁ → 0. C is calibrated as the smallest product over the *reference* runs (the larger half of the π₁ grid); the
-*test* runs (smaller π₁) then face the bound C/(Δ·π₁) and any of them escaping earlier is an exceedance: if t₀
-grew more slowly than 1/π₁, the products would fall towards 0 and the test runs would cross the calibrated bound.
+π₁ → 0. C is calibrated as half the smallest product over the *reference* runs (the larger half of the π₁ grid);
+the *test* runs (smaller π₁) then face the bound C/(Δ·π₁) and any of them escaping earlier is an exceedance. The
+factor ½ is the allowance for run-to-run spread: the K − 1 other logits are random, and within one (Δ, η, π₁)
+cell the products vary by about ±15 %, so the smallest of a few reference runs is undercut by a further sample
+without any change of shape. If t₀ grew more slowly than 1/π₁, the products would fall towards 0 and the test
+runs would still cross the calibrated bound within a decade or two of π₁.
 Also reported: the fitted constant per η (median product) and the slope of log(t₀Δπ₁) on log π₁ (≈ 0 or negative
 for the stated shape; clearly positive would mean the products vanish as π₁ → 0).
 """
@@ -26,6 +29,9 @@ from numerics.figures.plotting import fit_line
 from theory.statements import BOUNDS, C, DELTA, PI1
 
 __all__ = ["compare", "escape_bound", "summary"]
+
+SPREAD_ALLOWANCE = 0.5
+"""C = SPREAD_ALLOWANCE × the smallest reference product (see the module docstring)."""
 
 escape_bound = sp.lambdify((C, DELTA, PI1), BOUNDS["thm1"].bound, "numpy")
 """t₀ = C/(Δ·π₁), lambdified from ``BOUNDS["thm1"]``."""
@@ -51,7 +57,7 @@ def compare(*, quick: bool, seed: int, K: int = 4) -> list[BoundComparison]:
                 t0 = escape_times(theta0, r, eta=eta, max_steps=int(200 / (eta * gap * pi1)))
                 measured += [(gap, eta, float(pi1), float(t), theta0[i]) for i, t in enumerate(t0)]
     reference = probabilities[: (probabilities.size + 1) // 2]
-    constant = min(t * gap * pi1 for gap, _, pi1, t, _ in measured if pi1 in reference)
+    constant = SPREAD_ALLOWANCE * min(t * gap * pi1 for gap, _, pi1, t, _ in measured if pi1 in reference)
     rows = []
     for gap, eta, pi1, t, theta0 in measured:
         role = "reference (calibrates C)" if pi1 in reference else "test"

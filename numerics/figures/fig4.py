@@ -74,7 +74,7 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
         pl.panel_title(axes[0], "a", r"SCE: $\log \delta_t$ vs $t$")
         _log_band(axes[1], data, "b", "SCE", t_sce, sce.cross_entropy, "C3")
         offset = np.median(np.log10(sce.cross_entropy[:, -1]) - sce_slope * np.log10(t_sce[-1]))
-        pl.draw_line(axes[1], data, "b", f"fit, slope {sce_slope:.3f}", t_sce[last],
+        pl.draw_line(axes[1], data, "b", f"fit: slope {sce_slope:.3f}", t_sce[last],
                      offset + sce_slope * np.log10(t_sce[last]),
                      color="black", linestyle="--")
         axes[1].set(xscale="log", xlabel="t", ylabel=r"$\log_{10}\delta_t$")

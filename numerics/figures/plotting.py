@@ -237,7 +237,7 @@ def draw_fit(ax: Axes, data: PlottedData, panel: str, fit: LineFit, x: object, *
         ys = fit.intercept + fit.slope * xs
     style.setdefault("color", "black")
     style.setdefault("linestyle", "--")
-    draw_line(ax, data, panel, f"fit, slope {fit.slope:.3f}", xs, ys, **style)
+    draw_line(ax, data, panel, f"fit: slope {fit.slope:.3f}", xs, ys, **style)
 
 
 def save_figure(
@@ -262,6 +262,8 @@ def save_figure(
     folder.mkdir(parents=True, exist_ok=True)
     png, pdf = folder / f"{stem}.png", folder / f"{stem}.pdf"
     figure.savefig(png, metadata={"Software": None})
+    # The layout is solved by the first save; freezing it spares the PDF a second constrained-layout pass.
+    figure.set_layout_engine("none")
     figure.savefig(pdf, metadata={"CreationDate": None, "Producer": None, "Creator": None})
     paths = [png, pdf, write_csv(folder / f"{stem}.csv", COLUMNS, data.rows)]
     for name, (header, rows) in (tables or {}).items():

@@ -1,0 +1,44 @@
+"""Fig. 1 in its quick form: files written, and the paper's qualitative claims measured on the saved JSON.
+
+Tolerances are those of the figure's checks, justified in its module docstring and repeated here where a test adds
+its own.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from numerics.figures import fig1
+
+
+@pytest.fixture(scope="module")
+def figure(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fig1")
+    output = fig1.run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=False)
+    return output, json.loads((folder / "fig1.json").read_text())
+
+
+def test_files_written_and_checks_pass(figure):
+    output, record = figure
+    suffixes = {p.name.split(".", 1)[1] for p in output.paths}
+    assert {"png", "pdf", "csv", "json", "provenance.json"} <= suffixes
+    assert record["checks"] and all(check["passed"] for check in record["checks"]), output.problems
+    assert output.problems == () and all(line.startswith("- ") for line in output.headline)
+
+
+def test_good_and_bad_runs_and_bad_runs_are_orders_of_magnitude_slower(figure):
+    results = figure[1]["results"]
+    good = np.array(results["good"])
+    times = np.array(results["convergence_time"], dtype=float)
+    assert good.any() and not good.all()
+    # "many orders of magnitude": at least one order between the medians (censored times are lower bounds).
+    assert np.median(times[~good]) >= 10 * np.median(times[good])
+
+
+def test_convergence_times_and_bad_input(tmp_path):
+    from escort.errors import InputError
+
+    assert fig1.convergence_times(np.array([0, 9, 99]), np.array([[0.1, 0.99, 1.0]])).tolist() == [10.0]
+    with pytest.raises(InputError):
+        fig1.run(quick=True, out_dir=tmp_path, docs_dir=tmp_path, seed=0, resume=False, K=1)
