@@ -35,7 +35,9 @@ from numerics.mdp import FiniteMDP
 
 __all__ = ["ACTIONS", "FOUR_ROOM_MAP", "GridLayout", "four_room", "grid_mdp"]
 
-ACTIONS: tuple[tuple[str, tuple[int, int]], ...] = (("up", (-1, 0)), ("down", (1, 0)), ("left", (0, -1)), ("right", (0, 1)))
+ACTIONS: tuple[tuple[str, tuple[int, int]], ...] = (
+    ("up", (-1, 0)), ("down", (1, 0)), ("left", (0, -1)), ("right", (0, 1))
+)
 """Action names and (row, column) moves, in action-index order."""
 
 FOUR_ROOM_MAP = """\
@@ -116,12 +118,16 @@ def grid_mdp(
     return mdp, walls, cells
 
 
-def four_room(*, gamma: float = 0.99, goal_reward: float = 1.0, subgoal_reward: float = 0.7) -> tuple[FiniteMDP, GridLayout]:
+def four_room(
+    *, gamma: float = 0.99, goal_reward: float = 1.0, subgoal_reward: float = 0.7
+) -> tuple[FiniteMDP, GridLayout]:
     """Four-room of Fig. 5(b) as defined in the module docstring: (MDP with ρ uniform, layout)."""
     rewards = {cell: subgoal_reward for cell in FOUR_ROOM_SUBGOALS} | {FOUR_ROOM_GOAL: goal_reward}
     mdp, walls, cells = grid_mdp(FOUR_ROOM_MAP, rewards, gamma=gamma)
     cell_reward = np.zeros(walls.shape)
     for (row, column), reward in rewards.items():
         cell_reward[row, column] = reward
-    layout = GridLayout(walls=walls, cells=cells, cell_reward=cell_reward, goal=FOUR_ROOM_GOAL, subgoals=FOUR_ROOM_SUBGOALS)
+    layout = GridLayout(
+        walls=walls, cells=cells, cell_reward=cell_reward, goal=FOUR_ROOM_GOAL, subgoals=FOUR_ROOM_SUBGOALS
+    )
     return mdp, layout

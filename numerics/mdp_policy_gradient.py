@@ -44,8 +44,14 @@ from threadpoolctl import threadpool_limits
 from escort.errors import InputError, check_choice, check_finite_array, check_positive
 from numerics.algorithms import recording_steps
 from numerics.algorithms.rules import StepParameters, entropy_log_step
-from numerics.mdp import FiniteMDP, _check_distribution, _check_temperature, _values_and_gradient, optimal_actions
-from numerics.mdp import optimal_values
+from numerics.mdp import (
+    FiniteMDP,
+    _check_distribution,
+    _check_temperature,
+    _values_and_gradient,
+    optimal_actions,
+    optimal_values,
+)
 from numerics.transforms import _p_norm, check_transform
 from theory.statements import BOUNDS
 

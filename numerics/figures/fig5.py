@@ -7,13 +7,17 @@
     f_p(θ) = softmax(z); EPG's step makes the scale of θ₁ irrelevant.
 (b) The Four-room map of :mod:`numerics.gridworld` (γ = 0.99, entering rewards 1.0 and 0.7).
 (c) Four-room with tabular policies π(·|s) = softmax(θ(s, ·)) or f_2(θ(s, ·)) and exact policy gradients
-    (:mod:`numerics.mdp`), 20 runs with random θ₁ (same policy for both methods as in (a)). The start cell is random:
-    ρ is uniform over the free cells, so V(ρ) is the expected return from a random start position. (Per-run start
-    cells ρ = δ_{s₀}, the other reading of "the starting position is randomly generated", put d_ρ(s₀) up to ~0.5
-    on one cell, and there EPG at λ = 1e5 already drives an escort parameter to 0 within 400 steps: measured.) The paper trains a 64-unit ReLU network with Adam; here the policy is tabular (the
+    (:mod:`numerics.mdp`), 20 runs with random θ₁ (same policy for both methods as in (a)). The start cell is
+    random: ρ is uniform over the free cells, so V(ρ) is the expected return from a random start position.
+    (Per-run start cells ρ = δ_{s₀}, the other reading of "the starting position is randomly generated", put
+    d_ρ(s₀) up to ~0.5 on one cell, and there EPG at λ = 1e5 already drives an escort parameter to 0 within
+    400 steps: measured.) The paper trains a 64-unit ReLU network with Adam; here the policy is tabular (the
     neural form is :mod:`numerics.neural.four_room`) and the steps are plain gradient ascent: both methods take
-    the same multiple λ of their own theoretical step, SPG η = λ(1−γ)³/8 (Mei et al. 2020, Theorem 4) and EPG
-    λ times Theorem 3's η_t(s) (see :mod:`numerics.mdp_policy_gradient`; λ = 1 would move θ by ~1e-8 per step).
+    the same multiple λ = 2e5 of their own theoretical step, SPG η = λ(1−γ)³/8 (Mei et al. 2020, Theorem 4) and
+    EPG λ times Theorem 3's η_t(s) (see :mod:`numerics.mdp_policy_gradient`; λ = 1 would move θ by ~1e-8 per
+    step). λ = 2e5 is the smaller of two values (2e5, 6e5) with which trial runs (5 runs, 1500 steps, ρ uniform)
+    kept every escort parameter nonzero, for a margin; with per-run start cells 1e5 and 5e5 did not (see above).
+    It was fixed before the 20-run comparison, and is the same for both methods.
 
 Curves: median over runs and the 10–90 % band of the sub-optimality, on log axes. Checks (measured, stated before
 the runs): (a) for every K, at least 95 % of EPG runs end with (π* − π_T)ᵀr < 1e-3 ("quickly converges to optimal
@@ -34,7 +38,7 @@ import numpy as np
 
 from escort.artifacts import Checkpoint, StageOutput
 from numerics.algorithms import run_bandit
-from numerics.bandit import initial_parameters, random_rewards
+from numerics.bandit import random_rewards
 from numerics.figures import plotting as pl
 from numerics.gridworld import GridLayout, four_room
 from numerics.mdp_policy_gradient import run_mdp
@@ -45,6 +49,8 @@ BANDIT_LEVEL = 1e-3
 """(a): a run has reached the optimum when (π* − π_T)ᵀr < BANDIT_LEVEL."""
 FOUR_ROOM_LEVEL = 0.1
 """(c): a run has reached the goal when V*(ρ) − V^{π_T}(ρ) < FOUR_ROOM_LEVEL (V* ≈ 41–50 on Four-room)."""
+PLATEAU_LEVEL = 5.0
+"""(c): a final V*(ρ) − V(ρ) above this is a sub-goal plateau (reported, not checked): V* − V ≈ 7–15 there."""
 CONSISTENT = 0.95
 """Fraction of runs that must reach the level for "consistently" (19 of 20 runs)."""
 P = 2.0
@@ -185,4 +191,10 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
                                + (" --quick" if quick else ""), parameters=parameters, seed=seed, checks=checks,
                                results=results, wall_time=time.perf_counter() - start)
     headline = tuple(c.headline("Fig. 5") for c in checks)
-    return StageOutput("fig5", paths, headline, tuple(h for c, h in zip(checks, headline) if not c.passed))
+    summary = "; ".join(
+        f"{a.upper()} median {np.median(finals):.3g}, {int(np.sum(finals >= PLATEAU_LEVEL))}/{finals.size} runs "
+        f"above {PLATEAU_LEVEL:g}" for a, finals in results["four_room_final"].items())
+    extra = (f"- Fig. 5 (c), final V*(ρ) − V(ρ) after T = {config.four_room_steps} steps: {summary} "
+             "(above the level: still on a sub-goal plateau)",)
+    failed = tuple(h for c, h in zip(checks, headline) if not c.passed)
+    return StageOutput("fig5", paths, headline + extra, failed)

@@ -34,7 +34,9 @@ def test_fig5_quick_writes_its_artefacts_epg_leads_and_resume_reproduces_the_dat
         assert len(curve) > 2 and curve[-1] < curve[0]
     rooms = record["results"]["four_room_final"]
     assert all(len(finals) == 4 for finals in rooms.values())
-    assert len(out.headline) == len(record["checks"])
+    assert len(out.headline) == len(record["checks"]) + 1  # one bullet per check and the (c) summary
+    failed = [check for check in record["checks"] if not check["passed"]]
+    assert len(out.problems) == len(failed)
     plotted = (tmp_path / "fig5.csv").read_bytes()
     resumed = fig5.run(quick=True, out_dir=tmp_path, docs_dir=tmp_path / "docs", seed=0, resume=True)
     assert (tmp_path / "fig5.csv").read_bytes() == plotted and resumed.headline == out.headline
