@@ -6,7 +6,7 @@ parameters) of a ``>=`` / ``<=`` statement. For each box it encloses the gap ``d
 
 * the enclosure is > 0: the inequality holds on the whole box (certified);
 * the enclosure is < 0: it fails on the whole box; the box midpoint is confirmed with mpmath and returned;
-* otherwise the box is bisected along its widest side (relative to the slice), unless the float64 margin at its
+* otherwise the box is bisected (breadth first) along its widest side (relative to the slice), unless the float64 margin at its
   midpoint is already negative and confirmed, which isolates a counterexample in that box.
 
 The result is ``certified`` (every box certified), ``counterexample`` or ``undecided`` (box budget spent).
@@ -16,6 +16,8 @@ excludes 0 (Remark 3), or a direction v with vᵀHv > 0 in interval arithmetic (
 """
 
 from __future__ import annotations
+
+from collections import deque
 
 import mpmath
 import numpy as np
@@ -45,12 +47,12 @@ def _midpoint(box: Box, fixed: dict[str, float]) -> dict[str, float]:
 def certify_slice(function: MarginFunction, piece: Slice, *, max_boxes: int) -> Certificate:
     """Branch-and-bound over ``piece`` with at most ``max_boxes`` interval evaluations."""
     widths = {name: high - low for name, (low, high) in piece.box.items()}
-    stack: list[Box] = [dict(piece.box)]
+    queue: deque[Box] = deque([dict(piece.box)])  # breadth first: a boundary of zero margin cannot trap it
     evaluated = 0
-    while stack:
+    while queue:
         if evaluated >= max_boxes:
-            return Certificate("undecided", piece.description, evaluated, {"boxes_left": len(stack)})
-        box = stack.pop()
+            return Certificate("undecided", piece.description, evaluated, {"boxes_left": len(queue)})
+        box = queue.popleft()
         evaluated += 1
         gap = function.interval_gap(box, piece.fixed)
         if gap.a > 0:
@@ -62,7 +64,7 @@ def certify_slice(function: MarginFunction, piece: Slice, *, max_boxes: int) -> 
                 whole = bool(gap.b < 0)
                 detail = {"box": box, "whole_box_fails": whole, "point": midpoint, **confirmation.as_dict()}
                 return Certificate("counterexample", piece.description, evaluated, detail)
-        stack.extend(_split(box, widths))
+        queue.extend(_split(box, widths))
     return Certificate("certified", piece.description, evaluated, {"box": dict(piece.box), "fixed": dict(piece.fixed)})
 
 

@@ -13,7 +13,7 @@ a_y relative to the dominant action varies. K is sampled from a finite range per
 >>> sorted(CLAIMS)[:3]
 ['eq11', 'eq11-gradient', 'eq12']
 >>> CLAIMS["eq12"].wider.description
-'p ∈ [1, 64] (Definition 1), K ∈ 2…10, θ(a) ≠ 0 of any sign, scales 1e-8…1e8'
+'p ∈ [1, 64] (Definition 1), K ∈ 2…8, θ(a) ≠ 0 of any sign, scales 1e-8…1e8'
 """
 
 from __future__ import annotations
@@ -138,51 +138,51 @@ def _claim_list() -> tuple[Claim, ...]:
     return (
         Claim(
             "eq8", s["eq8"], ("θ ∈ R^K (softmax logits)", "r ∈ R^K with r(a*) maximal"),
-            Domain(f"r ∈ [0, 1]^K, K ∈ 2…10, {_LOGIT_WORDS}", (2, 10),
-                   lambda: pst.points((2, 10), {"theta": _logits, "r": _unit_rewards}, {})),
-            Domain(f"r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…12, {_LOGIT_WORDS}", (2, 12),
-                   lambda: pst.points((2, 12), {"theta": _logits, "r": _signed_rewards}, {})),
+            Domain(f"r ∈ [0, 1]^K, K ∈ 2…6, {_LOGIT_WORDS}", (2, 6),
+                   lambda: pst.points((2, 6), {"theta": _logits, "r": _unit_rewards}, {})),
+            Domain(f"r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…10, {_LOGIT_WORDS}", (2, 10),
+                   lambda: pst.points((2, 10), {"theta": _logits, "r": _signed_rewards}, {})),
         ),
         Claim(
             "eq9", s["eq9"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r ∈ R^K with r(a*) maximal"),
-            Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…10, {_THETA_WORDS}", (2, 10),
-                   _escort_points((2, 10), _P_AT_LEAST_1, _unit_rewards)),
-            Domain(f"p ∈ [0.05, 64], r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…12, {_THETA_WORDS}", (2, 12),
-                   _escort_points((2, 12), _P_POSITIVE, _signed_rewards)),
+            Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…6, {_THETA_WORDS}", (2, 6),
+                   _escort_points((2, 6), _P_AT_LEAST_1, _unit_rewards)),
+            Domain(f"p ∈ [0.05, 64], r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…10, {_THETA_WORDS}", (2, 10),
+                   _escort_points((2, 10), _P_POSITIVE, _signed_rewards)),
         ),
         Claim(
             "eq9-identity", s["eq9-identity"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
-            Domain(f"p ∈ [1, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10), _escort_points((2, 10), _P_AT_LEAST_1)),
-            Domain(f"p ∈ [0.05, 64], K ∈ 2…12, {_THETA_WORDS}", (2, 12), _escort_points((2, 12), _P_POSITIVE)),
+            Domain(f"p ∈ [1, 64], K ∈ 2…6, {_THETA_WORDS}", (2, 6), _escort_points((2, 6), _P_AT_LEAST_1)),
+            Domain(f"p ∈ [0.05, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10), _escort_points((2, 10), _P_POSITIVE)),
         ),
         Claim(
             "eq11-gradient", s["eq11-gradient"], ("θ ∈ R^K (softmax logits)",),
-            Domain(f"K ∈ 2…10, {_LOGIT_WORDS}", (2, 10), lambda: pst.points((2, 10), {"theta": _logits}, {})),
+            Domain(f"K ∈ 2…8, {_LOGIT_WORDS}", (2, 8), lambda: pst.points((2, 8), {"theta": _logits}, {})),
         ),
         Claim(
             "eq11", s["eq11"], ("θ ∈ R^K (softmax logits)",),
-            Domain(f"K ∈ 2…10, {_LOGIT_WORDS}", (2, 10), lambda: pst.points((2, 10), {"theta": _logits}, {}),
+            Domain(f"K ∈ 2…8, {_LOGIT_WORDS}", (2, 8), lambda: pst.points((2, 8), {"theta": _logits}, {}),
                    (Slice(2, {"theta_1": (-8.0, 8.0)}, {"theta_2": 0.0}, "K = 2, θ = (t, 0), t ∈ [−8, 8]"),)),
             note="Eq. (11) is stated for every θ ∈ R^K: there is no wider natural domain.",
         ),
         Claim(
             "eq12-gradient", s["eq12-gradient"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
-            Domain(f"p ∈ [1, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10), _escort_points((2, 10), _P_AT_LEAST_1)),
+            Domain(f"p ∈ [1, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8), _escort_points((2, 8), _P_AT_LEAST_1)),
         ),
         Claim(
             "eq12", s["eq12"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
-            Domain(f"p ∈ [2, 64] (where Section 5 uses Eq. (12)), K ∈ 2…10, {_THETA_WORDS}", (2, 10),
-                   _escort_points((2, 10), _P_AT_LEAST_2), _eq12_slices(2.0, 3.0)),
-            Domain(f"p ∈ [1, 64] (Definition 1), K ∈ 2…10, {_THETA_WORDS}", (2, 10),
-                   _escort_points((2, 10), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0)),
+            Domain(f"p ∈ [2, 64] (where Section 5 uses Eq. (12)), K ∈ 2…8, {_THETA_WORDS}", (2, 8),
+                   _escort_points((2, 8), _P_AT_LEAST_2), _eq12_slices(2.0, 2.5)),
+            Domain(f"p ∈ [1, 64] (Definition 1), K ∈ 2…8, {_THETA_WORDS}", (2, 8),
+                   _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0)),
             note="As printed, min_a π(a)^{1−2/p}: the minimum of the powered values (reading B).",
         ),
         Claim(
             "eq12-min-pi", s["eq12-min-pi"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
-            Domain(f"p ∈ [2, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10),
-                   _escort_points((2, 10), _P_AT_LEAST_2), _eq12_slices(2.0, 3.0)),
-            Domain(f"p ∈ [1, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10),
-                   _escort_points((2, 10), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0)),
+            Domain(f"p ∈ [2, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8),
+                   _escort_points((2, 8), _P_AT_LEAST_2), _eq12_slices(2.0, 2.5)),
+            Domain(f"p ∈ [1, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8),
+                   _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0)),
             note="Reading A of Eq. (12): (min_a π(a))^{1−2/p}; equal to reading B for p ≥ 2.",
         ),
         Claim(

@@ -24,6 +24,7 @@ evaluated along the fixed sequence :data:`LIMIT_STEPS` approaching x₀ (10^k fo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Mapping
 
@@ -47,6 +48,21 @@ def _iv_min(*values: mpmath.iv.mpf) -> mpmath.iv.mpf:
     return mpmath.iv.mpf([min(v.a for v in values), min(v.b for v in values)])
 
 
+def _iv_max(*values: mpmath.iv.mpf) -> mpmath.iv.mpf:
+    return mpmath.iv.mpf([max(v.a for v in values), max(v.b for v in values)])
+
+
+@contextlib.contextmanager
+def _interval_digits(digits: int):
+    """A local working precision for ``mpmath.iv`` (which has no ``workdps``): set, then restored."""
+    saved = mpmath.iv.prec
+    mpmath.iv.dps = digits
+    try:
+        yield
+    finally:
+        mpmath.iv.prec = saved
+
+
 def _iv_heaviside(value: mpmath.iv.mpf) -> mpmath.iv.mpf:
     if value.a > 0:
         return mpmath.iv.mpf(1)
@@ -66,7 +82,11 @@ def _iv_sign(value: mpmath.iv.mpf) -> mpmath.iv.mpf:
 class _IntervalFunctions:
     """What the mpmath printer calls ``mpmath.<name>``, in interval arithmetic (``mpmath.iv``)."""
 
-    mpf = staticmethod(mpmath.iv.mpf)
+    @staticmethod
+    def mpf(value: object) -> mpmath.iv.mpf:
+        # SymPy Floats print as mpf((sign, mantissa, exponent, bits)) tuples: exact binary numbers.
+        return mpmath.iv.mpf(mpmath.mpf(value) if isinstance(value, tuple) else value)
+
     log = staticmethod(mpmath.iv.log)
     exp = staticmethod(mpmath.iv.exp)
     sqrt = staticmethod(mpmath.iv.sqrt)
@@ -84,6 +104,11 @@ class _IntervalPrinter(MpmathPrinter):
 
     def _print_Heaviside(self, expr: sp.Heaviside) -> str:
         return f"interval_heaviside({self._print(expr.args[0])})"
+
+
+def _interval_rows(value: object) -> list[list[mpmath.iv.mpf]]:
+    """Like :func:`_scalar_or_rows`, every entry an interval (constants such as a literal 1 included)."""
+    return [[mpmath.iv.mpf(e) for e in row] for row in _scalar_or_rows(value)]
 
 
 def _scalar_or_rows(value: object) -> list[list]:
@@ -119,7 +144,6 @@ class MarginFunction:
         self.symbols: tuple[str, ...] = tuple(s.name for s in parameters)
         stated = sp.Integer(0) if instance.stated is None else instance.stated
         self._float = sp.lambdify(parameters, [instance.derived, stated], "numpy")
-        self._mp = sp.lambdify(parameters, [instance.derived, stated], "mpmath")
         # The mpmath printer writes rationals as mpf(a)/mpf(b), which the namespace turns into exact intervals.
         self._iv = sp.lambdify(
             parameters, [instance.derived, stated], [_INTERVAL_NAMESPACE, "mpmath"], printer=_IntervalPrinter
@@ -144,26 +168,66 @@ class MarginFunction:
         return tuple(10.0**k if point == sp.oo else float(point) + 10.0**-k for k in LIMIT_STEPS)
 
     def float64(self, point: Mapping[str, float]) -> float:
-        """The margin in float64 (NaN if float64 overflows or underflows into 0/0)."""
+        """The margin in float64 (NaN if float64 overflows, or both sides vanish)."""
         with np.errstate(all="ignore"):
             args = self._arguments(point, np.float64)
             if self.limit is not None:
-                distances = [self._distance(self._float(*args, np.float64(x)), np.abs) for x in self._limit_points()]
+                distances = [self._distance(self._float(*args, np.float64(x))) for x in self._limit_points()]
                 return float(_ratio(distances[0] - distances[-1], distances[0] + distances[-1]))
             derived, stated = self._float(*args)
-            return float(self._margin(derived, stated, np.abs, _float_eigenvalues))
+            return float(self._margin(derived, stated))
 
-    def high_precision(self, point: Mapping[str, float], dps: int) -> mpmath.mpf:
-        """The margin in mpmath with ``dps`` digits, from the same float inputs (converted exactly)."""
-        with mpmath.mp.workdps(dps):
-            args = self._arguments(point, mpmath.mpf)
+    def enclosure(self, point: Mapping[str, float], digits: int) -> mpmath.iv.mpf | None:
+        """An interval holding the margin at ``point``: interval arithmetic at ``digits`` digits from the same
+        float inputs (converted exactly); None at a degenerate point (both sides exactly 0).
+
+        For a spectral-norm bound the ends come from ‖H‖_F ≥ ‖H‖₂ ≥ |vᵀHv|/vᵀv (v the float64 top
+        eigenvector); for a positive eigenvalue the lower end from λ_max ≥ vᵀHv/vᵀv and max|λ| ≤ ‖H‖_F.
+        """
+        with _interval_digits(digits):
+            args = self._arguments(point, mpmath.iv.mpf)
             if self.limit is not None:
-                distances = [
-                    self._distance(self._mp(*args, mpmath.mpf(x)), mpmath.fabs) for x in self._limit_points()
-                ]
-                return +_ratio(distances[0] - distances[-1], distances[0] + distances[-1])
-            derived, stated = self._mp(*args)
-            return +self._margin(derived, stated, mpmath.fabs, _mp_eigenvalues)
+                first, last = (self._interval_distance(self._iv(*args, mpmath.iv.mpf(x))) for x in self._limit_points())
+                return _interval_ratio(first - last, first + last)
+            derived, stated = self._iv(*args)
+            return self._interval_margin(_interval_rows(derived), _interval_rows(stated))
+
+    def _interval_distance(self, values) -> mpmath.iv.mpf:
+        derived, stated = (_interval_rows(v) for v in values)
+        return _iv_max(*(abs(a - b) for ra, rb in zip(derived, stated) for a, b in zip(ra, rb)))
+
+    def _interval_margin(self, rows: list[list], stated_rows: list[list]) -> mpmath.iv.mpf | None:
+        relation = self.relation
+        entries = [e for row in rows for e in row]
+        other = [e for row in stated_rows for e in row]
+        stated = other[0]
+        if relation in (Relation.GREATER_EQUAL, Relation.LESS_EQUAL):
+            derived = entries[0]
+            gap = derived - stated if relation is Relation.GREATER_EQUAL else stated - derived
+            return _interval_ratio(gap, abs(derived) + abs(stated))
+        if relation is Relation.EQUAL:
+            gap = _iv_max(*(abs(a - b) for a, b in zip(entries, other)))
+            return _interval_ratio(-gap, _iv_max(*map(abs, entries)) + _iv_max(*map(abs, other)))
+        n = len(rows)
+        if relation is Relation.NOT_SYMMETRIC:
+            gap = _iv_max(*(abs(rows[i][j] - rows[j][i]) for i in range(n) for j in range(n)))
+            return _interval_ratio(gap, 2 * _iv_max(*map(abs, entries)))
+        frobenius = mpmath.iv.sqrt(sum((abs(e) ** 2 for e in entries), mpmath.iv.mpf(0)))
+        middle = np.array([[float(mpmath.mpf(e.mid)) for e in row] for row in rows])
+        eigenvalues, vectors = np.linalg.eigh((middle + middle.T) / 2)
+        top = int(np.argmax(np.abs(eigenvalues))) if relation is Relation.SPECTRAL_NORM_AT_MOST else n - 1
+        v = [mpmath.iv.mpf(float(x)) for x in vectors[:, top]]
+        rayleigh = sum((v[i] * rows[i][j] * v[j] for i in range(n) for j in range(n)), mpmath.iv.mpf(0)) / sum(
+            (abs(x) ** 2 for x in v), mpmath.iv.mpf(0)
+        )
+        if relation is Relation.NOT_NEGATIVE_SEMIDEFINITE:
+            lower = _interval_ratio(rayleigh, frobenius)
+            return None if lower is None else mpmath.iv.mpf([lower.a, 1])
+        if relation is Relation.SPECTRAL_NORM_AT_MOST:
+            upper = _interval_ratio(stated - abs(rayleigh), abs(rayleigh) + abs(stated))
+            lower = _interval_ratio(stated - frobenius, frobenius + abs(stated))
+            return None if upper is None or lower is None else mpmath.iv.mpf([lower.a, max(lower.a, upper.b)])
+        raise ValueError(f"no margin for relation {relation.value}")
 
     def interval_gap(self, box: Mapping[str, tuple[float, float]], fixed: Mapping[str, float]) -> mpmath.iv.mpf:
         """An interval enclosing the gap over ``box`` with the other symbols ``fixed`` (``>=`` / ``<=`` only).
@@ -215,39 +279,46 @@ class MarginFunction:
         derived, _ = self._iv(*self._arguments(point, mpmath.iv.mpf))
         return _scalar_or_rows(derived)
 
-    def _distance(self, values, absolute):
+    def _distance(self, values) -> float:
         derived, stated = (_scalar_or_rows(v) for v in values)
-        return max(absolute(a - b) for row_a, row_b in zip(derived, stated) for a, b in zip(row_a, row_b))
+        return max(abs(a - b) for row_a, row_b in zip(derived, stated) for a, b in zip(row_a, row_b))
 
-    def _margin(self, derived, stated, absolute, eigenvalues):
+    def _margin(self, derived, stated) -> float:
         relation = self.relation
         if relation is Relation.GREATER_EQUAL:
-            return _ratio(derived - stated, absolute(derived) + absolute(stated))
+            return _ratio(derived - stated, abs(derived) + abs(stated))
         if relation is Relation.LESS_EQUAL:
-            return _ratio(stated - derived, absolute(derived) + absolute(stated))
+            return _ratio(stated - derived, abs(derived) + abs(stated))
         rows = _scalar_or_rows(derived)
         if relation is Relation.EQUAL:
             other = _scalar_or_rows(stated)
-            gap = max(absolute(a - b) for ra, rb in zip(rows, other) for a, b in zip(ra, rb))
-            scale = max(absolute(a) for r in rows for a in r) + max(absolute(b) for r in other for b in r)
+            gap = max(abs(a - b) for ra, rb in zip(rows, other) for a, b in zip(ra, rb))
+            scale = max(abs(a) for r in rows for a in r) + max(abs(b) for r in other for b in r)
             return _ratio(-gap, scale)
         if relation is Relation.NOT_SYMMETRIC:
             n = len(rows)
-            gap = max(absolute(rows[i][j] - rows[j][i]) for i in range(n) for j in range(n))
-            return _ratio(gap, 2 * max(absolute(a) for r in rows for a in r))
-        lams = eigenvalues(rows)
-        size = max(absolute(lam) for lam in lams)
+            gap = max(abs(rows[i][j] - rows[j][i]) for i in range(n) for j in range(n))
+            return _ratio(gap, 2 * max(abs(a) for r in rows for a in r))
+        lams = _float_eigenvalues(rows)
+        size = max(abs(lam) for lam in lams)
         if relation is Relation.NOT_NEGATIVE_SEMIDEFINITE:
             return _ratio(max(lams), size)
         if relation is Relation.SPECTRAL_NORM_AT_MOST:
-            return _ratio(stated - size, size + absolute(stated))
+            return _ratio(stated - size, size + abs(stated))
         raise ValueError(f"no margin for relation {relation.value}")
 
 
-def _ratio(gap, scale):
+def _ratio(gap: float, scale: float) -> float:
     """gap/scale; NaN when both sides vanish (a degenerate point where the claim says 0 <relation> 0)."""
-    if scale == 0:
-        return mpmath.nan if isinstance(scale, mpmath.mpf) else np.nan
+    return np.nan if scale == 0 else gap / scale
+
+
+def _interval_ratio(gap: mpmath.iv.mpf, scale: mpmath.iv.mpf) -> mpmath.iv.mpf | None:
+    """gap/scale for a scale ≥ 0; None when the scale is exactly 0 (degenerate point)."""
+    if scale.b == 0:
+        return None
+    if scale.a <= 0:
+        return mpmath.iv.mpf([-1, 1])  # the scale may vanish: no sign information at this precision
     return gap / scale
 
 
@@ -256,12 +327,6 @@ def _float_eigenvalues(rows: list[list]) -> list[float]:
     if not np.all(np.isfinite(matrix)):
         return [np.nan]
     return list(np.linalg.eigvalsh((matrix + matrix.T) / 2))
-
-
-def _mp_eigenvalues(rows: list[list]) -> list[mpmath.mpf]:
-    matrix = mpmath.matrix(rows)
-    eigenvalues = mpmath.eigsy((matrix + matrix.T) / 2, eigvals_only=True)
-    return [eigenvalues[i] for i in range(len(rows))]
 
 
 @functools.lru_cache(maxsize=None)

@@ -11,14 +11,14 @@ uses the registered profile's ``max_examples``.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 __all__ = ["PROFILES", "SEARCH_EXAMPLES", "register_profiles", "search_settings"]
 
 PROFILES: tuple[str, ...] = ("ci", "thorough")
 """The profile names ``escort check --profile`` accepts."""
 
-SEARCH_EXAMPLES: dict[str, int] = {"ci": 160, "thorough": 4000}
+SEARCH_EXAMPLES: dict[str, int] = {"ci": 200, "thorough": 4000}
 """Examples drawn per claim and domain by ``escort check`` under each profile."""
 
 _SUPPRESSED = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
@@ -38,13 +38,15 @@ def register_profiles() -> None:
 def search_settings(profile: str) -> settings:
     """The settings of one claim search: the profile's derandomisation with :data:`SEARCH_EXAMPLES` examples.
 
-    Shrinking stays on: it is how a confirmed violation becomes a small witness (Section "shrink" of
-    docs/verification.md); ``report_multiple_bugs`` is off so that one minimal witness is reported.
+    Hypothesis' shrink phase is off: :func:`proofs_check.search.shrink_witness` shrinks a confirmed violation
+    with a bounded number of interval confirmations; the targeting phase stays on (it steers towards small
+    margins).
     """
     register_profiles()
     return settings(
         settings.get_profile(profile),
         max_examples=SEARCH_EXAMPLES[profile],
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
         report_multiple_bugs=False,
         print_blob=False,
     )

@@ -36,8 +36,8 @@ def _witness_text(result: DomainResult) -> str:
     if witness is None:
         return ""
     return (
-        f"K = {witness['K']}: {_point(witness['point'])}; margin {witness['margin']} at {witness['digits']} digits "
-        f"(agreeing at {witness['recheck_digits']})"
+        f"K = {witness['K']}: {_point(witness['point'])}; margin {witness['margin']} "
+        f"(interval enclosure [{witness['enclosure'][0]}, {witness['enclosure'][1]}] at {witness['digits']} digits)"
     )
 
 
@@ -52,7 +52,8 @@ def _certificate_text(certificate: Certificate) -> str:
         scope = "the whole box fails" if detail["whole_box_fails"] else "a confirmed point in it"
         return (
             f"interval search on {certificate.slice} isolated a counterexample box ({scope}): "
-            f"{_point(detail['point'])}, margin {detail['margin']} at {detail['digits']} digits"
+            f"{_point(detail['point'])}, margin {detail['margin']} (enclosure [{detail['enclosure'][0]}, "
+            f"{detail['enclosure'][1]}] at {detail['digits']} digits)"
         )
     return f"undecided on {certificate.slice or 'the witness'} after {certificate.boxes} interval boxes"
 
@@ -188,9 +189,9 @@ Each claim wraps one statement of `theory/statements.py` (never a re-typed formu
 2. *search* — hypothesis (strategies in `proofs_check/strategies.py`: near-vertex policies down to 1e-300,
    θ scales 1e-8…1e8 with mixed signs, many K, p across the domain), steered by `hypothesis.target` on the
    normalised margin (lhs − rhs)/(|lhs| + |rhs|), evaluated in float64 from the lambdified statement;
-3. *confirm* — every float64 violation is recomputed from the same float inputs in mpmath at 60, 120, 240, …
-   digits until two precisions agree; only an agreed margin below −10^−(d−20) is a counterexample. The rest are
-   float-only false alarms (counted, never failures);
+3. *confirm* — every float64 violation is recomputed from the same float inputs in mpmath interval arithmetic
+   at 60, 120, 240, 480 digits until the enclosure of the margin excludes 0; only an enclosure below 0 is a
+   counterexample. The rest are float-only false alarms (counted, never failures);
 4. *shrink* — hypothesis shrinks a confirmed counterexample (still confirmed at every step), then each
    coordinate is rounded to the fewest significant digits that keep it confirmed;
 5. *certify* — interval branch-and-bound (`mpmath.iv`, natural and mean-value forms) on K = 2 slices of at most

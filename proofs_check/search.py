@@ -4,14 +4,15 @@
   towards the smallest normalised margin (universal claims) or the largest (existential claims). Float64
   margins come from the lambdified statement; where float64 cannot tell the sign of the margin (overflow,
   0/0, both sides rounded to the same number) it is computed in mpmath instead.
-* **confirm** — a float64 violation is recomputed from the *same* float inputs (converted exactly) in mpmath at
-  60, 120, 240, … digits until two consecutive precisions agree (:func:`confirm`); 60 digits alone is not
-  enough where a probability of 1e-61 sits next to 1. It is confirmed only when the agreed margin lies beyond
-  a level rounding cannot reach. Unconfirmed alarms are float-only false alarms: counted, reported, never
-  failures; points on which no two precisions agree are counted as unresolved.
-* **shrink** — the check raises only for confirmed violations, so hypothesis' shrinker (fewer actions, simpler
-  floats) keeps a counterexample that is still confirmed at every step; :func:`simplify_witness` then rounds
-  each coordinate to the fewest significant digits that keep the violation confirmed.
+* **confirm** — a float64 violation is recomputed from the *same* float inputs (converted exactly) with
+  mpmath interval arithmetic at 60, 120, 240, … digits until the enclosure of the margin lies on one side of 0
+  (:func:`confirm`). Fixed-precision mpmath is not enough: where a probability of 1e-143 sits next to 1, 60
+  and 120 digits cancel to the same wrong 0 and "agree". Unconfirmed alarms are float-only false alarms:
+  counted, reported, never failures; points whose sign no precision decides are counted as unresolved.
+* **shrink** — the first confirmed violation stops the search; :func:`shrink_witness` then drops actions and
+  rounds coordinates to the fewest significant digits while the violation stays confirmed. (Hypothesis' own
+  shrinker is switched off: it re-runs the interval confirmation hundreds of times, minutes for a K = 4
+  Hessian, where this bounded shrinker needs a few dozen confirmations.)
 """
 
 from __future__ import annotations
@@ -30,16 +31,15 @@ from proofs_check.profiles import search_settings
 from proofs_check.verdicts import SearchOutcome
 from theory.statements import Relation, Statement
 
-__all__ = ["DIGITS", "PRECISIONS", "Confirmation", "confirm", "search", "simplify_witness"]
+__all__ = ["DIGITS", "PRECISIONS", "Confirmation", "confirm", "search", "shrink_witness"]
 
-PRECISIONS: tuple[int, ...] = (60, 120, 240, 480, 960)
-"""Working precisions (decimal digits) of the confirmation step, tried in turn until two consecutive agree."""
+PRECISIONS: tuple[int, ...] = (60, 120, 240, 480)
+"""Working precisions (decimal digits) of the interval confirmation, tried in turn until the sign is decided."""
 
 DIGITS = PRECISIONS[0]
 
-_AGREEMENT_DIGITS = 20
-"""Two precisions agree when their margins differ by less than 10^−(d − 20), d the lower precision; a margin
-counts as a violation only beyond the same level, out of reach of rounding at d digits."""
+RESOLUTION_GUARD = 10
+"""At d digits, relative margins above −10^−(d − RESOLUTION_GUARD) count as no violation (below resolution)."""
 
 _EQUALITY_ALARM = 1e-9
 """Float64 relative differences of an identity below this are rounding, not sent to mpmath (speed only)."""
@@ -47,49 +47,53 @@ _EQUALITY_ALARM = 1e-9
 
 @dataclass(frozen=True)
 class Confirmation:
-    """The high-precision margin, the two precisions that agreed on it, and what it confirms.
+    """The interval enclosure of the margin at the precision that decided its sign, and what it says.
 
-    ``stable`` is False when no two consecutive precisions of :data:`PRECISIONS` agreed (the point needs more
-    digits than the largest precision, e.g. probabilities below 10^−960 next to 1); such a point confirms
-    nothing.
+    ``decided``: some precision of :data:`PRECISIONS` gave an enclosure on one side of 0 (or showed both sides
+    exactly 0: ``degenerate``). ``confirmed``: the enclosure lies below 0 (universal claims: a violation) or
+    above 0 (existential claims: a witness). ``margin`` is the enclosure's midpoint.
     """
 
     margin: mpmath.mpf
+    enclosure: tuple[str, str]
     digits: int
-    recheck_digits: int
-    stable: bool
+    decided: bool
     confirmed: bool
+    degenerate: bool = False
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "margin": mpmath.nstr(self.margin, 20),
-            "digits": self.digits,
-            "recheck_digits": self.recheck_digits,
-        }
-
-
-def _agree(low: mpmath.mpf, high: mpmath.mpf, digits: int) -> bool:
-    if mpmath.isnan(low) or mpmath.isnan(high):
-        return bool(mpmath.isnan(low) and mpmath.isnan(high))
-    return bool(abs(high - low) <= mpmath.mpf(10) ** -(digits - _AGREEMENT_DIGITS) * (1 + abs(high)))
+        return {"margin": mpmath.nstr(self.margin, 20), "enclosure": list(self.enclosure), "digits": self.digits}
 
 
 def confirm(function: MarginFunction, point: dict[str, float]) -> Confirmation:
-    """Recompute the margin from the same float inputs at rising precision until two precisions agree.
+    """Enclose the margin at ``point`` in interval arithmetic at 60, 120, 240, … digits until it is decided.
 
-    Each evaluation runs in its own local precision context (``mpmath.workdps``). A universal claim is
-    confirmed violated when the agreed margin is < −10^−(d − 20); an existential one confirmed witnessed when
-    it is > 10^−(d − 20) (d: the lower of the two agreeing precisions).
+    Interval arithmetic (``mpmath.iv``, a local precision per evaluation) makes the decision rigorous: a
+    cancellation that float64, or mpmath at any fixed precision, would get wrong widens the enclosure instead of
+    faking a sign. A universal claim is confirmed violated when the enclosure lies below 0, and cleared when it
+    lies above −10^−(d−10) at d digits (a violation would have to be smaller than the resolution); existential
+    claims symmetrically. Otherwise the precision is doubled.
     """
-    previous = function.high_precision(point, PRECISIONS[0])
-    for low, high in zip(PRECISIONS, PRECISIONS[1:]):
-        margin = function.high_precision(point, high)
-        if _agree(previous, margin, low):
-            level = mpmath.mpf(10) ** -(low - _AGREEMENT_DIGITS)
-            confirmed = margin > level if function.existential else margin < -level
-            return Confirmation(margin, low, high, True, bool(confirmed))
-        previous = margin
-    return Confirmation(previous, PRECISIONS[-1], PRECISIONS[-1], False, False)
+    enclosure = None
+    for digits in PRECISIONS:
+        enclosure = function.enclosure(point, digits)
+        if enclosure is None:
+            return Confirmation(mpmath.nan, ("0", "0"), digits, True, False, degenerate=True)
+        resolution = mpmath.mpf(10) ** -(digits - RESOLUTION_GUARD)
+        low, high = (enclosure.a, enclosure.b) if not function.existential else (-enclosure.b, -enclosure.a)
+        if high < 0 or low >= -resolution:
+            return Confirmation(_middle(enclosure), _ends(enclosure), digits, True, bool(high < 0))
+    return Confirmation(_middle(enclosure), _ends(enclosure), PRECISIONS[-1], False, False)
+
+
+def _middle(enclosure: mpmath.iv.mpf) -> mpmath.mpf:
+    """The midpoint of the enclosure clipped to [−1, 1], where every margin lies by construction."""
+    low, high = max(mpmath.mpf(enclosure.a), -1), min(mpmath.mpf(enclosure.b), 1)
+    return (low + high) / 2
+
+
+def _ends(enclosure: mpmath.iv.mpf) -> tuple[str, str]:
+    return mpmath.nstr(mpmath.mpf(enclosure.a), 12), mpmath.nstr(mpmath.mpf(enclosure.b), 12)
 
 
 def _alarm(function: MarginFunction, margin: float) -> bool:
@@ -131,24 +135,59 @@ class _Tally:
             self.worst_margin, self.worst_digits, self.worst_point = margin, digits, dict(point)
 
 
-def simplify_witness(statement: Statement, point: dict[str, float]) -> dict[str, float]:
-    """Round each coordinate to the fewest significant digits (1…17) that keep the violation confirmed."""
-    function = margin_function(statement, _K(point))
+_SIMPLE_VALUES = (1.0, 2.0, 0.5, 1.5, 3.0, 0.1, 10.0)
+"""Values a witness coordinate is tried at before it is rounded (θ(a) = 0 is never tried: Eq. (3) needs θ ≠ 0)."""
+
+
+def _drop_action(point: dict[str, float], index: int) -> dict[str, float]:
+    """The point with action ``index`` (1-based) removed from θ and r, later actions renumbered."""
+    shrunk = {}
+    for name, value in point.items():
+        stem, _, number = name.partition("_")
+        if stem in ("theta", "r") and number.isdigit():
+            if int(number) != index:
+                shrunk[f"{stem}_{int(number) - (int(number) > index)}"] = value
+        else:
+            shrunk[name] = value
+    return shrunk
+
+
+def _still_violates(statement: Statement, point: dict[str, float]) -> bool:
+    return confirm(margin_function(statement, _K(point)), point).confirmed
+
+
+def shrink_witness(statement: Statement, point: dict[str, float]) -> dict[str, float]:
+    """A smaller counterexample that is still confirmed at every step.
+
+    First actions are dropped (never action 1, which is a* and a_y) while the violation stays confirmed, then
+    each coordinate is replaced by the first of :data:`_SIMPLE_VALUES` (and 0 for rewards) that keeps it
+    confirmed, or else rounded to the fewest significant digits (1…17) that do.
+    """
     current = dict(point)
+    dropped = True
+    while dropped and _K(current) > statement.min_K and any(n.startswith("theta_") for n in current):
+        candidates = (_drop_action(current, index) for index in range(_K(current), 1, -1))
+        shrunk = next((c for c in candidates if _still_violates(statement, c)), None)
+        dropped = shrunk is not None
+        current = shrunk or current
     for name in sorted(current):
+        simple = _SIMPLE_VALUES + ((0.0,) if name.startswith("r_") else ())
+        value = next((v for v in simple if _still_violates(statement, current | {name: v})), None)
+        if value is not None:
+            current = current | {name: value}
+            continue
         for digits in range(1, 18):
             candidate = float(f"{current[name]:.{digits}g}")
             if candidate == current[name]:
                 break
-            trial = current | {name: candidate}
-            if confirm(function, trial).confirmed:
-                current = trial
+            if _still_violates(statement, current | {name: candidate}):
+                current = current | {name: candidate}
                 break
     return current
 
 
 def _witness(statement: Statement, point: dict[str, float], simplify: bool) -> dict[str, Any]:
-    final = simplify_witness(statement, point) if simplify else point
+    final = shrink_witness(statement, point) if simplify else point
     confirmation = confirm(margin_function(statement, _K(final)), final)
     return {"K": _K(final), "point": final, **confirmation.as_dict()}
 
@@ -171,19 +210,21 @@ def search(statement: Statement, domain: Domain, *, profile: str, label: str) ->
             tally.float_undecided += 1
             confirmation = confirm(function, point)
             margin = float(confirmation.margin)
-        if confirmation is not None and not confirmation.stable:
-            tally.unresolved += 1
-            return
-        if math.isnan(margin):
+        if confirmation is not None and confirmation.degenerate:
             tally.degenerate += 1
             return
-        target(margin if existential else -margin, label="normalised margin")
+        if confirmation is not None and not confirmation.decided:
+            tally.unresolved += 1
+            return
+        if math.isfinite(margin):
+            target(margin if existential else -margin, label="normalised margin")
         if not _alarm(function, margin):
             tally.record(margin, 16 if confirmation is None else confirmation.digits, point, existential)
             return
         confirmation = confirmation or confirm(function, point)
-        if not confirmation.stable:
-            tally.unresolved += 1
+        if not confirmation.decided or confirmation.degenerate:
+            tally.unresolved += not confirmation.decided
+            tally.degenerate += confirmation.degenerate
             return
         tally.record(float(confirmation.margin), confirmation.digits, point, existential)
         if not confirmation.confirmed:

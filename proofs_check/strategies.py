@@ -8,7 +8,8 @@ places where the paper's inequalities are tight or numerically fragile:
 * escort exponents p on chosen intervals with the special values 1 and 2 drawn often,
 * rewards whose optimal action is a* = 0 (index conventions of :mod:`theory.statements`).
 
-A *point* is a ``dict`` mapping the names of a statement's free symbols (``theta_1``, ``r_2``, ``p``,
+Factories with few distinct arguments are cached: hypothesis then reuses one strategy object instead of
+rebuilding (and re-describing) it for every example. A *point* is a ``dict`` mapping the names of a statement's free symbols (``theta_1``, ``r_2``, ``p``,
 ``gamma``, ``epsilon``, ``pi_a``) to floats; :func:`points` assembles one from per-symbol strategies.
 
 >>> from hypothesis import find
@@ -19,6 +20,7 @@ A *point* is a ``dict`` mapping the names of a statement's free symbols (``theta
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 
@@ -40,6 +42,7 @@ __all__ = [
 Point = dict[str, float]
 
 
+@functools.lru_cache(maxsize=None)
 def log_uniform(min_value: float, max_value: float) -> st.SearchStrategy[float]:
     """Positive floats spread evenly over the decades of [min_value, max_value] (shrinks towards 10^0 or an end)."""
     if not 0 < min_value <= max_value:
@@ -48,6 +51,7 @@ def log_uniform(min_value: float, max_value: float) -> st.SearchStrategy[float]:
     return st.floats(low, high).map(lambda e: min(max(10.0**e, min_value), max_value))
 
 
+@functools.lru_cache(maxsize=None)
 def near_vertex_policies(K: int, *, min_prob: float = 1e-300) -> st.SearchStrategy[tuple]:
     """Policies π ∈ Δ_K with one action holding at least 1/2, the others in [min_prob, 1/(2(K−1))]."""
     max_prob = 0.5 / (K - 1)
@@ -63,6 +67,7 @@ def near_vertex_policies(K: int, *, min_prob: float = 1e-300) -> st.SearchStrate
     return build()
 
 
+@functools.lru_cache(maxsize=None)
 def policies(K: int, *, min_prob: float = 1e-300) -> st.SearchStrategy[tuple]:
     """Policies on the simplex: near a vertex, or with weights spread over 12 decades (then normalised)."""
     spread = st.lists(log_uniform(1e-12, 1.0), min_size=K, max_size=K).map(
@@ -71,6 +76,7 @@ def policies(K: int, *, min_prob: float = 1e-300) -> st.SearchStrategy[tuple]:
     return st.one_of(near_vertex_policies(K, min_prob=min_prob), spread)
 
 
+@functools.lru_cache(maxsize=None)
 def softmax_logits(K: int, *, min_scale: float = 1e-8, max_scale: float = 1e8) -> st.SearchStrategy[tuple]:
     """Logits θ = s·log π + c: a policy π, a temperature s in [min_scale, max_scale] and a shift c ∈ [−1e3, 1e3]."""
 
@@ -100,6 +106,7 @@ def escort_parameters(
     return build()
 
 
+@functools.lru_cache(maxsize=None)
 def escort_exponents(
     intervals: Sequence[tuple[float, float]], *, special: Sequence[float] = (1.0, 2.0)
 ) -> st.SearchStrategy[float]:
@@ -109,6 +116,7 @@ def escort_exponents(
     return st.one_of(*([st.sampled_from(inside)] if inside else []), *ranges)
 
 
+@functools.lru_cache(maxsize=None)
 def reward_vectors(
     K: int, *, low: float = 0.0, high: float = 1.0, optimal: int = 0, max_scale: float = 1.0
 ) -> st.SearchStrategy[tuple]:
@@ -125,11 +133,13 @@ def reward_vectors(
     return build()
 
 
+@functools.lru_cache(maxsize=None)
 def discount_factors(*, max_value: float = 1.0 - 1e-3) -> st.SearchStrategy[float]:
     """Discount factors γ ∈ [0, max_value]."""
     return st.floats(0.0, max_value)
 
 
+@functools.lru_cache(maxsize=None)
 def unit_interval_values(*, min_value: float = 1e-300) -> st.SearchStrategy[float]:
     """Values in (0, 1): down to min_value near 0, and up to 1 − 1e-16 near 1."""
     near_one = log_uniform(1.2e-16, 0.5).map(lambda e: 1.0 - e)

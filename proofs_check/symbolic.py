@@ -1,15 +1,14 @@
-"""Step 1 of a check: a symbolic proof attempt with SymPy, for each K of a domain (up to a cost limit).
+"""Step 1 of a check: a symbolic attempt for each K of a domain up to :data:`MAX_SYMBOLIC_K`.
 
-Tactics, by relation (a tactic either proves the statement for the instance or leaves it undecided; an
-undecided simplification is never read as a disproof):
+* ``==``, ``->``, not symmetric, positive eigenvalue: :func:`theory.proof.prove` (simplification, SymPy limit,
+  exact rational witness or sign argument). Its exact rational *counterexample* disproves the statement; its
+  "exact evaluation at rational points" is evidence, not proof, and is read as undecided.
+* ``>=`` with ``derived = sqrt(Σ_a g_a²)`` (a gradient norm, Eq. (8), (9)): on each sign orthant of θ, some
+  term satisfies ``g_j² − stated² ≡ 0`` and ``stated ≥ 0`` once the rewards are written r(a) = r(a*) − δ_a with
+  δ_a ≥ 0; then derived² − stated² = Σ_{a≠j} g_a² is a sum of squares and derived ≥ stated.
+* other inequalities (Eq. (11), (12), the smoothness lemmas): no tactic; the search and intervals decide.
 
-* ``==``: ``simplify(derived − stated)`` is identically 0 (entrywise for matrices).
-* ``->``: ``limit(derived, x, x₀)`` equals the stated limit.
-* ``>=`` with ``derived = sqrt(Σ_a g_a²)`` (a gradient norm, Eq. (8), (9)): some term satisfies
-  ``g_j² − stated² ≡ 0`` and ``stated ≥ 0`` once the optimal reward is written r(a) = r(a*) − δ_a, δ_a ≥ 0; then
-  derived² − stated² = Σ_{a≠j} g_a² is a sum of squares and derived ≥ stated.
-* not symmetric / positive eigenvalue: an exact witness at a rational point (θ = (1, −2, 3, …), p = 2,
-  r = (1, 0, …, 0)): an entry with J_ij − J_ji ≠ 0, or a rational direction v with vᵀHv > 0, in exact arithmetic.
+An undecided simplification is never read as a disproof.
 """
 
 from __future__ import annotations
@@ -18,12 +17,13 @@ import itertools
 
 import sympy as sp
 
+from theory.proof import Method, prove
 from theory.statements import Instance, Relation, Statement
 from proofs_check.verdicts import SymbolicOutcome
 
 __all__ = ["MAX_SYMBOLIC_K", "attempt_proof", "prove_instance"]
 
-MAX_SYMBOLIC_K = 3
+MAX_SYMBOLIC_K = 2
 """Symbolic attempts stop at this K: expression sizes grow quickly with K (the search covers larger K)."""
 
 
@@ -48,17 +48,6 @@ def _sign_cases(instance: Instance) -> list[dict[sp.Symbol, sp.Expr]]:
     ]
 
 
-def _prove_equal(instance: Instance) -> bool:
-    difference = instance.derived - instance.stated
-    entries = list(difference) if isinstance(difference, sp.MatrixBase) else [difference]
-    return all(_identically_zero(entry.subs(case)) for case in _sign_cases(instance) for entry in entries)
-
-
-def _prove_limit(instance: Instance) -> bool:
-    symbol, point = instance.limit
-    return sp.simplify(sp.limit(instance.derived, symbol, point) - instance.stated) == 0
-
-
 def _prove_dominant_coordinate(instance: Instance) -> bool:
     derived = instance.derived
     if not (isinstance(derived, sp.Pow) and derived.exp == sp.S.Half and isinstance(derived.base, sp.Add)):
@@ -75,53 +64,40 @@ def _prove_dominant_coordinate(instance: Instance) -> bool:
     return True
 
 
-def _witness_point(instance: Instance) -> dict[sp.Symbol, sp.Expr]:
-    s = instance.setting
-    point = {t: sp.Integer((a + 1) * (-1) ** a) for a, t in enumerate(s.theta)}
-    point |= {r: sp.Integer(1 if a == s.astar else 0) for a, r in enumerate(s.r)}
-    return point | {s.p: sp.Integer(2)}
+_STRUCTURAL = {Relation.EQUAL, Relation.LIMIT, Relation.NOT_SYMMETRIC, Relation.NOT_NEGATIVE_SEMIDEFINITE}
+_PROOF_METHODS = {Method.SIMPLIFICATION, Method.LIMIT, Method.SIGN_ARGUMENT, Method.WITNESS}
+_DOMINANT = "derived² − stated² = Σ_{a≠j} g_a², stated ≥ 0 (each sign orthant of θ)"
 
 
-def _prove_not_symmetric(instance: Instance) -> bool:
-    J = instance.derived.subs(_witness_point(instance))
-    return any(sp.simplify(J[i, j] - J[j, i]) != 0 for i in range(J.rows) for j in range(i + 1, J.cols))
+def prove_instance(instance: Instance) -> tuple[bool | None, str]:
+    """(True, method) if proved, (False, method) if disproved exactly, (None, method) if undecided.
 
-
-def _prove_positive_eigenvalue(instance: Instance) -> bool:
-    H = sp.Matrix(instance.derived.subs(_witness_point(instance))).applyfunc(sp.nsimplify)
-    candidates = [sp.Matrix([1 if i == k else 0 for i in range(H.rows)]) for k in range(H.rows)]
-    return any((v.T * H * v)[0, 0] > 0 for v in candidates)
-
-
-_TACTICS = {
-    Relation.EQUAL: ("simplify(derived − stated) = 0", _prove_equal),
-    Relation.LIMIT: ("SymPy limit", _prove_limit),
-    Relation.GREATER_EQUAL: ("derived² − stated² = Σ_{a≠j} g_a², stated ≥ 0", _prove_dominant_coordinate),
-    Relation.NOT_SYMMETRIC: ("exact witness θ = (1, −2, 3, …), p = 2", _prove_not_symmetric),
-    Relation.NOT_NEGATIVE_SEMIDEFINITE: ("exact eᵢᵀHeᵢ > 0 at θ = (1, −2, 3, …), p = 2, r = e₁", _prove_positive_eigenvalue),
-}
-
-
-def prove_instance(instance: Instance) -> bool:
-    """Whether a tactic proves ``instance`` (False means undecided, not disproved)."""
-    tactic = _TACTICS.get(instance.relation)
-    return tactic is not None and tactic[1](instance)
+    Identities, limits and existential statements go to :func:`theory.proof.prove`; exact evaluation at
+    rational points is evidence there, not a proof, and counts as undecided here.
+    """
+    if instance.relation in _STRUCTURAL:
+        proof = prove(instance)
+        if proof.established is False:
+            return False, f"{proof.method.value}: {proof.detail}"
+        return (True if proof.established and proof.method in _PROOF_METHODS else None), proof.method.value
+    if instance.relation is Relation.GREATER_EQUAL:
+        return (True if _prove_dominant_coordinate(instance) else None), _DOMINANT
+    return None, "no symbolic tactic"
 
 
 def attempt_proof(statement: Statement, K_range: tuple[int, int]) -> SymbolicOutcome | None:
-    """Try the relation's tactic for K = K_range[0] … min(K_range[1], MAX_SYMBOLIC_K); None if it has none.
+    """Try K = K_range[0] … min(K_range[1], MAX_SYMBOLIC_K); None for relations without a tactic.
 
-    Statements without θ (Remark 1, the SCE example) do not depend on K: one K proves them for all.
+    Statements without θ (Remark 1, the SCE example) do not depend on K: one K decides them for all.
     """
-    tactic = _TACTICS.get(statement.relation)
-    if tactic is None:
+    if statement.relation not in _STRUCTURAL | {Relation.GREATER_EQUAL}:
         return None
-    method, _ = tactic
     first = statement.build(K_range[0])
-    if not any(symbol.name.startswith("theta_") for symbol in first.free_symbols):
-        proved = prove_instance(first)
-        full = tuple(range(K_range[0], K_range[1] + 1))
-        return SymbolicOutcome(full if proved else (), full, method)
-    tried = tuple(range(K_range[0], min(K_range[1], MAX_SYMBOLIC_K) + 1))
-    proved_K = tuple(K for K in tried if prove_instance(first if K == K_range[0] else statement.build(K)))
-    return SymbolicOutcome(proved_K, tried, method)
+    k_free = not any(symbol.name.startswith("theta_") for symbol in first.free_symbols)
+    tried = tuple(range(K_range[0], (K_range[0] if k_free else min(K_range[1], MAX_SYMBOLIC_K)) + 1))
+    outcomes = {K: prove_instance(first if K == K_range[0] else statement.build(K)) for K in tried}
+    covered = tuple(range(K_range[0], K_range[1] + 1)) if k_free else tried
+    method = "; ".join(dict.fromkeys(m for _, m in outcomes.values()))
+    proved = tuple(K for K in covered if outcomes[tried[0] if k_free else K][0] is True)
+    refuted = tuple(K for K in covered if outcomes[tried[0] if k_free else K][0] is False)
+    return SymbolicOutcome(proved, covered, method, refuted)

@@ -5,7 +5,8 @@ PROVED     a symbolic proof covers every K of the domain (or the claim has no K)
 CERTIFIED  interval arithmetic certifies the claim on the whole domain, or (existential claims) certifies
            a witness point
 HOLDS      no confirmed counterexample among n examples; worst margin and its precision are reported
-FAILS      a counterexample confirmed at high precision (a witness, shrunk); never overridden by anything
+FAILS      a counterexample confirmed in interval arithmetic (a witness, shrunk) or an exact symbolic
+           counterexample; never overridden by anything
 UNDECIDED  an existential claim without a certified witness
 ========== =====================================================================================
 
@@ -32,11 +33,12 @@ class Verdict(enum.Enum):
 
 @dataclass(frozen=True)
 class SymbolicOutcome:
-    """The symbolic step: the Ks it proved the claim for, the Ks it tried, and how."""
+    """The symbolic step: the Ks it proved (or exactly refuted) the claim for, the Ks it tried, and how."""
 
     proved_K: tuple[int, ...]
     tried_K: tuple[int, ...]
     method: str
+    refuted_K: tuple[int, ...] = ()
 
     def covers(self, K_range: tuple[int, int]) -> bool:
         return set(range(K_range[0], K_range[1] + 1)) <= set(self.proved_K)
@@ -103,6 +105,8 @@ class DomainResult:
 def decide(evidence: Evidence) -> Verdict:
     """Combine the steps into one verdict (see the module docstring for the rules)."""
     certificates = evidence.certificates
+    if evidence.symbolic is not None and evidence.symbolic.refuted_K:
+        return Verdict.FAILS
     if not evidence.existential:
         if evidence.search.witness is not None or any(c.status == "counterexample" for c in certificates):
             return Verdict.FAILS
