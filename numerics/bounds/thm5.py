@@ -6,7 +6,8 @@
 (``BOUNDS["thm5"]``, lambdified here). Runs: gradient descent with this step (:func:`run_classification` "ece",
 its default step), label a_y = 0, θ₁ standard normal, and θ₁ with π_{θ₁}(a_y) = 10⁻³ (a large c₁²). One row per
 run: the empirical value is δ_t at the t ≥ 2 maximising δ_t/bound, the bound its value there (at t = 1 both sides
-are δ₁). Points with δ_t below 1e-250 are left out: δ is then at the end of double precision, and the bound would be compared with rounding.
+are δ₁). Points with δ_t below 1e-250 are left out: δ is then at the end of double precision, and the bound
+would be compared with rounding.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
         if continued is None:
             continued = _continued_times(traj.theta_final[~good], r[~good], steps, horizon, eta)
             checkpoint.save(key, continued)
-        times[~good] = continued
+        times[~good] = np.asarray(continued, dtype=float)
     censored = ~np.isfinite(times)
     counted = np.where(censored, steps + horizon, times)
     ratio = (float(np.median(counted[~good]) / np.median(counted[good]))

@@ -12,6 +12,8 @@ the iterates visit the suboptimal corners (vertices 2, 3, 4 in the paper's 1-bas
 sub-optimality shows a plateau at r(a*) − r(i) near each visited corner i. Check: the first trajectory visits
 (π_t(i) ≥ 0.9 at some t) at least two suboptimal corners.
 
+Escape times are saved per q (:class:`escort.artifacts.Checkpoint`); ``--resume`` skips the finished ones.
+
 Regenerate: ``escort run fig2`` (``--quick``: q ∈ [10⁻⁴, 10⁻¹], 3 runs each; full: q ∈ [10⁻⁶, 10⁻¹], 6 runs each).
 """
 
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import StageOutput
+from escort.artifacts import Checkpoint, StageOutput
 from numerics.algorithms import escape_times, recording_steps, run_bandit
 from numerics.bandit import gap_rewards, initial_parameters
 from numerics.figures import plotting as pl
@@ -66,11 +68,19 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     grid = np.logspace(-1, -4 if quick else -6, 7 if quick else 11)
     repeats = 3 if quick else 6
     q = np.repeat(grid, repeats)
-    t0 = np.concatenate([
-        escape_times(initial_parameters(rng, repeats, K, transform="softmax", optimal_probability=value), r,
-                     eta=eta, max_steps=int(50 / value))
-        for value in grid
-    ])
+    checkpoint = Checkpoint(Path(out_dir) / "checkpoint")
+    if not resume:
+        checkpoint.clear()
+    measured: list[float] = []
+    for value in grid:
+        theta0 = initial_parameters(rng, repeats, K, transform="softmax", optimal_probability=value)
+        key = f"seed={seed}/q={value:.6g}/repeats={repeats}"
+        found = checkpoint.load(key)
+        if found is None:
+            found = escape_times(theta0, r, eta=eta, max_steps=int(50 / value)).tolist()
+            checkpoint.save(key, found)
+        measured += found
+    t0 = np.array(measured, dtype=float)
     decided = np.isfinite(t0)
     fitted = decided & (q <= 1e-2)
     fit = pl.fit_line(np.log10(q[fitted]), np.log10(t0[fitted]))

@@ -42,3 +42,12 @@ def test_convergence_times_and_bad_input(tmp_path):
     assert fig1.convergence_times(np.array([0, 9, 99]), np.array([[0.1, 0.99, 1.0]])).tolist() == [10.0]
     with pytest.raises(InputError):
         fig1.run(quick=True, out_dir=tmp_path, docs_dir=tmp_path, seed=0, resume=False, K=1)
+
+
+def test_resume_reuses_the_long_run_and_reproduces_the_data(figure):
+    output, _ = figure
+    folder = output.paths[0].parent
+    before = (folder / "fig1.csv").read_bytes()
+    assert list((folder / "checkpoint").glob("*.json"))
+    again = fig1.run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=True)
+    assert again.headline == output.headline and (folder / "fig1.csv").read_bytes() == before

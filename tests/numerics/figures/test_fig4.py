@@ -6,7 +6,6 @@ its own.
 
 import json
 
-import numpy as np
 import pytest
 
 from numerics.figures import fig4
