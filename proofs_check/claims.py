@@ -52,6 +52,27 @@ class Domain:
     points: Callable[[], st.SearchStrategy[dict[str, float]]]
     slices: tuple[Slice, ...] = ()
     covered_by_slices: bool = False
+    ranges: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+
+    def admits(self, point: Mapping[str, float]) -> bool:
+        """Whether a (shrunk) point is still in the domain: K in range, θ(a) ≠ 0, r(a*) = r_1 maximal, and
+        every scalar or reward (``r``) inside its closed ranges."""
+        K = sum(1 for name in point if name.startswith("theta_")) or self.K_range[0]
+        rewards = [v for name, v in point.items() if name.startswith("r_")]
+        inside = all(
+            any(lo <= value <= hi for lo, hi in self.ranges[_range_key(name)])
+            for name, value in point.items() if _range_key(name) in self.ranges
+        )
+        return (
+            self.K_range[0] <= K <= self.K_range[1]
+            and all(v != 0 for name, v in point.items() if name.startswith("theta_"))
+            and (not rewards or point["r_1"] == max(rewards))
+            and inside
+        )
+
+
+def _range_key(name: str) -> str:
+    return "r" if name.startswith("r_") else name
 
 
 @dataclass(frozen=True)
@@ -122,6 +143,16 @@ def _scalar_points(name: str, values: st.SearchStrategy[float]):
 
 
 _THETA_WORDS = "θ(a) ≠ 0 of any sign, scales 1e-8…1e8"
+_UNIT = ((0.0, 1.0),)
+_SIGNED = ((-1e8, 1e8),)
+_SYMMETRIC = ((-1.0, 1.0),)
+_GAMMA = ((0.0, 1.0 - 1e-3),)
+_OPEN_UNIT = ((5e-324, 1.0 - 2.0**-53),)
+
+
+def _ranges(p=None, r=None, **scalars) -> dict[str, tuple[tuple[float, float], ...]]:
+    """The closed ranges a shrunk witness must stay in (``p``, rewards ``r``, other scalars by name)."""
+    return {name: value for name, value in ({"p": p, "r": r} | scalars).items() if value is not None}
 _LOGIT_WORDS = "θ = s·log π + c with s ∈ 1e-8…1e8 (probabilities down to 1e-300)"
 _SMOOTH_K = (2, 4)  # Hessians are lambdified per K; K ≤ 4 keeps the ci profile within its time budget
 
@@ -139,21 +170,23 @@ def _claim_list() -> tuple[Claim, ...]:
         Claim(
             "eq8", s["eq8"], ("θ ∈ R^K (softmax logits)", "r ∈ R^K with r(a*) maximal"),
             Domain(f"r ∈ [0, 1]^K, K ∈ 2…6, {_LOGIT_WORDS}", (2, 6),
-                   lambda: pst.points((2, 6), {"theta": _logits, "r": _unit_rewards}, {})),
+                   lambda: pst.points((2, 6), {"theta": _logits, "r": _unit_rewards}, {}), ranges=_ranges(r=_UNIT)),
             Domain(f"r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…10, {_LOGIT_WORDS}", (2, 10),
-                   lambda: pst.points((2, 10), {"theta": _logits, "r": _signed_rewards}, {})),
+                   lambda: pst.points((2, 10), {"theta": _logits, "r": _signed_rewards}, {}), ranges=_ranges(r=_SIGNED)),
         ),
         Claim(
             "eq9", s["eq9"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r ∈ R^K with r(a*) maximal"),
             Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…6, {_THETA_WORDS}", (2, 6),
-                   _escort_points((2, 6), _P_AT_LEAST_1, _unit_rewards)),
+                   _escort_points((2, 6), _P_AT_LEAST_1, _unit_rewards), ranges=_ranges(_P_AT_LEAST_1, _UNIT)),
             Domain(f"p ∈ [0.05, 64], r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…10, {_THETA_WORDS}", (2, 10),
-                   _escort_points((2, 10), _P_POSITIVE, _signed_rewards)),
+                   _escort_points((2, 10), _P_POSITIVE, _signed_rewards), ranges=_ranges(_P_POSITIVE, _SIGNED)),
         ),
         Claim(
             "eq9-identity", s["eq9-identity"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
-            Domain(f"p ∈ [1, 64], K ∈ 2…6, {_THETA_WORDS}", (2, 6), _escort_points((2, 6), _P_AT_LEAST_1)),
-            Domain(f"p ∈ [0.05, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10), _escort_points((2, 10), _P_POSITIVE)),
+            Domain(f"p ∈ [1, 64], K ∈ 2…6, {_THETA_WORDS}", (2, 6), _escort_points((2, 6), _P_AT_LEAST_1),
+                   ranges=_ranges(_P_AT_LEAST_1)),
+            Domain(f"p ∈ [0.05, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10), _escort_points((2, 10), _P_POSITIVE),
+                   ranges=_ranges(_P_POSITIVE)),
         ),
         Claim(
             "eq11-gradient", s["eq11-gradient"], ("θ ∈ R^K (softmax logits)",),
@@ -167,34 +200,40 @@ def _claim_list() -> tuple[Claim, ...]:
         ),
         Claim(
             "eq12-gradient", s["eq12-gradient"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
-            Domain(f"p ∈ [1, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8), _escort_points((2, 8), _P_AT_LEAST_1)),
+            Domain(f"p ∈ [1, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8), _escort_points((2, 8), _P_AT_LEAST_1),
+                   ranges=_ranges(_P_AT_LEAST_1)),
         ),
         Claim(
             "eq12", s["eq12"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
             Domain(f"p ∈ [2, 64] (where Section 5 uses Eq. (12)), K ∈ 2…8, {_THETA_WORDS}", (2, 8),
-                   _escort_points((2, 8), _P_AT_LEAST_2), _eq12_slices(2.0, 2.5)),
+                   _escort_points((2, 8), _P_AT_LEAST_2), _eq12_slices(2.0, 2.5),
+                   ranges=_ranges(_P_AT_LEAST_2)),
             Domain(f"p ∈ [1, 64] (Definition 1), K ∈ 2…8, {_THETA_WORDS}", (2, 8),
-                   _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0)),
+                   _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0),
+                   ranges=_ranges(_P_AT_LEAST_1)),
             note="As printed, min_a π(a)^{1−2/p}: the minimum of the powered values (reading B).",
         ),
         Claim(
             "eq12-min-pi", s["eq12-min-pi"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
             Domain(f"p ∈ [2, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8),
-                   _escort_points((2, 8), _P_AT_LEAST_2), _eq12_slices(2.0, 2.5)),
+                   _escort_points((2, 8), _P_AT_LEAST_2), _eq12_slices(2.0, 2.5),
+                   ranges=_ranges(_P_AT_LEAST_2)),
             Domain(f"p ∈ [1, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8),
-                   _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0)),
+                   _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0),
+                   ranges=_ranges(_P_AT_LEAST_1)),
             note="Reading A of Eq. (12): (min_a π(a))^{1−2/p}; equal to reading B for p ≥ 2.",
         ),
         Claim(
             "sce-example-kl", s["sce-example-kl"], ("ε",),
             Domain("ε ∈ (0, 1), down to 1e-300 and up to 1 − 1e-16", (2, 2),
                    _scalar_points("epsilon", pst.unit_interval_values()),
-                   (Slice(2, {"epsilon": (1e-3, 1 - 1e-3)}, {}, "ε ∈ [1e-3, 1 − 1e-3]"),)),
+                   (Slice(2, {"epsilon": (1e-3, 1 - 1e-3)}, {}, "ε ∈ [1e-3, 1 − 1e-3]"),),
+                   ranges=_ranges(epsilon=_OPEN_UNIT)),
         ),
         Claim(
             "sce-example-l2", s["sce-example-l2"], ("ε",),
             Domain("ε ∈ (0, 1), down to 1e-300 and up to 1 − 1e-16", (2, 2),
-                   _scalar_points("epsilon", pst.unit_interval_values())),
+                   _scalar_points("epsilon", pst.unit_interval_values()), ranges=_ranges(epsilon=_OPEN_UNIT)),
         ),
         Claim(
             "sce-not-improvable", s["sce-not-improvable"], ("ε → 0",),
@@ -203,37 +242,44 @@ def _claim_list() -> tuple[Claim, ...]:
         Claim(
             "remark1", s["remark1"], ("π(a) ∈ (0, 1]", "p → ∞"),
             Domain("π(a) ∈ (0, 1], down to 1e-300", (2, 2),
-                   _scalar_points("pi_a", st.one_of(st.just(1.0), pst.unit_interval_values()))),
+                   _scalar_points("pi_a", st.one_of(st.just(1.0), pst.unit_interval_values())),
+                   ranges=_ranges(pi_a=((5e-324, 1.0),))),
         ),
         Claim(
             "remark1-p1", s["remark1-p1"], ("π(a) ∈ (0, 1]",),
             Domain("π(a) ∈ (0, 1], down to 1e-300", (2, 2),
-                   _scalar_points("pi_a", st.one_of(st.just(1.0), pst.unit_interval_values()))),
+                   _scalar_points("pi_a", st.one_of(st.just(1.0), pst.unit_interval_values())),
+                   ranges=_ranges(pi_a=((5e-324, 1.0),))),
         ),
         Claim(
             "remark3", s["remark3"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
-            Domain(f"p ∈ [1, 64], K ∈ 2…6, {_THETA_WORDS}", (2, 6), _escort_points((2, 6), _P_AT_LEAST_1)),
+            Domain(f"p ∈ [1, 64], K ∈ 2…6, {_THETA_WORDS}", (2, 6), _escort_points((2, 6), _P_AT_LEAST_1),
+                   ranges=_ranges(_P_AT_LEAST_1)),
             note="Existential: one certified non-symmetric Jacobian at some θ proves the remark.",
         ),
         Claim(
             "prop1", s["prop1"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r ∈ [0, 1]^K"),
             Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
-                   _escort_points(_SMOOTH_K, _P_AT_LEAST_1, _unit_rewards)),
+                   _escort_points(_SMOOTH_K, _P_AT_LEAST_1, _unit_rewards), ranges=_ranges(_P_AT_LEAST_1, _UNIT)),
             note="Existential: one certified positive curvature direction of the Hessian proves non-concavity.",
         ),
         Claim(
             "thm2-smoothness", s["thm2-smoothness"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r"),
             Domain(f"p ∈ {{1}} ∪ [2, 32], r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
-                   _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=False)),
+                   _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=False),
+                   ranges=_ranges(_P_THEOREM_2, _UNIT)),
             Domain(f"p ∈ [1, 32], r ∈ [−1, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
-                   _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=False)),
+                   _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=False),
+                   ranges=_ranges(_P_SMOOTH_WIDE, _SYMMETRIC)),
         ),
         Claim(
             "thm3-smoothness", s["thm3-smoothness"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "r", "γ"),
             Domain(f"single state, p ∈ {{1}} ∪ [2, 32], r ∈ [0, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, {_THETA_WORDS}",
-                   _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=True)),
+                   _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=True),
+                   ranges=_ranges(_P_THEOREM_2, _UNIT, gamma=_GAMMA)),
             Domain(f"single state, p ∈ [1, 32], r ∈ [−1, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, {_THETA_WORDS}",
-                   _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=True)),
+                   _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=True),
+                   ranges=_ranges(_P_SMOOTH_WIDE, _SYMMETRIC, gamma=_GAMMA)),
             note="Only the single-state case of Theorem 3 is checked: there V = f_p(θ)ᵀr/(1−γ) and ρ plays no role.",
         ),
         Claim(

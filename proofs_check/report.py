@@ -68,6 +68,14 @@ def _symbolic_text(result: DomainResult) -> str:
     return f"undecided for K = {tried} ({symbolic.method})"
 
 
+def _shown_margin(result: DomainResult) -> tuple[float | None, int]:
+    """The witness margin of a failing domain, else the search's worst margin; with its precision in digits."""
+    search = result.evidence.search
+    if result.verdict is Verdict.FAILS and search.witness is not None:
+        return float(search.witness["margin"]), int(search.witness["digits"])
+    return search.worst_margin, search.worst_digits
+
+
 def _worst(result: DomainResult) -> str:
     search = result.evidence.search
     kind = "largest witness margin" if result.evidence.existential else "smallest margin"
@@ -120,13 +128,13 @@ def write_witnesses(results: list[DomainResult], folder: Path) -> list[Path]:
 
 
 def verdict_table(results: list[DomainResult]) -> str:
-    """A fixed-width terminal table: claim, domain, verdict, worst margin, examples, false alarms."""
-    header = f"{'claim':<20} {'domain':<7} {'verdict':<10} {'worst margin':>14} {'examples':>9} {'false alarms':>13}"
+    """A fixed-width terminal table: claim, domain, verdict, margin (witness or worst), examples, false alarms."""
+    header = f"{'claim':<20} {'domain':<7} {'verdict':<10} {'margin':>14} {'examples':>9} {'false alarms':>13}"
     lines = [header, "-" * len(header)]
     for r in results:
         s = r.evidence.search
         lines.append(
-            f"{r.claim:<20} {r.domain:<7} {r.verdict.value:<10} {_number(s.worst_margin):>14} {s.examples:>9} "
+            f"{r.claim:<20} {r.domain:<7} {r.verdict.value:<10} {_number(_shown_margin(r)[0]):>14} {s.examples:>9} "
             f"{s.false_alarms:>13}"
         )
     return "\n".join(lines)
@@ -214,14 +222,14 @@ def write_markdown(results: list[DomainResult], path: Path, *, profile: str) -> 
         "`escort check CLAIM --replay FILE`).", "",
         "## Findings", "", *headline(results), "",
         "## Summary", "",
-        "| claim | reference | domain | verdict | worst margin (digits) | examples | false alarms |",
+        "| claim | reference | domain | verdict | margin: witness or worst (digits) | examples | false alarms |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:
         s = r.evidence.search
         lines.append(
             f"| `{r.claim}` | {CLAIMS[r.claim].reference} | {r.domain} | {r.verdict.value} | "
-            f"{_number(s.worst_margin)} ({s.worst_digits}) | {s.examples} | {s.false_alarms} |"
+            f"{_number(_shown_margin(r)[0])} ({_shown_margin(r)[1]}) | {s.examples} | {s.false_alarms} |"
         )
     lines += ["", "## Method", "", _METHOD, "## Claims", ""]
     for claim_id in dict.fromkeys(r.claim for r in results):

@@ -152,27 +152,27 @@ def _drop_action(point: dict[str, float], index: int) -> dict[str, float]:
     return shrunk
 
 
-def _still_violates(statement: Statement, point: dict[str, float]) -> bool:
-    return confirm(margin_function(statement, _K(point)), point).confirmed
-
-
-def shrink_witness(statement: Statement, point: dict[str, float]) -> dict[str, float]:
-    """A smaller counterexample that is still confirmed at every step.
+def shrink_witness(statement: Statement, domain: Domain, point: dict[str, float]) -> dict[str, float]:
+    """A smaller counterexample that stays in ``domain`` and is still confirmed at every step.
 
     First actions are dropped (never action 1, which is a* and a_y) while the violation stays confirmed, then
     each coordinate is replaced by the first of :data:`_SIMPLE_VALUES` (and 0 for rewards) that keeps it
     confirmed, or else rounded to the fewest significant digits (1…17) that do.
     """
+
+    def still_violates(candidate: dict[str, float]) -> bool:
+        return domain.admits(candidate) and confirm(margin_function(statement, _K(candidate)), candidate).confirmed
+
     current = dict(point)
     dropped = True
     while dropped and _K(current) > statement.min_K and any(n.startswith("theta_") for n in current):
         candidates = (_drop_action(current, index) for index in range(_K(current), 1, -1))
-        shrunk = next((c for c in candidates if _still_violates(statement, c)), None)
+        shrunk = next((c for c in candidates if still_violates(c)), None)
         dropped = shrunk is not None
         current = shrunk or current
     for name in sorted(current):
         simple = _SIMPLE_VALUES + ((0.0,) if name.startswith("r_") else ())
-        value = next((v for v in simple if _still_violates(statement, current | {name: v})), None)
+        value = next((v for v in simple if still_violates(current | {name: v})), None)
         if value is not None:
             current = current | {name: value}
             continue
@@ -180,14 +180,15 @@ def shrink_witness(statement: Statement, point: dict[str, float]) -> dict[str, f
             candidate = float(f"{current[name]:.{digits}g}")
             if candidate == current[name]:
                 break
-            if _still_violates(statement, current | {name: candidate}):
+            if still_violates(current | {name: candidate}):
                 current = current | {name: candidate}
                 break
     return current
 
 
-def _witness(statement: Statement, point: dict[str, float], simplify: bool) -> dict[str, Any]:
-    final = shrink_witness(statement, point) if simplify else point
+def _witness(statement: Statement, point: dict[str, float], domain: Domain | None) -> dict[str, Any]:
+    """The witness record; counterexamples are shrunk within ``domain`` first (existential witnesses are not)."""
+    final = shrink_witness(statement, domain, point) if domain is not None else point
     confirmation = confirm(margin_function(statement, _K(final)), final)
     return {"K": _K(final), "point": final, **confirmation.as_dict()}
 
@@ -242,9 +243,9 @@ def search(statement: Statement, domain: Domain, *, profile: str, label: str) ->
     try:
         run()
     except _Violation as violation:
-        tally.witness = _witness(statement, violation.point, simplify=True)
+        tally.witness = _witness(statement, violation.point, domain)
     if existential and tally.witness is not None:
-        tally.witness = _witness(statement, tally.witness["point"], simplify=False)
+        tally.witness = _witness(statement, tally.witness["point"], None)
     return SearchOutcome(
         examples=tally.examples,
         false_alarms=tally.false_alarms,

@@ -48,10 +48,12 @@ def _sign_cases(instance: Instance) -> list[dict[sp.Symbol, sp.Expr]]:
     ]
 
 
+def _is_gradient_norm(derived: sp.Expr) -> bool:
+    return isinstance(derived, sp.Pow) and derived.exp == sp.S.Half and isinstance(derived.base, sp.Add)
+
+
 def _prove_dominant_coordinate(instance: Instance) -> bool:
     derived = instance.derived
-    if not (isinstance(derived, sp.Pow) and derived.exp == sp.S.Half and isinstance(derived.base, sp.Add)):
-        return False
     s = instance.setting
     gaps = {s.r[a]: s.r[s.astar] - sp.Symbol(f"delta_{a + 1}", nonnegative=True) for a in range(s.K) if a != s.astar}
     for case in _sign_cases(instance):
@@ -80,9 +82,9 @@ def prove_instance(instance: Instance) -> tuple[bool | None, str]:
         if proof.established is False:
             return False, f"{proof.method.value}: {proof.detail}"
         return (True if proof.established and proof.method in _PROOF_METHODS else None), proof.method.value
-    if instance.relation is Relation.GREATER_EQUAL:
+    if instance.relation is Relation.GREATER_EQUAL and _is_gradient_norm(instance.derived):
         return (True if _prove_dominant_coordinate(instance) else None), _DOMINANT
-    return None, "no symbolic tactic"
+    return None, "no symbolic tactic for this form"
 
 
 def attempt_proof(statement: Statement, K_range: tuple[int, int]) -> SymbolicOutcome | None:
