@@ -19,3 +19,35 @@ def test_p_two_and_above_hold_and_p_one_and_a_half_is_flagged_outside_the_domain
     assert smooth and not any(r.violated for r in smooth)
     outside = [r for r in rows if r.theorem == "thm2-ascent" and r.parameters["p"] == 1.5]
     assert outside and all(r.note.startswith("outside stated domain") for r in outside)
+
+
+def test_the_p1_exceedance_replays_with_an_independent_loop_and_the_stated_step():
+    """Replay of a flagged run (seed 0, quick form) with the step lambdified from BOUNDS, not the engine's rule.
+
+    At p = 1 the escort is not differentiable where θ(a) = 0; the stated step makes small entries of θ jump across
+    0 every step, and the sub-optimality settles on a period-2 floor instead of decaying as 1/t.
+    """
+    import numpy as np
+    import sympy as sp
+
+    from numerics.algorithms import run_bandit
+    from numerics.gradients import reward_gradient
+    from numerics.transforms import escort, p_norm
+    from theory.definitions import P
+    from theory.statements import BOUNDS, K_SYM, NORM
+
+    step = sp.lambdify((NORM, P, K_SYM), BOUNDS["thm2-ascent"].step_size, "numpy")
+    r = np.array([0.6369616873214543, 0.2697867137638703, 0.04097352393619469])
+    theta = np.array([-1.2654214710460525, -0.6232744625373522, 0.0413259793472436])
+    engine = run_bandit("epg", theta[None, :], r, 2000, p=1.0, record_every=1)
+    suboptimality, optimal = [], []
+    for _ in range(2001):
+        pi = escort(theta, 1.0)
+        suboptimality.append(r.max() - pi @ r)
+        optimal.append(pi[0])
+        eta = step(float(np.squeeze(p_norm(theta, 1.0))), 1.0, 3)
+        theta = theta + eta * reward_gradient(theta, r, transform="escort", p=1.0)
+    t = np.arange(1.0, 2002.0)
+    ratio = np.max(np.array(suboptimality) / thm2.ascent_bound(t, min(optimal), 3, 1.0))
+    assert ratio > 1.4
+    np.testing.assert_allclose(engine.suboptimality[0], suboptimality, rtol=1e-8, atol=1e-12)
