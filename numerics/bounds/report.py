@@ -37,7 +37,7 @@ from escort.artifacts import (
 from numerics.bounds.comparison import BoundComparison
 from numerics.figures import plotting as pl
 
-__all__ = ["THEOREMS", "Group", "collect", "group_rows", "render_markdown", "run"]
+__all__ = ["THEOREMS", "Collected", "Group", "collect", "group_rows", "render_markdown", "run"]
 
 THEOREMS = ("thm1", "thm2", "thm3", "thm4", "thm5")
 """Theorem modules of :mod:`numerics.bounds`, in the paper's order."""
@@ -78,11 +78,21 @@ class Group:
         return f"**EXCEEDED** in {len(self.exceeded)} of {len(self.checked)} runs" if self.exceeded else "holds"
 
 
-def collect(names: Sequence[str], *, quick: bool, seed: int, checkpoint: Checkpoint) -> tuple[
-        list[BoundComparison], dict[str, dict], list[str]]:
+@dataclass(frozen=True)
+class Collected:
+    """What the theorem modules returned: rows, optional summaries, their docstrings' first paragraphs, gaps."""
+
+    rows: list[BoundComparison]
+    summaries: dict[str, dict]
+    descriptions: dict[str, str]
+    missing: list[str]
+
+
+def collect(names: Sequence[str], *, quick: bool, seed: int, checkpoint: Checkpoint) -> Collected:
     """Rows of every available theorem module, their summaries, and notes on the modules that are missing."""
     rows: list[BoundComparison] = []
     summaries: dict[str, dict] = {}
+    descriptions: dict[str, str] = {}
     missing: list[str] = []
     for name in names:
         try:
@@ -103,9 +113,10 @@ def collect(names: Sequence[str], *, quick: bool, seed: int, checkpoint: Checkpo
         else:
             found = [BoundComparison(**row) for row in saved]
         rows += found
+        descriptions[name] = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
         if hasattr(module, "summary"):
             summaries[name] = module.summary(found)
-    return rows, summaries, missing
+    return Collected(rows, summaries, descriptions, missing)
 
 
 def group_rows(rows: Sequence[BoundComparison]) -> list[Group]:
@@ -121,9 +132,9 @@ def _replay(row: BoundComparison) -> str:
     return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
 
 
-def render_markdown(groups: Sequence[Group], summaries: dict[str, dict], missing: Sequence[str], *,
-                    command: str, quick: bool) -> str:
+def render_markdown(groups: Sequence[Group], collected: Collected, *, command: str, quick: bool) -> str:
     """docs/bounds.md: the table of worst cases, the exceedances with full parameters, theorem summaries."""
+    summaries, missing = collected.summaries, collected.missing
     lines = [
         "# Theorems' bounds against measured runs",
         "",
@@ -132,6 +143,12 @@ def render_markdown(groups: Sequence[Group], summaries: dict[str, dict], missing
         "",
         "Ratio = empirical / bound: an upper bound (≤) holds where the ratio is ≤ 1, a lower bound (≥) where it "
         "is ≥ 1.",
+        "",
+        "## What is compared",
+        "",
+        *(f"- `numerics.bounds.{name}`: {text}" for name, text in collected.descriptions.items()),
+        "",
+        "## Worst case per theorem and p",
         "",
         "| theorem | p | relation | runs | worst ratio | status | worst run |",
         "|---|---|---|---|---|---|---|",
@@ -182,7 +199,8 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     checkpoint = Checkpoint(out_dir / "checkpoint")
     if not resume:
         checkpoint.clear()
-    rows, summaries, missing = collect(THEOREMS, quick=quick, seed=seed, checkpoint=checkpoint)
+    collected = collect(THEOREMS, quick=quick, seed=seed, checkpoint=checkpoint)
+    rows, summaries, missing = collected.rows, collected.summaries, collected.missing
     groups = group_rows(rows)
     header = ("theorem", "relation", "empirical", "bound", "ratio", "violated", "note", "parameters")
     table = [(r.theorem, r.relation, r.empirical, r.bound, r.ratio, r.violated, r.note,
@@ -199,7 +217,7 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     docs_figure = docs_dir / "figures" / "bounds_ratios.png"
     docs_figure.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(figure_paths[0], docs_figure)
-    markdown = render_markdown(groups, summaries, missing, command=command, quick=quick)
+    markdown = render_markdown(groups, collected, command=command, quick=quick)
     paths += [*figure_paths, docs_figure, atomic_write_text(docs_dir / "bounds.md", markdown)]
     paths.append(write_json(out_dir / "bounds.provenance.json", provenance(
         command=command, parameters={"quick": quick, "theorems": THEOREMS}, seed=seed,

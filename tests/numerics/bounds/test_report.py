@@ -24,7 +24,7 @@ def test_a_planted_exceedance_is_flagged_in_data_markdown_and_problems():
     (group,) = groups
     assert group.worst.ratio == pytest.approx(2.0) and group.worst.parameters["t"] == 50
     assert len(group.exceeded) == 1 and "EXCEEDED" in group.status
-    text = report.render_markdown(groups, {}, [], command="test", quick=True)
+    text = report.render_markdown(groups, report.Collected([], {}, {}, []), command="test", quick=True)
     assert "**EXCEEDED** in 1 of 2 runs" in text and '"t": 50' in text
 
 
@@ -36,9 +36,9 @@ def test_rows_within_the_bound_hold_and_outside_domain_is_not_an_exceedance():
 
 
 def test_a_missing_theorem_module_is_noted_not_fatal(tmp_path):
-    rows, summaries, missing = report.collect(["thm5", "thm_missing"], quick=True, seed=0,
-                                              checkpoint=Checkpoint(tmp_path))
-    assert rows and all(r.theorem == "thm5" for r in rows)
-    assert missing == ["thm_missing: module numerics.bounds.thm_missing not available"]
-    again, _, _ = report.collect(["thm5"], quick=True, seed=0, checkpoint=Checkpoint(tmp_path))
-    assert [r.ratio for r in again] == [r.ratio for r in rows]
+    found = report.collect(["thm5", "thm_missing"], quick=True, seed=0, checkpoint=Checkpoint(tmp_path))
+    assert found.rows and all(r.theorem == "thm5" for r in found.rows)
+    assert found.missing == ["thm_missing: module numerics.bounds.thm_missing not available"]
+    assert found.descriptions["thm5"].startswith("Theorem 5")
+    again = report.collect(["thm5"], quick=True, seed=0, checkpoint=Checkpoint(tmp_path))
+    assert [r.ratio for r in again.rows] == [r.ratio for r in found.rows]
