@@ -192,6 +192,16 @@ class MarginFunction:
             derived, stated = self._iv(*args)
             return self._interval_margin(_interval_rows(derived), _interval_rows(stated))
 
+    def sides(self, point: Mapping[str, float], digits: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+        """The two sides at ``point`` (midpoints of their enclosures) for ``>=``, ``<=`` and spectral bounds:
+        (derived, stated), or (|vᵀHv|/vᵀv ≤ ‖H‖₂, stated); None for the other relations."""
+        if self.relation not in (Relation.GREATER_EQUAL, Relation.LESS_EQUAL, Relation.SPECTRAL_NORM_AT_MOST):
+            return None
+        with _interval_digits(digits):
+            derived, stated = (_interval_rows(v) for v in self._iv(*self._arguments(point, mpmath.iv.mpf)))
+            left = derived[0][0] if self.relation is not Relation.SPECTRAL_NORM_AT_MOST else abs(_rayleigh(derived))
+            return mpmath.mpf(left.mid), mpmath.mpf(stated[0][0].mid)
+
     def _interval_distance(self, values) -> mpmath.iv.mpf:
         derived, stated = (_interval_rows(v) for v in values)
         return _iv_max(*(abs(a - b) for ra, rb in zip(derived, stated) for a, b in zip(ra, rb)))
@@ -213,13 +223,7 @@ class MarginFunction:
             gap = _iv_max(*(abs(rows[i][j] - rows[j][i]) for i in range(n) for j in range(n)))
             return _interval_ratio(gap, 2 * _iv_max(*map(abs, entries)))
         frobenius = mpmath.iv.sqrt(sum((abs(e) ** 2 for e in entries), mpmath.iv.mpf(0)))
-        middle = np.array([[float(mpmath.mpf(e.mid)) for e in row] for row in rows])
-        eigenvalues, vectors = np.linalg.eigh((middle + middle.T) / 2)
-        top = int(np.argmax(np.abs(eigenvalues))) if relation is Relation.SPECTRAL_NORM_AT_MOST else n - 1
-        v = [mpmath.iv.mpf(float(x)) for x in vectors[:, top]]
-        rayleigh = sum((v[i] * rows[i][j] * v[j] for i in range(n) for j in range(n)), mpmath.iv.mpf(0)) / sum(
-            (abs(x) ** 2 for x in v), mpmath.iv.mpf(0)
-        )
+        rayleigh = _rayleigh(rows, largest_magnitude=relation is Relation.SPECTRAL_NORM_AT_MOST)
         if relation is Relation.NOT_NEGATIVE_SEMIDEFINITE:
             lower = _interval_ratio(rayleigh, frobenius)
             return None if lower is None else mpmath.iv.mpf([lower.a, 1])
@@ -311,6 +315,17 @@ class MarginFunction:
 def _ratio(gap: float, scale: float) -> float:
     """gap/scale; NaN when both sides vanish (a degenerate point where the claim says 0 <relation> 0)."""
     return np.nan if scale == 0 else gap / scale
+
+
+def _rayleigh(rows: list[list[mpmath.iv.mpf]], *, largest_magnitude: bool = True) -> mpmath.iv.mpf:
+    """vᵀHv/vᵀv in intervals, v the float64 eigenvector of the largest |λ| (or the largest λ) of mid(H)."""
+    n = len(rows)
+    middle = np.array([[float(mpmath.mpf(e.mid)) for e in row] for row in rows])
+    eigenvalues, vectors = np.linalg.eigh((middle + middle.T) / 2)
+    top = int(np.argmax(np.abs(eigenvalues))) if largest_magnitude else n - 1
+    v = [mpmath.iv.mpf(float(x)) for x in vectors[:, top]]
+    quadratic = sum((v[i] * rows[i][j] * v[j] for i in range(n) for j in range(n)), mpmath.iv.mpf(0))
+    return quadratic / sum((abs(x) ** 2 for x in v), mpmath.iv.mpf(0))
 
 
 def _interval_ratio(gap: mpmath.iv.mpf, scale: mpmath.iv.mpf) -> mpmath.iv.mpf | None:

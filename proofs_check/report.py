@@ -35,9 +35,11 @@ def _witness_text(result: DomainResult) -> str:
     witness = result.evidence.search.witness
     if witness is None:
         return ""
+    sides = f"; lhs ≈ {witness['lhs']}, rhs ≈ {witness['rhs']}" if "lhs" in witness else ""
     return (
         f"K = {witness['K']}: {_point(witness['point'])}; margin {witness['margin']} "
         f"(interval enclosure [{witness['enclosure'][0]}, {witness['enclosure'][1]}] at {witness['digits']} digits)"
+        f"{sides}"
     )
 
 

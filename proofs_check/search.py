@@ -189,8 +189,11 @@ def shrink_witness(statement: Statement, domain: Domain, point: dict[str, float]
 def _witness(statement: Statement, point: dict[str, float], domain: Domain | None) -> dict[str, Any]:
     """The witness record; counterexamples are shrunk within ``domain`` first (existential witnesses are not)."""
     final = shrink_witness(statement, domain, point) if domain is not None else point
-    confirmation = confirm(margin_function(statement, _K(final)), final)
-    return {"K": _K(final), "point": final, **confirmation.as_dict()}
+    function = margin_function(statement, _K(final))
+    confirmation = confirm(function, final)
+    sides = function.sides(final, confirmation.digits)
+    shown = {} if sides is None else {"lhs": mpmath.nstr(sides[0], 12), "rhs": mpmath.nstr(sides[1], 12)}
+    return {"K": _K(final), "point": final, **confirmation.as_dict(), **shown}
 
 
 def search(statement: Statement, domain: Domain, *, profile: str, label: str) -> SearchOutcome:
