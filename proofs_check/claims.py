@@ -172,13 +172,15 @@ def _claim_list() -> tuple[Claim, ...]:
             Domain(f"r ∈ [0, 1]^K, K ∈ 2…6, {_LOGIT_WORDS}", (2, 6),
                    lambda: pst.points((2, 6), {"theta": _logits, "r": _unit_rewards}, {}), ranges=_ranges(r=_UNIT)),
             Domain(f"r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…10, {_LOGIT_WORDS}", (2, 10),
-                   lambda: pst.points((2, 10), {"theta": _logits, "r": _signed_rewards}, {}), ranges=_ranges(r=_SIGNED)),
+                   lambda: pst.points((2, 10), {"theta": _logits, "r": _signed_rewards}, {}),
+                   ranges=_ranges(r=_SIGNED)),
         ),
         Claim(
             "eq9", s["eq9"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r ∈ R^K with r(a*) maximal"),
             Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…6, {_THETA_WORDS}", (2, 6),
                    _escort_points((2, 6), _P_AT_LEAST_1, _unit_rewards), ranges=_ranges(_P_AT_LEAST_1, _UNIT)),
-            Domain(f"p ∈ [0.05, 64], r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…10, {_THETA_WORDS}", (2, 10),
+            Domain(f"p ∈ [0.05, 64], r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…10, {_THETA_WORDS}",
+                   (2, 10),
                    _escort_points((2, 10), _P_POSITIVE, _signed_rewards), ranges=_ranges(_P_POSITIVE, _SIGNED)),
         ),
         Claim(
@@ -274,13 +276,14 @@ def _claim_list() -> tuple[Claim, ...]:
         ),
         Claim(
             "thm3-smoothness", s["thm3-smoothness"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "r", "γ"),
-            Domain(f"single state, p ∈ {{1}} ∪ [2, 32], r ∈ [0, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, {_THETA_WORDS}",
+            Domain(f"single state, p ∈ {{1}} ∪ [2, 32], r ∈ [0, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, "
+                   f"{_THETA_WORDS}",
                    _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=True),
                    ranges=_ranges(_P_THEOREM_2, _UNIT, gamma=_GAMMA)),
             Domain(f"single state, p ∈ [1, 32], r ∈ [−1, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, {_THETA_WORDS}",
                    _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=True),
                    ranges=_ranges(_P_SMOOTH_WIDE, _SYMMETRIC, gamma=_GAMMA)),
-            note="Only the single-state case of Theorem 3 is checked: there V = f_p(θ)ᵀr/(1−γ) and ρ plays no role.",
+            note="Only the single-state case of Theorem 3 is checked: V = f_p(θ)ᵀr/(1−γ), ρ plays no role.",
         ),
         Claim(
             "thm5-smoothness", s["thm5-smoothness"], ("θ ∈ R^K, θ(a) ≠ 0",),

@@ -95,7 +95,8 @@ class _IntervalFunctions:
 
 
 _INTERVAL_NAMESPACE = {
-    "mpmath": _IntervalFunctions, "abs": abs, "min": _iv_min, "interval_heaviside": _iv_heaviside, "ImmutableDenseMatrix": lambda rows: rows,
+    "mpmath": _IntervalFunctions, "abs": abs, "min": _iv_min, "interval_heaviside": _iv_heaviside,
+    "ImmutableDenseMatrix": lambda rows: rows,
 }
 
 

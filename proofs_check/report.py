@@ -46,8 +46,10 @@ def _witness_text(result: DomainResult) -> str:
 def _certificate_text(certificate: Certificate) -> str:
     detail = certificate.detail
     if certificate.status == "certified" and certificate.slice == "witness":
-        key = "J_ij - J_ji" if "J_ij - J_ji" in detail else "v^T H v"
-        return f"witness certified in interval arithmetic: {key} ∈ {detail[key]} at {_point(detail['point'])}"
+        return (
+            f"witness certified in interval arithmetic at {detail['digits']} digits: margin ∈ "
+            f"{detail['margin enclosure']} at {_point(detail['point'])}"
+        )
     if certificate.status == "certified":
         return f"certified on {certificate.slice} ({certificate.boxes} interval boxes)"
     if certificate.status == "counterexample":
@@ -185,7 +187,8 @@ def _section(claim_id: str, results: list[DomainResult]) -> list[str]:
             label = "witness" if r.evidence.existential else "counterexample (shrunk)"
             lines.append(f"- {label}: {_witness_text(r)}")
             if r.verdict is Verdict.FAILS:
-                lines.append(f"  (replay: `escort check {r.claim} --replay docs/verification/{r.claim}.{r.domain}.json`)")
+                replay = f"docs/verification/{r.claim}.{r.domain}.json"
+                lines.append(f"  (replay: `escort check {r.claim} --replay {replay}`)")
         lines += [f"- interval: {_certificate_text(c)}" for c in r.evidence.certificates]
     return lines + [""]
 

@@ -130,7 +130,8 @@ class _Tally:
     witness: dict[str, Any] | None = None
 
     def record(self, margin: float, digits: int, point: dict[str, float], existential: bool) -> None:
-        better = self.worst_margin is None or (margin > self.worst_margin if existential else margin < self.worst_margin)
+        worst = self.worst_margin
+        better = worst is None or (margin > worst if existential else margin < worst)
         if better:
             self.worst_margin, self.worst_digits, self.worst_point = margin, digits, dict(point)
 

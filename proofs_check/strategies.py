@@ -9,8 +9,9 @@ places where the paper's inequalities are tight or numerically fragile:
 * rewards whose optimal action is a* = 0 (index conventions of :mod:`theory.statements`).
 
 Factories with few distinct arguments are cached: hypothesis then reuses one strategy object instead of
-rebuilding (and re-describing) it for every example. A *point* is a ``dict`` mapping the names of a statement's free symbols (``theta_1``, ``r_2``, ``p``,
-``gamma``, ``epsilon``, ``pi_a``) to floats; :func:`points` assembles one from per-symbol strategies.
+rebuilding (and re-describing) it for every example. A *point* is a ``dict`` mapping the names of a
+statement's free symbols (``theta_1``, ``r_2``, ``p``, ``gamma``, ``epsilon``, ``pi_a``) to floats;
+:func:`points` assembles one from per-symbol strategies.
 
 >>> from hypothesis import find
 >>> policy = find(near_vertex_policies(3), lambda pi: True)
@@ -78,7 +79,7 @@ def policies(K: int, *, min_prob: float = 1e-300) -> st.SearchStrategy[tuple]:
 
 @functools.lru_cache(maxsize=None)
 def softmax_logits(K: int, *, min_scale: float = 1e-8, max_scale: float = 1e8) -> st.SearchStrategy[tuple]:
-    """Logits θ = s·log π + c: a policy π, a temperature s in [min_scale, max_scale] and a shift c ∈ [−1e3, 1e3]."""
+    """Logits θ = s·log π + c: a policy π, a scale s in [min_scale, max_scale] and a shift c ∈ [−1e3, 1e3]."""
 
     @st.composite
     def build(draw: st.DrawFn) -> tuple[float, ...]:
@@ -93,7 +94,7 @@ def softmax_logits(K: int, *, min_scale: float = 1e-8, max_scale: float = 1e8) -
 def escort_parameters(
     K: int, p: float, *, min_scale: float = 1e-8, max_scale: float = 1e8, mixed_signs: bool = True
 ) -> st.SearchStrategy[tuple]:
-    """Escort inputs θ(a) = ±s·π(a)^{1/p}, so that f_p(θ) = π (Eq. (3)); s in [min_scale, max_scale], θ(a) ≠ 0."""
+    """Escort inputs θ(a) = ±s·π(a)^{1/p}, so f_p(θ) = π (Eq. (3)); s in [min_scale, max_scale], θ(a) ≠ 0."""
 
     @st.composite
     def build(draw: st.DrawFn) -> tuple[float, ...]:
@@ -120,7 +121,7 @@ def escort_exponents(
 def reward_vectors(
     K: int, *, low: float = 0.0, high: float = 1.0, optimal: int = 0, max_scale: float = 1.0
 ) -> st.SearchStrategy[tuple]:
-    """Rewards r with entries in [low, high]·s, s ∈ [1e-8, max_scale] (s = 1 when max_scale = 1), r(optimal) maximal."""
+    """Rewards in [low, high]·s with s ∈ [1e-8, max_scale] (s = 1 if max_scale = 1) and r(optimal) maximal."""
 
     @st.composite
     def build(draw: st.DrawFn) -> tuple[float, ...]:

@@ -4,8 +4,9 @@
   exact rational witness or sign argument). Its exact rational *counterexample* disproves the statement; its
   "exact evaluation at rational points" is evidence, not proof, and is read as undecided.
 * ``>=`` with ``derived = sqrt(Σ_a g_a²)`` (a gradient norm, Eq. (8), (9)): on each sign orthant of θ, some
-  term satisfies ``g_j² − stated² ≡ 0`` and ``stated ≥ 0`` once the rewards are written r(a) = r(a*) − δ_a with
-  δ_a ≥ 0; then derived² − stated² = Σ_{a≠j} g_a² is a sum of squares and derived ≥ stated.
+  term satisfies ``g_j² − stated² ≡ 0`` and ``stated ≥ 0`` once the rewards are written
+  r(a) = r(a*) − δ_a with δ_a ≥ 0; then derived² − stated² = Σ_{a≠j} g_a² is a sum of squares, so
+  derived ≥ stated.
 * other inequalities (Eq. (11), (12), the smoothness lemmas): no tactic; the search and intervals decide.
 
 An undecided simplification is never read as a disproof.

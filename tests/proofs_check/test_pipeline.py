@@ -33,8 +33,8 @@ def _planted(name: str, relation: Relation, derived, stated) -> Statement:
 
 # ε² ≥ ε/2 is false for ε < 1/2: the search must find it.
 _FALSE = _planted("planted-false", Relation.GREATER_EQUAL, lambda s: s.eps**2, lambda s: s.eps / 2)
-# (1 + ε)² − 1 − ε² ≥ 2ε holds with equality; float64 rounds (1 + ε)² to 1 for tiny ε, so the left side comes out
-# as −ε² < 2ε: a violation in float64 only.
+# (1 + ε)² − 1 − ε² ≥ 2ε holds with equality; float64 rounds (1 + ε)² to 1 for tiny ε, so the left side
+# comes out as −ε² < 2ε: a violation in float64 only.
 _CANCELLING = _planted(
     "planted-cancellation", Relation.GREATER_EQUAL, lambda s: (1 + s.eps) ** 2 - 1 - s.eps**2, lambda s: 2 * s.eps
 )
