@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from matplotlib.axes import Axes
 
 from escort.artifacts import Checkpoint, StageOutput
 from numerics.algorithms import run_bandit
@@ -120,7 +121,7 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     return StageOutput("fig1", paths, headline, tuple(h for c, h in zip(checks, headline) if not c.passed))
 
 
-def _draw_times(ax, data: pl.PlottedData, counted: np.ndarray, good: np.ndarray, censored: np.ndarray) -> None:
+def _draw_times(ax: Axes, data: pl.PlottedData, counted: np.ndarray, good: np.ndarray, censored: np.ndarray) -> None:
     """Panel (d): box (25–75 %) of log10 convergence times per group, with every run as a point."""
     groups = [(good, "good", "C0"), (~good, "bad", "C3")]
     present = [(g, n, c) for g, n, c in groups if g.any()]

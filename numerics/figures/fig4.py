@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from matplotlib.axes import Axes
 
 from escort.artifacts import StageOutput
 from numerics.algorithms import run_classification
@@ -99,7 +100,7 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     return StageOutput("fig4", paths, headline, tuple(h for c, h in zip(checks, headline) if not c.passed))
 
 
-def _log_band(ax, data: pl.PlottedData, panel: str, series: str, t: np.ndarray, delta: np.ndarray,
+def _log_band(ax: Axes, data: pl.PlottedData, panel: str, series: str, t: np.ndarray, delta: np.ndarray,
               colour: str) -> None:
     """log10 δ_t across runs (median, 10–90 %), the floor of double precision masked out."""
     keep = np.all(delta > FLOOR, axis=0)
