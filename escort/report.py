@@ -307,11 +307,17 @@ def _publish(path: Path, step: str, docs_dir: Path) -> Path:
 
 
 def _published(record: StepRecord, docs_dir: Path) -> StepRecord:
-    """``record`` with each of its figures outside ``docs_dir`` replaced by a copy inside it."""
+    """``record`` with each of its figures outside ``docs_dir`` replaced by a copy inside it.
+
+    A figure the step also wrote under ``docs_dir`` (same file name) is shown once, from there.
+    """
     if not record.ok:
         return record
-    paths = tuple(_publish(Path(p), record.name, docs_dir) for p in record.output.paths)
-    return replace(record, output=replace(record.output, paths=paths))
+    paths = [Path(p) for p in record.output.paths]
+    in_docs = {p.name for p in paths if p.suffix.lower() in _IMAGES and _inside(p, docs_dir)}
+    kept = [p for p in paths if p.suffix.lower() not in _IMAGES or _inside(p, docs_dir) or p.name not in in_docs]
+    published = tuple(_publish(p, record.name, docs_dir) for p in kept)
+    return replace(record, output=replace(record.output, paths=published))
 
 
 def render_report(records: Sequence[StepRecord], settings: RunSettings) -> str:

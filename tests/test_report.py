@@ -192,3 +192,18 @@ def test_output_folder_that_is_a_file_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "results").write_text("", encoding="utf-8")
     with pytest.raises(InputError, match="out_dir must be a folder"):
         _run(tmp_path, None)
+
+
+def test_a_figure_written_to_both_folders_is_shown_once_from_docs(tmp_path: Path, readme: Path) -> None:
+    def bounds(settings: RunSettings) -> StageOutput:
+        svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+        raw = atomic_write_text(settings.out_dir / "bounds" / "ratios.svg", svg)
+        shown = atomic_write_text(settings.docs_dir / "figures" / "ratios.svg", svg)
+        return StageOutput("bounds", (raw, shown), ("- measured",))
+
+    result = run_all(out_dir=tmp_path / "results", docs_dir=tmp_path / "docs", readme=readme, progress=False,
+                     steps=[Step("bounds", "bounds", bounds)])
+    report = result.report.read_text(encoding="utf-8")
+    assert report.count("![ratios]") == 1 and "![ratios](figures/ratios.svg)" in report
+    assert not (tmp_path / "docs" / "figures" / "report").exists()
+    assert "![bounds](docs/figures/ratios.svg)" in readme.read_text(encoding="utf-8")
