@@ -103,7 +103,9 @@ def _version(name: str) -> str | None:
         return None
 
 
-def provenance(*, command: str, parameters: Mapping[str, Any], seed: int | None, wall_time: float | None = None) -> dict:
+def provenance(
+    *, command: str, parameters: Mapping[str, Any], seed: int | None, wall_time: float | None = None
+) -> dict[str, Any]:
     """Describe a run: the command, its parameters and seed, versions of Python and dependencies, git commit."""
     return {
         "command": command,

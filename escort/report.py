@@ -280,7 +280,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _section(record: StepRecord, base: Path) -> list[str]:
-    """A step's figures (shown), its documents under ``base`` (linked) and its raw data files (named)."""
+    """A step's figures (shown), its documents under ``base`` (linked) and its raw files (named)."""
     lines = [f"### {record.name}", ""]
     if not record.ok:
         return lines + [f"Broke: {record.error}", ""]
@@ -292,7 +292,8 @@ def _section(record: StepRecord, base: Path) -> list[str]:
     if documents:
         lines += ["Documents: " + ", ".join(f"[{p.name}]({_link(p, base)})" for p in documents), ""]
     if data:
-        lines += ["Raw data: " + ", ".join(f"`{p.as_posix()}`" for p in data), ""]
+        names = ", ".join(f"`{p.as_posix()}`" for p in data)
+        lines += [f"Raw files (under the run's output folder, not in the repository): {names}", ""]
     return lines
 
 

@@ -58,7 +58,8 @@ def test_csv_floats_round_trip_exactly(tmp_path: Path) -> None:
 
 
 def test_provenance_names_command_seed_versions_and_commit() -> None:
-    record = provenance(command="escort run fig1 --quick", parameters={"K": 10, "out": Path("r")}, seed=7, wall_time=1.5)
+    parameters = {"K": 10, "out": Path("r")}
+    record = provenance(command="escort run fig1 --quick", parameters=parameters, seed=7, wall_time=1.5)
     assert record["command"] == "escort run fig1 --quick"
     assert record["parameters"] == {"K": 10, "out": "r"}
     assert record["seed"] == 7 and record["wall_time_seconds"] == 1.5

@@ -57,12 +57,15 @@ CLI_CASES = {
     "replay not an object": (["check", "--replay", "{list}", "--docs", "{docs}"], "replay must name a witness JSON"),
     "missing replay": (["check", "--replay", "{missing}", "--docs", "{docs}"], "replay must name a witness JSON"),
     "malformed stage record": (["report", "--out", "{out}", "--docs", "{docs}"], "stage record"),
-    "negative seed (all)": (["all", "--seed", "-1", "--out", "{out}", "--docs", "{docs}"], "seed must be an integer >= 0"),
+    "negative seed (all)": (["all", "--seed", "-1", "--out", "{out}", "--docs", "{docs}"],
+                            "seed must be an integer >= 0"),
     "output folder is a file": (["all", "--out", "{broken}", "--docs", "{docs}"], "out_dir must be a folder"),
     "negative seed (run)": pytest.param(
         ["run", "fig1", "--quick", "--seed", "-1", "--out", "{out}", "--docs", "{docs}"],
         "seed must be an integer >= 0",
-        marks=pytest.mark.xfail(strict=True, reason="BUG: numerics.experiments.run_experiment passes seed=-1 to default_rng (ValueError traceback)"),
+        marks=pytest.mark.xfail(
+            strict=True, reason="BUG: numerics.experiments.run_experiment passes seed=-1 to default_rng (ValueError)"
+        ),
     ),
 }
 
@@ -120,7 +123,9 @@ API_CASES = {
     "NaN in theta": (lambda: transforms.softmax(np.array([0.0, math.nan])), "theta must contain only finite numbers"),
     "inf in theta": (lambda: transforms.log_escort(np.array([1.0, -math.inf]), 2.0), "theta must contain only finite"),
     "NaN in r": (lambda: gradients.reward_gradient(THETA, [1.0, math.nan, 0.0]), "r must contain only finite numbers"),
-    "shape mismatch": (lambda: gradients.reward_gradient(THETA, R[:2]), r"r must have K = 3 entries .*got shape \(2,\)"),
+    "shape mismatch": (
+        lambda: gradients.reward_gradient(THETA, R[:2]), r"r must have K = 3 entries .*got shape \(2,\)"
+    ),
     "label out of range": (lambda: gradients.cross_entropy_gradient(THETA, 3), r"label must be an integer in \[0, 2\]"),
     "rewards outside [0, 1]": (lambda: bandit.gap_rewards(3, 0.5, 0.8), r"base must lie in \[0, 1 - gap\]"),
     "unknown transform": (lambda: transforms.policy(THETA, transform="escrot"), "did you mean 'escort'"),

@@ -29,7 +29,8 @@ def _use_steps(monkeypatch: pytest.MonkeyPatch, *steps: Step) -> None:
 
 
 def _folders(tmp_path: Path) -> list[str]:
-    return ["--out", str(tmp_path / "results"), "--docs", str(tmp_path / "docs"), "--readme", str(tmp_path / "README.md")]
+    folders = {"--out": "results", "--docs": "docs", "--readme": "README.md"}
+    return [part for flag, name in folders.items() for part in (flag, str(tmp_path / name))]
 
 
 def test_every_subcommand_is_registered() -> None:
@@ -90,7 +91,8 @@ def test_keyboard_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, capsys) -
 
 def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "escort.cli", "report", "--out", str(tmp_path)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "escort.cli", "report", "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False,
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr

@@ -22,7 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 def _figure_step(settings: RunSettings) -> StageOutput:
     figure = atomic_write_text(settings.docs_dir / "figures" / "fig3.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
     table = write_json(settings.out_dir / "fig3" / "data.json", {"seed": settings.seed})
-    return StageOutput("fig3", (figure, table), ("- EPG escapes 12x sooner than SPG",), ("- Theorem 1 bound exceeded at K=10",))
+    return StageOutput(
+        "fig3", (figure, table), ("- EPG escapes 12x sooner than SPG",), ("- Theorem 1 bound exceeded at K=10",)
+    )
 
 
 def _bad_input_step(settings: RunSettings) -> StageOutput:
@@ -43,7 +45,8 @@ STAND_INS = (
 @pytest.fixture
 def readme(tmp_path: Path) -> Path:
     path = tmp_path / "README.md"
-    path.write_text(f"# title\n\n## Quick start\n\nkeep me\n\n{README_BEGIN}\nold\n{README_END}\n\ntail\n", encoding="utf-8")
+    text = f"# title\n\n## Quick start\n\nkeep me\n\n{README_BEGIN}\nold\n{README_END}\n\ntail\n"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -78,7 +81,8 @@ def test_figures_are_shown_and_raw_data_named(tmp_path: Path, readme: Path) -> N
     report = result.report.read_text(encoding="utf-8")
     links = re.findall(r"\]\(([^)#]+)\)", report)
     assert "figures/fig3.svg" in links
-    assert f"Raw data: `{(tmp_path / 'results' / 'fig3' / 'data.json').as_posix()}`" in report
+    raw = (tmp_path / "results" / "fig3" / "data.json").as_posix()
+    assert f"Raw files (under the run's output folder, not in the repository): `{raw}`" in report
     for link in links:
         assert (result.report.parent / link).exists(), link
 
@@ -178,7 +182,9 @@ def test_report_does_not_mix_in_records_of_another_run(tmp_path: Path) -> None:
     assert records[1].error == "not run (the saved record is from another run: quick=False, seed=1)"
 
 
-@pytest.mark.parametrize("text", [f"{README_END}\n{README_BEGIN}\n", f"{README_BEGIN}\n", f"{README_BEGIN}{README_END}{README_END}"])
+@pytest.mark.parametrize(
+    "text", [f"{README_END}\n{README_BEGIN}\n", f"{README_BEGIN}\n", f"{README_BEGIN}{README_END}{README_END}"]
+)
 def test_readme_with_broken_markers_is_an_input_error(tmp_path: Path, text: str) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(text, encoding="utf-8")

@@ -103,7 +103,8 @@ def test_sigint_keeps_finished_work_and_resume_continues(tmp_path: Path) -> None
     resumed = _ran(tmp_path)[len(before):]
     assert "first" not in resumed, "a finished step was run again"
     assert sorted(resumed) == [f"unit={i}" for i in range(len(saved), UNITS)], "a finished unit was redone"
-    assert json.loads((tmp_path / "results" / "units.json").read_text(encoding="utf-8")) == [i * i for i in range(UNITS)]
+    values = json.loads((tmp_path / "results" / "units.json").read_text(encoding="utf-8"))
+    assert values == [i * i for i in range(UNITS)]
     assert "- **units**\n  - sum of squares 55" in (tmp_path / "docs" / "report.md").read_text(encoding="utf-8")
 
 
