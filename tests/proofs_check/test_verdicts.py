@@ -1,0 +1,46 @@
+"""Verdict rules: a confirmed counterexample always wins; proofs must cover the whole K range."""
+
+from __future__ import annotations
+
+from proofs_check.claims import CLAIMS
+from proofs_check.verdicts import Certificate, Evidence, SearchOutcome, SymbolicOutcome, Verdict, decide
+
+
+def _search(witness=None) -> SearchOutcome:
+    return SearchOutcome(10, 0, 0, 0, 0, 0.5, 16, None, witness, "derandomised")
+
+
+def _evidence(symbolic=None, witness=None, certificates=(), existential=False, covered=False) -> Evidence:
+    return Evidence(symbolic, _search(witness), tuple(certificates), existential, covered, (2, 3))
+
+
+def test_counterexample_beats_a_proof_and_a_certificate() -> None:
+    proof = SymbolicOutcome((2, 3), (2, 3), "test")
+    certified = Certificate("certified", "box", 5)
+    assert decide(_evidence(proof, {"K": 2}, [certified], covered=True)) is Verdict.FAILS
+
+
+def test_partial_proof_is_not_proved() -> None:
+    assert decide(_evidence(SymbolicOutcome((2,), (2,), "test"))) is Verdict.HOLDS
+    assert decide(_evidence(SymbolicOutcome((2, 3), (2, 3), "test"))) is Verdict.PROVED
+
+
+def test_slice_certificate_certifies_only_a_covered_domain() -> None:
+    certified = Certificate("certified", "box", 5)
+    assert decide(_evidence(certificates=[certified])) is Verdict.HOLDS
+    assert decide(_evidence(certificates=[certified], covered=True)) is Verdict.CERTIFIED
+
+
+def test_existential_needs_a_certified_witness() -> None:
+    assert decide(_evidence(existential=True)) is Verdict.UNDECIDED
+    assert decide(_evidence(existential=True, certificates=[Certificate("certified", "witness", 1)])) is Verdict.CERTIFIED
+
+
+def test_domains_reject_points_outside_them() -> None:
+    wider = CLAIMS["thm2-smoothness"].wider
+    point = {"p": 1.5, "r_1": 1.0, "r_2": 0.5, "theta_1": 1.0, "theta_2": 0.1}
+    assert wider.admits(point)
+    assert not wider.admits(point | {"p": 0.5})  # p ≥ 1
+    assert not wider.admits(point | {"r_2": 2.0})  # r(a*) maximal, r ∈ [−1, 1]
+    assert not wider.admits(point | {"theta_2": 0.0})  # θ(a) ≠ 0
+    assert not CLAIMS["thm2-smoothness"].stated.admits(point)  # p = 1.5 is outside {1} ∪ [2, 32]
