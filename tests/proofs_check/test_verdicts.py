@@ -33,7 +33,8 @@ def test_slice_certificate_certifies_only_a_covered_domain() -> None:
 
 def test_existential_needs_a_certified_witness() -> None:
     assert decide(_evidence(existential=True)) is Verdict.UNDECIDED
-    assert decide(_evidence(existential=True, certificates=[Certificate("certified", "witness", 1)])) is Verdict.CERTIFIED
+    witness = Certificate("certified", "witness", 1)
+    assert decide(_evidence(existential=True, certificates=[witness])) is Verdict.CERTIFIED
 
 
 def test_domains_reject_points_outside_them() -> None:
