@@ -57,11 +57,11 @@ class TabularMDP:
 
 
 def two_state_mdp(num_actions: int) -> TabularMDP:
-    """Two states, exact rational transitions P(0|s, a) = (1 + a + s)/(A + 3), γ = 3/4, ρ = (1/3, 2/3), symbolic
-    rewards r(s, a) (0-based s and a)."""
+    """Two states, exact rational P(0|s, a) = (1 + a + s)/(A + 3), r(s, a) = (1 + 2a + 3s)/(2A + 4), γ = 3/4,
+    ρ = (1/3, 2/3) (0-based s and a): the parameters θ(s, a) and p stay symbolic."""
     A = num_actions
     rows = [[sp.Rational(1 + a + s, A + 3), 1 - sp.Rational(1 + a + s, A + 3)] for s in range(2) for a in range(A)]
-    rewards = sp.Matrix(2, A, lambda s, a: sp.Symbol(f"r_{s + 1}{a + 1}", real=True))
+    rewards = sp.Matrix(2, A, lambda s, a: sp.Rational(1 + 2 * a + 3 * s, 2 * A + 4))
     return TabularMDP(sp.Matrix(rows), rewards, sp.Rational(3, 4), sp.Matrix([[sp.Rational(1, 3), sp.Rational(2, 3)]]))
 
 
@@ -81,7 +81,8 @@ def _resolvent(mdp: TabularMDP, policy: sp.Matrix) -> sp.Matrix:
     """(I − γP_π)^{-1}."""
     S, A = mdp.num_states, mdp.num_actions
     p_pi = sp.Matrix(S, S, lambda s, t: sum(policy[s, a] * mdp.transitions[s * A + a, t] for a in range(A)))
-    return (sp.eye(S) - mdp.gamma * p_pi).inv()
+    system = sp.eye(S) - mdp.gamma * p_pi
+    return system.adjugate() / system.det(method="berkowitz")
 
 
 def state_values(mdp: TabularMDP, policy: sp.Matrix) -> sp.Matrix:
