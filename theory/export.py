@@ -56,7 +56,10 @@ ITEMS: tuple[Item, ...] = (
          "sce-not-improvable"),
     ),
     Item("8. Cross-entropy gradients", ("ce-gradient-softmax", "ce-gradient-escort")),
-    Item("9. Entropy-regularised gradients (Theorem 4's objective)", ("entropy-gradient-softmax", "entropy-gradient-escort")),
+    Item(
+        "9. Entropy-regularised gradients (Theorem 4's objective)",
+        ("entropy-gradient-softmax", "entropy-gradient-escort"),
+    ),
     Item("10. Tabular MDP: the escort policy gradient from the exact value function", ("mdp-policy-gradient",), MDP_K),
 )
 
@@ -90,7 +93,7 @@ def _statement_section(sid: str, proofs: tuple[Proof, ...]) -> list[str]:
         f"{', '.join(statement.assumptions) or 'none beyond the definitions'}.", "",
         f"Derived from the definitions (K = {instance.setting.K}):", "", _latex(instance.derived), "",
     ]
-    if statement.relation is not Relation.NOT_SYMMETRIC and statement.relation is not Relation.NOT_NEGATIVE_SEMIDEFINITE:
+    if statement.relation not in (Relation.NOT_SYMMETRIC, Relation.NOT_NEGATIVE_SEMIDEFINITE):
         lines += ["Stated in the paper:", "", _latex(instance.stated), ""]
     lines += ["| K | verdict | method | detail | witness |", "|---|---|---|---|---|"]
     lines += [_proof_row(proof) for proof in proofs]

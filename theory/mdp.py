@@ -87,7 +87,8 @@ def _resolvent(mdp: TabularMDP, policy: sp.Matrix) -> sp.Matrix:
 
 def state_values(mdp: TabularMDP, policy: sp.Matrix) -> sp.Matrix:
     """V = (I − γP_π)^{-1} r_π as a column over states."""
-    r_pi = sp.Matrix([sum(policy[s, a] * mdp.rewards[s, a] for a in range(mdp.num_actions)) for s in range(mdp.num_states)])
+    A = mdp.num_actions
+    r_pi = sp.Matrix([sum(policy[s, a] * mdp.rewards[s, a] for a in range(A)) for s in range(mdp.num_states)])
     return _resolvent(mdp, policy) * r_pi
 
 

@@ -118,15 +118,17 @@ def _prove_equal(instance: Instance, statement: Statement, *, points: int) -> Pr
     if len(derived) != len(stated):
         return Proof(statement.id, K, False, Method.COUNTEREXAMPLE, "derived and stated forms differ in shape")
     differences = [a - b for a, b in zip(derived, stated)]
-    open_entries = [i for i, e in enumerate(differences) if vanishes(e, instance.setting.theta, instance.setting.p) is not True]
+    theta, p = instance.setting.theta, instance.setting.p
+    open_entries = [i for i, e in enumerate(differences) if vanishes(e, theta, p) is not True]
     if not open_entries:
-        return Proof(statement.id, K, True, Method.SIMPLIFICATION, f"all {len(differences)} entries of derived − stated")
+        detail = f"all {len(differences)} entries of derived − stated"
+        return Proof(statement.id, K, True, Method.SIMPLIFICATION, detail)
     undecided = False
     for point in itertools.islice(_points(instance, sum(differences[i] for i in open_entries)), points):
         for i in open_entries:
             zero = _exact_zero(differences[i].xreplace(point).doit())
             if zero is False:
-                value = sp.nsimplify(differences[i].xreplace(point).doit())
+                value = sp.expand_log(differences[i].xreplace(point).doit(), force=True)
                 witness = (*_format_point(point), ("entry", str(i)), ("derived - stated", str(value)))
                 return Proof(statement.id, K, False, Method.COUNTEREXAMPLE, f"entry {i} is non-zero", witness)
             undecided |= zero is None
@@ -153,13 +155,15 @@ def _prove_not_symmetric(instance: Instance, statement: Statement, *, points: in
     pairs = [(i, j) for i in range(K) for j in range(i + 1, K)]
     for point in itertools.islice(_points(instance, jacobian[0, 0]), points):
         for i, j in pairs:
-            upper, lower = (sp.nsimplify(jacobian[i, j].xreplace(point)), sp.nsimplify(jacobian[j, i].xreplace(point)))
+            upper, lower = jacobian[i, j].xreplace(point).doit(), jacobian[j, i].xreplace(point).doit()
             if upper.is_Rational and lower.is_Rational and upper != lower:
-                witness = (*_format_point(point), (f"J[{i + 1},{j + 1}]", str(upper)), (f"J[{j + 1},{i + 1}]", str(lower)))
+                entries = ((f"J[{i + 1},{j + 1}]", str(upper)), (f"J[{j + 1},{i + 1}]", str(lower)))
+                witness = (*_format_point(point), *entries)
                 return Proof(statement.id, K, True, Method.WITNESS, "an entry differs from its transpose", witness)
     asymmetry = jacobian - jacobian.T
     if all(vanishes(e, instance.setting.theta, instance.setting.p) for e in asymmetry):
-        return Proof(statement.id, K, False, Method.SIMPLIFICATION, "J − Jᵀ simplifies to 0: the matrix is symmetric")
+        detail = "J − Jᵀ simplifies to 0: the matrix is symmetric"
+        return Proof(statement.id, K, False, Method.SIMPLIFICATION, detail)
     return Proof(statement.id, K, None, Method.UNDECIDED, f"no asymmetric entry found at {points} exact points")
 
 
@@ -184,6 +188,8 @@ def _positive_for_all_q(form: sp.Expr, q: sp.Symbol) -> bool:
     numerator, denominator = sp.fraction(sp.cancel(sp.together(form)))
     signs = []
     for part in (numerator, denominator):
+        if not part.is_polynomial(q):
+            return False
         coefficients = sp.Poly(part, q).all_coeffs()
         if coefficients[-1] == 0 or not all(c.is_Rational for c in coefficients):
             return False

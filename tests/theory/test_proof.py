@@ -61,7 +61,9 @@ def _eq5_wrong_exponent(s: Setting) -> sp.Matrix:
     pi = d.escort(s.theta, s.p)
     value = d.expected_reward(pi, s.r)
     norm = d.p_norm(s.theta, s.p)
-    return sp.Matrix([s.p / norm * sp.sign(t) * pi[a] ** (1 - 2 / s.p) * (s.r[a] - value) for a, t in enumerate(s.theta)])
+    return sp.Matrix(
+        [s.p / norm * sp.sign(t) * pi[a] ** (1 - 2 / s.p) * (s.r[a] - value) for a, t in enumerate(s.theta)]
+    )
 
 
 def test_eq5_with_exponent_one_minus_two_over_p_is_refuted() -> None:
