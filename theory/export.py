@@ -69,12 +69,12 @@ def derive(items: Sequence[Item] = ITEMS) -> dict[str, tuple[Proof, ...]]:
     return {sid: prove_statement(STATEMENTS[sid], item.Ks) for item in items for sid in item.statement_ids}
 
 
-def _latex(value: sp.Expr | sp.MatrixBase | None) -> str:
+def _latex(value: sp.Expr | sp.MatrixBase | None, sid: str, form: str) -> str:
     if value is None:
         return "—"
     text = sp.latex(value)
     if len(text) > _LATEX_LIMIT:
-        return f"*({len(text)} characters of LaTeX; rebuild with `STATEMENTS[id].build(2)`)*"
+        return f"*({len(text)} characters of LaTeX; see `STATEMENTS[{sid!r}].build(2).{form}`)*"
     return f"$${text}$$"
 
 
@@ -91,10 +91,10 @@ def _statement_section(sid: str, proofs: tuple[Proof, ...]) -> list[str]:
         f"### `{sid}` — {statement.reference}", "", statement.text, "",
         f"Relation: derived **{statement.relation.value}** stated. Assumptions: "
         f"{', '.join(statement.assumptions) or 'none beyond the definitions'}.", "",
-        f"Derived from the definitions (K = {instance.setting.K}):", "", _latex(instance.derived), "",
+        f"Derived from the definitions (K = {instance.setting.K}):", "", _latex(instance.derived, sid, "derived"), "",
     ]
     if statement.relation not in (Relation.NOT_SYMMETRIC, Relation.NOT_NEGATIVE_SEMIDEFINITE):
-        lines += ["Stated in the paper:", "", _latex(instance.stated), ""]
+        lines += ["Stated in the paper:", "", _latex(instance.stated, sid, "stated"), ""]
     lines += ["| K | verdict | method | detail | witness |", "|---|---|---|---|---|"]
     lines += [_proof_row(proof) for proof in proofs]
     return [*lines, ""]
