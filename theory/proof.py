@@ -140,13 +140,19 @@ def _prove_equal(instance: Instance, statement: Statement, *, points: int) -> Pr
     )
 
 
-def _prove_limit(instance: Instance, statement: Statement) -> Proof:
+def _prove_limit(instance: Instance, statement: Statement, *, points: int) -> Proof:
     symbol, point = instance.limit
     value = sp.limit(instance.derived, symbol, point)
-    established = sp.simplify(value - instance.stated) == 0
     detail = f"limit of the derived form as {symbol} -> {point} is {value}"
-    method = Method.LIMIT if established else Method.COUNTEREXAMPLE
-    return Proof(statement.id, instance.setting.K, established, method, detail, (("limit", str(value)),))
+    witness: tuple[tuple[str, str], ...] = (("limit", str(value)),)
+    difference = value - instance.stated
+    if sp.simplify(difference) == 0:
+        return Proof(statement.id, instance.setting.K, True, Method.LIMIT, detail, witness)
+    for at in itertools.islice(_points(instance, difference), points):
+        if _exact_zero(difference.xreplace(at)) is False:
+            witness = (*witness, *_format_point(at), ("limit - stated", str(difference.xreplace(at))))
+            return Proof(statement.id, instance.setting.K, False, Method.COUNTEREXAMPLE, detail, witness)
+    return Proof(statement.id, instance.setting.K, None, Method.UNDECIDED, detail, witness)
 
 
 def _prove_not_symmetric(instance: Instance, statement: Statement, *, points: int) -> Proof:
@@ -226,7 +232,7 @@ def prove(instance: Instance, *, points: int = 12) -> Proof:
     if instance.relation is Relation.EQUAL:
         return _prove_equal(instance, statement, points=points)
     if instance.relation is Relation.LIMIT:
-        return _prove_limit(instance, statement)
+        return _prove_limit(instance, statement, points=points)
     if instance.relation is Relation.NOT_SYMMETRIC:
         return _prove_not_symmetric(instance, statement, points=points)
     if instance.relation is Relation.NOT_NEGATIVE_SEMIDEFINITE:
