@@ -107,8 +107,8 @@ def _headline(results: dict[str, tuple[Proof, ...]]) -> tuple[str, ...]:
     methods = Counter(p.method.value for p in identities if p.established)
     by_method = ", ".join(f"{n} by {m}" for m, n in sorted(methods.items()))
     return (
-        f"- {sum(bool(p.established) for p in identities)} of {len(identities)} identity checks (statement × K) "
-        f"established ({by_method})",
+        f"- {sum(bool(p.established) for p in identities)} of {len(identities)} identity checks (statement × K, "
+        f"K ∈ {{{', '.join(str(k) for k in sorted({p.K for p in identities}))}}}) established ({by_method})",
         f"- {sum(bool(p.established) for p in structural)} of {len(structural)} limit and structural checks "
         f"established ({', '.join(sorted({p.method.value for p in structural if p.established}))})",
         f"- {sum(p.established is False for p in proofs)} refuted, {sum(p.established is None for p in proofs)} "
