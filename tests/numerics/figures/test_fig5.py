@@ -1,9 +1,8 @@
 """Fig. 5 quick form: every artefact is written and the paper's ordering of the curves is measured.
 
-Tolerances: the quick form stops at T = 2000 (a) and T = 150 (c), before EPG's convergence for K = 50, 100
-(Theorem 2's rate ~ 9K^{1/2}/(c t)), so the test does not ask for the full-form checks; it asks for what T = 2000
-already shows: for K = 10 every EPG run is below 1e-3 (measured ~1e-13 at seed 0, ten orders of margin), and for every
-K EPG's median final sub-optimality is below SPG's (the ordering of Fig. 5(a)). For Four-room the full form shows SPG
+Tolerances: the quick form keeps the paper's T = 5·10⁴ for (a) with 4 runs, so the test asks for the paper's claim
+itself: for every K every EPG run ends below 1e-3 (measured at seed 0: worst 7e-5 at K = 100, more than an order of
+margin), and for every K EPG's median final sub-optimality is below SPG's (the ordering of Fig. 5(a)). For Four-room the full form shows SPG
 ahead until t ~ 300 and EPG's median ahead only later (measured), so at T = 150 we only ask that the median curve of
 both methods has improved on its start.
 """
@@ -24,8 +23,8 @@ def test_fig5_quick_writes_its_artefacts_epg_leads_and_resume_reproduces_the_dat
     assert {"fig5.png", "fig5.pdf", "fig5.csv", "fig5.json", "fig5.provenance.json"} <= names
     record = json.loads((tmp_path / "fig5.json").read_text())
     bandit = record["results"]["bandit_final"]
-    assert np.all(np.asarray(bandit["10"]["epg"]) < fig5.BANDIT_LEVEL)
     for finals in bandit.values():
+        assert np.all(np.asarray(finals["epg"]) < fig5.BANDIT_LEVEL)
         assert np.median(finals["epg"]) < np.median(finals["spg"])
     with (tmp_path / "fig5.csv").open(encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["panel"] == "c"]
