@@ -22,7 +22,7 @@ from theory.statements import STATEMENTS, Relation
 __all__ = ["ITEMS", "Item", "derive", "render", "write_derivations"]
 
 DERIVE_K = (2, 3, 4)
-"""The numbers of actions `escort derive` proves every statement for (K = 5, 6 via prove_statement; slow tests)."""
+"""The numbers of actions `escort derive` proves every statement for (K = 2..6 in tests/theory/test_proof.py)."""
 
 MDP_K = (2,)
 """Actions per state of the two-state MDP: its exact value function makes larger A too slow for `escort derive`."""

@@ -116,7 +116,6 @@ def test_mdp_policy_gradient() -> None:
     assert wrong.established is False and wrong.method is Method.COUNTEREXAMPLE
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("sid", _CHEAP_IDS)
 def test_every_item_for_two_to_six_actions(sid: str) -> None:
     assert all(p.established for p in prove_statement(STATEMENTS[sid]))
