@@ -12,7 +12,7 @@ import importlib
 from pathlib import Path
 
 from escort.artifacts import StageOutput
-from escort.errors import check_choice
+from escort.errors import check_choice, check_seed
 
 __all__ = ["EXPERIMENTS", "run_experiment"]
 
@@ -40,6 +40,7 @@ def run_experiment(
 ) -> StageOutput:
     """Run the experiment ``name`` (a key of :data:`EXPERIMENTS`) and return what it wrote."""
     check_choice(name, EXPERIMENTS, name="experiment")
+    seed = check_seed(seed)
     module_name, function_name = EXPERIMENTS[name].split(":")
     function = getattr(importlib.import_module(module_name), function_name)
     return function(quick=quick, out_dir=Path(out_dir) / name, docs_dir=Path(docs_dir), seed=seed, resume=resume)

@@ -104,7 +104,10 @@ def _log_policy(theta: np.ndarray, transform: str, p: float) -> np.ndarray:
 
 
 def _checked(theta: object) -> np.ndarray:
-    return check_finite_array(theta, name="theta", ndim=range(1, 33))
+    array = check_finite_array(theta, name="theta", ndim=range(1, 33))
+    if array.shape[-1] == 0:
+        raise InputError(f"theta must have at least one entry (action) along its last axis; got shape {array.shape}")
+    return array
 
 
 def _checked_escort(theta: object, p: float) -> tuple[np.ndarray, float]:
