@@ -109,10 +109,8 @@ def test_input_error_inside_a_stage_does_not_stop_the_run(tmp_path: Path, monkey
 
 
 @pytest.mark.slow
-def test_escort_all_quick_end_to_end(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_escort_all_quick_end_to_end(tmp_path: Path) -> None:
     """The first Quick start command: every stage runs, the report links only files that exist."""
-    if "slow" not in request.config.getoption("markexpr"):
-        pytest.skip("minutes long; excluded from the default run as the 'slow' marker promises (run with -m slow)")
     readme = tmp_path / "README.md"
     readme.write_text(f"{escort.report.README_BEGIN}\n{escort.report.README_END}\n", encoding="utf-8")
     done = subprocess.run(
