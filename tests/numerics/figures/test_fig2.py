@@ -4,26 +4,15 @@ Tolerances are those of the figure's checks, justified in its module docstring a
 its own.
 """
 
-import json
-
 import pytest
 
 from numerics.figures import fig2
 
-
-@pytest.fixture(scope="module")
-def figure(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fig2")
-    output = fig2.run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=False)
-    return output, json.loads((folder / "fig2.json").read_text())
+FIGURE = fig2
 
 
-def test_files_written_and_checks_pass(figure):
-    output, record = figure
-    suffixes = {p.name.split(".", 1)[1] for p in output.paths}
-    assert {"png", "pdf", "csv", "json", "provenance.json"} <= suffixes
-    assert record["checks"] and all(check["passed"] for check in record["checks"]), output.problems
-    assert output.problems == () and all(line.startswith("- ") for line in output.headline)
+def test_files_written_and_checks_pass(figure, assert_complete):
+    assert_complete(*figure)
 
 
 def test_escape_time_slope_is_minus_one(figure):

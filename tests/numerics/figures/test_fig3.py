@@ -4,27 +4,16 @@ Tolerances are those of the figure's checks, justified in its module docstring a
 its own.
 """
 
-import json
-
 import numpy as np
 import pytest
 
 from numerics.figures import fig3
 
-
-@pytest.fixture(scope="module")
-def figure(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fig3")
-    output = fig3.run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=False)
-    return output, json.loads((folder / "fig3.json").read_text())
+FIGURE = fig3
 
 
-def test_files_written_and_checks_pass(figure):
-    output, record = figure
-    suffixes = {p.name.split(".", 1)[1] for p in output.paths}
-    assert {"png", "pdf", "csv", "json", "provenance.json"} <= suffixes
-    assert record["checks"] and all(check["passed"] for check in record["checks"]), output.problems
-    assert output.problems == () and all(line.startswith("- ") for line in output.headline)
+def test_files_written_and_checks_pass(figure, assert_complete):
+    assert_complete(*figure)
 
 
 def test_spg_decreases_optimal_probability_somewhere_and_plateaus(figure):

@@ -4,26 +4,15 @@ Tolerances are those of the figure's checks, justified in its module docstring a
 its own.
 """
 
-import json
-
 import pytest
 
 from numerics.figures import fig4
 
-
-@pytest.fixture(scope="module")
-def figure(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fig4")
-    output = fig4.run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=False)
-    return output, json.loads((folder / "fig4.json").read_text())
+FIGURE = fig4
 
 
-def test_files_written_and_checks_pass(figure):
-    output, record = figure
-    suffixes = {p.name.split(".", 1)[1] for p in output.paths}
-    assert {"png", "pdf", "csv", "json", "provenance.json"} <= suffixes
-    assert record["checks"] and all(check["passed"] for check in record["checks"]), output.problems
-    assert output.problems == () and all(line.startswith("- ") for line in output.headline)
+def test_files_written_and_checks_pass(figure, assert_complete):
+    assert_complete(*figure)
 
 
 def test_sce_is_order_one_over_t_and_ece_is_linear(figure):
