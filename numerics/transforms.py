@@ -103,51 +103,54 @@ def _log_policy(theta: np.ndarray, transform: str, p: float) -> np.ndarray:
     return _log_softmax(theta if transform == "softmax" else _shifted_escort_logits(theta, p))
 
 
-def _checked(theta: object) -> np.ndarray:
+def _checked(theta: object, axis: int = -1) -> np.ndarray:
     array = check_finite_array(theta, name="theta", ndim=range(1, 33))
-    if array.shape[-1] == 0:
-        raise InputError(f"theta must have at least one entry (action) along its last axis; got shape {array.shape}")
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -array.ndim <= axis < array.ndim:
+        raise InputError(f"axis must be an integer in [{-array.ndim}, {array.ndim - 1}] for theta of shape "
+                         f"{array.shape}; got {axis!r}")
+    if array.shape[axis] == 0:
+        raise InputError(f"theta must have at least one entry (action) along axis {axis}; got shape {array.shape}")
     return array
 
 
-def _checked_escort(theta: object, p: float) -> tuple[np.ndarray, float]:
-    return check_nonzero_parameters(_checked(theta)), check_escort_power(p)
+def _checked_escort(theta: object, p: float, axis: int) -> tuple[np.ndarray, float]:
+    return check_nonzero_parameters(_checked(theta, axis)), check_escort_power(p)
 
 
-def _checked_norm(theta: object, p: float) -> tuple[np.ndarray, float]:
-    array, power = _checked(theta), check_escort_power(p)
-    if np.any(np.all(array == 0, axis=-1)):
+def _checked_norm(theta: object, p: float, axis: int) -> tuple[np.ndarray, float]:
+    array, power = _checked(theta, axis), check_escort_power(p)
+    if np.any(np.all(array == 0, axis=axis)):
         raise InputError("theta must not be the zero vector along the norm axis (log ||0||_p is -inf)")
     return array, power
 
 
 def softmax(theta: np.ndarray, axis: int = -1) -> np.ndarray:
     """π = softmax(θ) along ``axis``: π(a) = exp θ(a) / Σ_a' exp θ(a') (max-shifted, never overflows)."""
-    array = _checked(theta)
+    array = _checked(theta, axis)
     return np.exp(_log_softmax(array, axis))
 
 
 def log_softmax(theta: np.ndarray, axis: int = -1) -> np.ndarray:
     """log softmax(θ) = θ − log Σ_a exp θ(a), exact for logits of any finite size."""
-    array = _checked(theta)
+    array = _checked(theta, axis)
     return _log_softmax(array, axis)
 
 
 def escort(theta: np.ndarray, p: float, axis: int = -1) -> np.ndarray:
     """π = f_p(θ) (Definition 1, Eq. (3)) computed as softmax(p·log|θ|); θ(a) = 0 raises InputError."""
-    array, power = _checked_escort(theta, p)
+    array, power = _checked_escort(theta, p, axis)
     return np.exp(_log_softmax(_shifted_escort_logits(array, power, axis), axis))
 
 
 def log_escort(theta: np.ndarray, p: float, axis: int = -1) -> np.ndarray:
     """log f_p(θ) = p·log|θ| − log Σ_a |θ(a)|^p (Eq. (3)); finite for every nonzero finite θ and p ≤ 1e3."""
-    array, power = _checked_escort(theta, p)
+    array, power = _checked_escort(theta, p, axis)
     return _log_softmax(_shifted_escort_logits(array, power, axis), axis)
 
 
 def log_p_norm(theta: np.ndarray, p: float, axis: int = -1) -> np.ndarray:
     """log ‖θ‖_p, finite even where ‖θ‖_p itself over- or underflows; ``axis`` is removed; zero entries allowed."""
-    array, power = _checked_norm(theta, p)
+    array, power = _checked_norm(theta, p, axis)
     return np.squeeze(_log_p_norm(array, power, axis), axis=axis)
 
 
@@ -156,7 +159,7 @@ def p_norm(theta: np.ndarray, p: float, axis: int = -1) -> np.ndarray:
 
     Zero entries are allowed (a norm is defined there); an all-zero θ is rejected.
     """
-    array, power = _checked_norm(theta, p)
+    array, power = _checked_norm(theta, p, axis)
     return np.squeeze(_p_norm(array, power, axis), axis=axis)
 
 

@@ -116,11 +116,19 @@ def test_spherical_transform_is_the_escort_with_p_two():
         (lambda: transforms.softmax(3.0), "axes"),
         (lambda: transforms.p_norm(np.zeros(3), 2.0), "zero vector"),
         (lambda: transforms.policy(np.ones(2), transform="softmaks"), "did you mean 'softmax'"),
+        (lambda: transforms.softmax(np.ones(3), axis=3), r"axis must be an integer in \[-1, 0\]"),
+        (lambda: transforms.escort(np.ones((2, 3)), 2.0, axis=-3), r"axis must be an integer in \[-2, 1\]"),
+        (lambda: transforms.log_softmax(np.ones((2, 0)), axis=1), "at least one entry"),
     ],
 )
 def test_bad_input_is_rejected_with_a_named_argument(call, fragment):
     with pytest.raises(InputError, match=fragment):
         call()
+
+
+def test_escort_along_a_leading_axis_is_the_transpose_of_the_last():
+    theta = np.random.default_rng(2).standard_normal((4, 3))
+    assert np.array_equal(transforms.escort(theta, 3.0, axis=0), transforms.escort(theta.T, 3.0).T)
 
 
 def test_p_norm_allows_zero_entries():
