@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from numerics.battery.nl_coefficient import OBJECTIVES  # noqa: E402
+from numerics.figures.plotting import save_png  # noqa: E402
 
 __all__ = ["draw_figures"]
 
@@ -27,11 +28,8 @@ _Y_LABEL = {OBJECTIVES[0]: "‖∇πᵀr‖ / (π* − π)ᵀr", OBJECTIVES[1]: 
 
 
 def _save(figure: plt.Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    figure.savefig(tmp, dpi=110, metadata={"Software": None})
+    save_png(figure, path, dpi=110)
     plt.close(figure)
-    tmp.replace(path)
     return path
 
 

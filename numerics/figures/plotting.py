@@ -55,6 +55,7 @@ __all__ = [
     "panels",
     "quantile_band",
     "save_figure",
+    "save_png",
 ]
 
 STYLE: dict[str, Any] = {
@@ -240,6 +241,24 @@ def draw_fit(ax: Axes, data: PlottedData, panel: str, fit: LineFit, x: object, *
     draw_line(ax, data, panel, f"fit: slope {fit.slope:.3f}", xs, ys, **style)
 
 
+def save_png(figure: Figure, path: str | os.PathLike[str], *, dpi: float | None = None) -> Path:
+    """Write ``figure`` as a PNG atomically (temporary file, then rename) with no timestamped metadata.
+
+    The same figure gives byte-identical files; an interrupted save leaves the old file, never a truncated one.
+    ``dpi=None`` uses the style's ``savefig.dpi``.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        figure.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None})
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
 def save_figure(
     figure: Figure,
     data: PlottedData,
@@ -261,7 +280,7 @@ def save_figure(
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png, pdf = folder / f"{stem}.png", folder / f"{stem}.pdf"
-    figure.savefig(png, metadata={"Software": None})
+    save_png(figure, png)
     # The layout is solved by the first save; freezing it spares the PDF a second constrained-layout pass.
     figure.set_layout_engine("none")
     figure.savefig(pdf, metadata={"CreationDate": None, "Producer": None, "Creator": None})

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from threadpoolctl import threadpool_limits
 
 from escort.artifacts import Checkpoint, StageOutput, provenance, write_csv, write_json
+from numerics.figures.plotting import save_png
 from numerics.neural.classifier import Curve, train
 from numerics.neural.datasets import Dataset, load_dataset
 from numerics.neural.heads import Head
@@ -174,8 +175,7 @@ def _plot(
     fig.suptitle(f"Fig. 6 on {source}: mean and min–max over {config.seeds} seeds, SGD + momentum 0.9", fontsize=10)
     fig.tight_layout()
     for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110, metadata={"Software": None})
+        save_png(fig, path, dpi=110)
 
 
 def _conclusions(curves: dict[Unit, Curve], config: Settings, selected: dict[str, float]) -> list[str]:

@@ -24,6 +24,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from escort.artifacts import Checkpoint, write_csv
+from numerics.figures.plotting import save_png
 from numerics.questions.section import Section, cached
 from numerics.questions.summary import censored_quantile, fmt, markdown_table
 from numerics.questions.trap import TrapProblem, escape_steps, trap_problem
@@ -103,8 +104,7 @@ class EscapeStudy:
         ax.set_title(title, fontsize=10)
         ax.legend(fontsize=7)
         fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110, metadata={"Software": None})
+        save_png(fig, path, dpi=110)
         return path
 
 

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from escort.artifacts import Checkpoint, write_csv
 from numerics.algorithms import run_bandit
+from numerics.figures.plotting import save_png
 from numerics.questions.section import Section, cached
 from numerics.questions.summary import censored_quantile, fmt, markdown_table
 from numerics.questions.trap import first_step_below, parameters_for, trap_problem, uniform_problem
@@ -146,6 +147,5 @@ def _figure(path: Path, rows: list, config: Settings, inits: tuple[str, ...]) ->
         ax.set_title(init, fontsize=10)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, metadata={"Software": None})
+    save_png(fig, path, dpi=110)
     return path

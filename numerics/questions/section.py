@@ -15,6 +15,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from escort.artifacts import Checkpoint
+from numerics.figures.plotting import save_png
 
 __all__ = ["Section", "cached", "curve_figure"]
 
@@ -66,6 +67,5 @@ def curve_figure(
         ax.set_ylabel(ylabel)
         ax.legend(fontsize=8)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, metadata={"Software": None})
+    save_png(fig, path, dpi=110)
     return path
