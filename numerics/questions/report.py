@@ -5,6 +5,7 @@ Each question is a module with ``run(*, quick, seed, out_dir, figures_dir, check
 its CSV data to ``out_dir`` and its figure to ``docs/figures/question_*.png``:
 
 1. :mod:`~numerics.questions.sampled_actions` — REINFORCE with sampled actions, with and without a baseline;
+   :mod:`~numerics.questions.sampled_actions_four_room` — the same on Four-room, with sampled trajectories;
 2. :mod:`~numerics.questions.escort_power` — the choice of p against Theorem 2's trade-off;
 3. :mod:`~numerics.questions.adaptive_step_sizes` — normalised, rescaled, large and Adam steps for softmax;
 4. :mod:`~numerics.questions.replicator_and_mirror_descent` — NRD and KL mirror descent next to EPG;
@@ -29,6 +30,7 @@ __all__ = ["QUESTIONS", "run"]
 
 QUESTIONS: tuple[str, ...] = (
     "sampled_actions",
+    "sampled_actions_four_room",
     "escort_power",
     "adaptive_step_sizes",
     "replicator_and_mirror_descent",

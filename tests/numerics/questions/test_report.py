@@ -39,7 +39,7 @@ def test_every_section_figure_and_findings(quick_run):
 def test_sampled_actions_counts_match_csv(quick_run):
     root, output = quick_run
     rows = [r for r in _rows(root, "question_sampled_actions") if r["selected"] == "yes"]
-    for line in _lines(output, "Question 1"):
+    for line in _lines(output, "Question 1:"):
         epg, spg = map(int, re.search(r"in (\d+) of \d+ EPG runs and (\d+) of \d+ SPG runs", line).groups())
         baseline = "no baseline" if "No baseline" in line else "running-average baseline"
         counts = {r["method"]: int(r["runs_escaped"]) for r in rows if r["baseline"] == baseline}
