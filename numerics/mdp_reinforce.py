@@ -30,9 +30,9 @@ theoretical step: SPG θ ← θ + λ·(1−γ)³/8·ĝ (Mei et al. 2020, Theorem
 then θ(s, ·) ← θ(s, ·)/‖θ(s, ·)‖_p, which changes no policy (ĝ is homogeneous of degree −1 in θ(s, ·), η_t(s) of
 degree 2).
 
-Episodes are simulated by a numba kernel (a loop over time steps in numpy would cost ~20 µs per step, and a
-Four-room episode at γ = 0.99 lasts 100 steps on average); its random numbers are drawn beforehand with
-``numpy.random.default_rng(seed)``. Recorded exactly at the steps of :func:`numerics.algorithms.recording_steps`:
+Episodes are simulated by a numba kernel: a loop over time steps in numpy pays its per-call overhead at every
+step, and a Four-room episode at γ = 0.99 lasts 100 steps on average. The kernel's random numbers are drawn
+beforehand with ``numpy.random.default_rng(seed)``. Recorded exactly at the steps of :func:`numerics.algorithms.recording_steps`:
 the sub-optimality V*(ρ) − V^{π_t}(ρ) (:func:`numerics.mdp.value`, :func:`numerics.mdp.optimal_values`).
 
 >>> from numerics.mdp import random_mdp

@@ -91,11 +91,13 @@ def _stalled(unit: dict) -> int:
 
 
 def _conclusion(baseline: str, spg: dict, epg: dict, scales: tuple[float, float], config: Settings) -> str:
+    at_goal = (_at_goal(spg), _at_goal(epg))
+    short = [g for unit in (spg, epg) for g in unit["final_gap"] if g > GOAL_GAP]
+    rest = (f"the other {config.runs - at_goal[1]} EPG and {config.runs - at_goal[0]} SPG runs ended with gaps from "
+            f"{fmt(min(short))} to {fmt(max(short))}" if short else "no run ended short of the goal")
     return (
         f"- {baseline.capitalize()} (λ = {fmt(scales[0])} for SPG, {fmt(scales[1])} for EPG): EPG reached the goal "
-        f"in {_at_goal(epg)} of {config.runs} runs and SPG in {_at_goal(spg)} of {config.runs}; stalled short of it "
-        f"(gap down by less than {STALL:g} over the last {config.updates - config.updates // 2} updates): "
-        f"{_stalled(epg)} EPG and {_stalled(spg)} SPG runs; "
+        f"in {at_goal[1]} of {config.runs} runs and SPG in {at_goal[0]} of {config.runs}; {rest}; "
         + compare("SPG", spg["final_gap"], "EPG p=2", epg["final_gap"], quantity="final normalised gap") + "."
     )
 

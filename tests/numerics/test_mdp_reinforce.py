@@ -121,6 +121,17 @@ def test_sampled_ascent_improves_on_average(algorithm):
     assert run.suboptimality[:, -1].mean() < 0.5 * run.suboptimality[:, 0].mean()
 
 
+def test_baseline_is_updated_after_the_gradient():
+    """The first update sees b = 0 (its own returns must not enter its baseline); the second one differs."""
+    mdp, theta = _mdp(), _theta("softmax", 3)
+    plain, based = (run_reinforce("spg", mdp, theta, mdp.rho, 1, step_scale=40.0, baseline=b, seed=3)
+                    for b in (False, True))
+    assert np.array_equal(plain.theta_final, based.theta_final)
+    plain, based = (run_reinforce("spg", mdp, theta, mdp.rho, 2, step_scale=40.0, baseline=b, seed=3)
+                    for b in (False, True))
+    assert not np.array_equal(plain.theta_final, based.theta_final)
+
+
 def test_running_average_baseline():
     """A first visit sets b(s) to the mean return there; later visits move it by 0.1 of the difference."""
     baseline, seen = np.zeros((1, 3)), np.zeros((1, 3), dtype=bool)
