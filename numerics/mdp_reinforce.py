@@ -203,18 +203,20 @@ def run_reinforce(
     baseline: bool = False,
     episodes: int = 1,
     record_every: int = 1,
+    record_per_decade: int | None = None,
     seed: int,
 ) -> ReinforceTrajectory:
     """Run ``algorithm`` ('spg' or 'epg') from θ₁ = ``theta0`` (B, S, A) for ``updates`` sampled-gradient steps.
 
     ``rho`` (S,) or (B, S): the start distribution of the episodes and of the recorded V(ρ); ``step_scale`` λ;
-    ``baseline``: the running-average baseline (else none); ``episodes`` per update.
+    ``baseline``: the running-average baseline (else none); ``episodes`` per update; the recorded updates as in
+    :func:`numerics.algorithms.recording_steps`.
     """
     transform = MDP_ALGORITHMS[check_choice(algorithm, REINFORCE_ALGORITHMS, name="algorithm")]
     theta, start, power = _validate(transform, mdp, theta0, rho, p)
     scale = check_positive(step_scale, name="step_scale")
     count = _check_count(episodes, name="episodes", minimum=1)
-    schedule = recording_steps(updates, record_every=record_every)
+    schedule = recording_steps(updates, record_every=record_every, record_per_decade=record_per_decade)
     rng = np.random.default_rng(check_seed(seed))
     B = theta.shape[0]
     best = np.sum(start * optimal_values(mdp), axis=-1)
