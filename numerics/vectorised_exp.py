@@ -41,7 +41,7 @@ _EXPONENT_BIAS = 1023
 _MANTISSA_BITS = 52
 
 
-@njit(cache=True, fastmath={"contract"})
+@njit(cache=True, fastmath={"contract"}, _nrt=False)
 def exp_into(x: np.ndarray, out: np.ndarray, offset: float) -> None:
     """out[a] = e^y with y = x[a] − offset in double arithmetic (≤ 2 ulp); ``out`` may be ``x``. NaN gives NaN,
     e^y rounds to 0 below −745.1 and overflows to +∞ above 709.8, as the C library's ``exp`` does.
