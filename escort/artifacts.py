@@ -19,7 +19,7 @@ import os
 import platform
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -122,8 +122,10 @@ def provenance(
 class Checkpoint:
     """Finished units of a long experiment, one JSON file each under ``folder``.
 
-    A unit is identified by a key (e.g. ``"K=10/run=3"``). :meth:`save` writes it atomically as soon as it is
-    finished; :meth:`load` returns it on a later ``--resume``; :meth:`clear` starts afresh.
+    A unit is identified by a key (e.g. ``"K=10/run=3"``) and a *scope*: the settings it was computed under (the
+    experiment's frozen settings dataclass, or any value with a deterministic ``repr``). :meth:`unit` returns a
+    unit saved earlier under the same key and scope (``--resume``) and otherwise computes and saves it at once, so
+    a resumed run whose sizes changed recomputes rather than mixing units of different sizes.
     """
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
@@ -136,8 +138,8 @@ class Checkpoint:
             safe += "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
         return self.folder / f"{safe}.json"
 
-    def load(self, key: str) -> Any | None:
-        """Return the saved value of ``key``, or None if the unit has not finished yet."""
+    def load(self, key: str, *, scope: object = None) -> Any | None:
+        """Return the saved value of ``key``, or None if it has not finished yet or was saved under another scope."""
         path = self._path(key)
         if not path.exists():
             return None
@@ -145,16 +147,24 @@ class Checkpoint:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data["key"] != key:
                 raise KeyError(key)
-            return data["value"]
+            return data["value"] if data.get("scope") == repr(scope) else None
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
             raise InputError(
                 f"checkpoint {path} must be a JSON file written by Checkpoint.save for key {key!r}; "
                 f"delete it or run without --resume ({type(error).__name__})"
             ) from None
 
-    def save(self, key: str, value: Any) -> None:
+    def save(self, key: str, value: Any, *, scope: object = None) -> None:
         """Store a finished unit atomically."""
-        write_json(self._path(key), {"key": key, "value": value})
+        write_json(self._path(key), {"key": key, "scope": repr(scope), "value": value})
+
+    def unit(self, key: str, compute: Callable[[], Any], *, scope: object = None) -> Any:
+        """The saved value of ``key`` under ``scope`` if that unit finished before, else ``compute()``, saved."""
+        value = self.load(key, scope=scope)
+        if value is None:
+            value = compute()
+            self.save(key, value, scope=scope)
+        return value
 
     def clear(self) -> None:
         """Forget every finished unit (a run without ``--resume``)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +83,31 @@ def test_checkpoint_keys_do_not_collide_after_sanitising(tmp_path: Path) -> None
     checkpoint.save("a/b", 1)
     checkpoint.save("a_b", 2)
     assert (checkpoint.load("a/b"), checkpoint.load("a_b")) == (1, 2)
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    runs: int
+    steps: int
+
+
+def test_checkpoint_unit_is_computed_once_per_scope(tmp_path: Path) -> None:
+    """A unit saved under other settings is recomputed (and replaced), never mixed into a resumed run."""
+    calls: list[int] = []
+
+    def compute(value: int) -> int:
+        calls.append(value)
+        return value
+
+    checkpoint = Checkpoint(tmp_path)
+    assert checkpoint.unit("q/K=5", lambda: compute(1), scope=_Sizes(runs=4, steps=100)) == 1
+    assert Checkpoint(tmp_path).unit("q/K=5", lambda: compute(2), scope=_Sizes(runs=4, steps=100)) == 1
+    assert calls == [1]
+    assert checkpoint.unit("q/K=5", lambda: compute(3), scope=_Sizes(runs=50, steps=100)) == 3
+    assert checkpoint.load("q/K=5", scope=_Sizes(runs=4, steps=100)) is None
+    assert checkpoint.load("q/K=5", scope=_Sizes(runs=50, steps=100)) == 3
+    assert checkpoint.load("q/K=5") is None
+    assert calls == [1, 3]
 
 
 def test_temporary_files_are_hidden_and_in_the_target_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -106,12 +106,8 @@ def collect(names: Sequence[str], *, quick: bool, seed: int, checkpoint: Checkpo
             missing.append(f"{name}: numerics.bounds.{name} has no compare(*, quick, seed)")
             continue
         key = f"{name}/seed={seed}/quick={quick}"
-        saved = checkpoint.load(key)
-        if saved is None:
-            found = module.compare(quick=quick, seed=seed)
-            checkpoint.save(key, [asdict(r) for r in found])
-        else:
-            found = [BoundComparison(**row) for row in saved]
+        saved = checkpoint.unit(key, lambda: [asdict(r) for r in module.compare(quick=quick, seed=seed)])
+        found = [BoundComparison(**row) for row in saved]
         rows += found
         descriptions[name] = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
         if hasattr(module, "summary"):

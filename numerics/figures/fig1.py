@@ -75,10 +75,10 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
         checkpoint.clear()
     key = f"seed={seed}/horizon={horizon}"
     if not good.all():
-        continued = checkpoint.load(key)
-        if continued is None:
-            continued = _continued_times(traj.theta_final[~good], r[~good], steps, horizon, eta)
-            checkpoint.save(key, continued)
+        continued = checkpoint.unit(
+            key, lambda: _continued_times(traj.theta_final[~good], r[~good], steps, horizon, eta),
+            scope={"K": K, "runs": runs, "eta": eta, "steps": steps},
+        )
         times[~good] = np.asarray(continued, dtype=float)
     censored = ~np.isfinite(times)
     counted = np.where(censored, steps + horizon, times)

@@ -75,11 +75,10 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     for value in grid:
         theta0 = initial_parameters(rng, repeats, K, transform="softmax", optimal_probability=value)
         key = f"seed={seed}/q={value:.6g}/repeats={repeats}"
-        found = checkpoint.load(key)
-        if found is None:
-            found = escape_times(theta0, r, eta=eta, max_steps=int(50 / value)).tolist()
-            checkpoint.save(key, found)
-        measured += found
+        measured += checkpoint.unit(
+            key, lambda: escape_times(theta0, r, eta=eta, max_steps=int(50 / value)).tolist(),
+            scope={"K": K, "gap": gap, "base": base, "eta": eta},
+        )
     t0 = np.array(measured, dtype=float)
     decided = np.isfinite(t0)
     fitted = decided & (q <= 1e-2)

@@ -116,14 +116,6 @@ def _four_room_unit(config: Settings, algorithm: str, seed: int) -> dict[str, li
             "optimal_probability": traj.optimal_probability.tolist()}
 
 
-def _cached(checkpoint: Checkpoint, key: str, compute) -> dict:
-    value = checkpoint.load(key)
-    if value is None:
-        value = compute()
-        checkpoint.save(key, value)
-    return value
-
-
 def _draw_map(ax, layout: GridLayout, data: pl.PlottedData) -> None:
     ax.imshow(layout.walls, cmap="Greys", vmin=0, vmax=1.4)
     for (row, column), marker, label, size in [(layout.goal, "*", "goal (1.0)", 160)] + [
@@ -154,9 +146,9 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     if not resume:
         checkpoint.clear()
     tag = f"seed={seed}/quick={quick}"
-    bandits = {K: _cached(checkpoint, f"{tag}/a/K={K}", lambda K=K: _bandit_unit(config, K, seed))
+    bandits = {K: checkpoint.unit(f"{tag}/a/K={K}", lambda K=K: _bandit_unit(config, K, seed), scope=config)
                for K in config.actions}
-    rooms = {a: _cached(checkpoint, f"{tag}/c/{a}", lambda a=a: _four_room_unit(config, a, seed))
+    rooms = {a: checkpoint.unit(f"{tag}/c/{a}", lambda a=a: _four_room_unit(config, a, seed), scope=config)
              for a in ("spg", "epg")}
     checks = []
     for K, unit in bandits.items():

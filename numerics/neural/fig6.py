@@ -96,14 +96,10 @@ def _train_all(data: Dataset, config: Settings, *, seed: int, checkpoint: Checkp
             for run in range(config.seeds):
                 key = _key(head, rate, run)
                 name = f"{head.label}/lr={rate:g}/seed={run}"
-                saved = checkpoint.load(name)
-                if saved is None:
-                    curve = train(
-                        data, head, optimiser=config.optimiser, learning_rate=rate, epochs=config.epochs,
-                        batch_size=config.batch_size, n_hidden=config.n_hidden, seed=seed * 1000 + run,
-                    )
-                    checkpoint.save(name, asdict(curve))
-                    saved = asdict(curve)
+                saved = checkpoint.unit(name, lambda head=head, rate=rate, run=run: asdict(train(
+                    data, head, optimiser=config.optimiser, learning_rate=rate, epochs=config.epochs,
+                    batch_size=config.batch_size, n_hidden=config.n_hidden, seed=seed * 1000 + run,
+                )), scope=config)
                 curves[key] = Curve(**{name: tuple(values) for name, values in saved.items()})
     return curves
 

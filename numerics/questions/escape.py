@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from escort.artifacts import Checkpoint, write_csv
 from numerics.figures.plotting import save_png
-from numerics.questions.section import Section, cached
+from numerics.questions.section import Section
 from numerics.questions.summary import censored_quantile, fmt, markdown_table
 from numerics.questions.trap import TrapProblem, escape_steps, trap_problem
 
@@ -122,7 +122,9 @@ def escape_study(
                 recorded, _, optimal = method.run(problem, steps, record_per_decade)
                 return escape_steps(optimal, recorded).tolist()
 
-            per_q.append(cached(checkpoint, f"{prefix}/{method.label}/q={q:g}", measure))
+            per_q.append(checkpoint.unit(f"{prefix}/{method.label}/q={q:g}", measure,
+                                         scope={"K": K, "runs": runs, "steps": steps,
+                                                "record_per_decade": record_per_decade}))
         escapes[method.label] = per_q
     return EscapeStudy(tuple(probabilities), steps, runs, escapes)
 

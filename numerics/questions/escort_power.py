@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from escort.artifacts import Checkpoint, write_csv
 from numerics.algorithms import run_bandit
 from numerics.figures.plotting import save_png
-from numerics.questions.section import Section, cached
+from numerics.questions.section import Section
 from numerics.questions.summary import censored_quantile, fmt, markdown_table
 from numerics.questions.trap import first_step_below, parameters_for, trap_problem, uniform_problem
 from theory.definitions import P
@@ -76,8 +76,8 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     config = settings(quick)
     inits = ("uniform", f"trap π₁(a*)={config.trap_probability:g}")
     units = {
-        (K, init, p): cached(checkpoint, f"q2/K={K}/{init}/p={p:g}",
-                             lambda K=K, init=init, p=p: _measure(config, K, init, p, seed))
+        (K, init, p): checkpoint.unit(f"q2/K={K}/{init}/p={p:g}",
+                                      lambda K=K, init=init, p=p: _measure(config, K, init, p, seed), scope=config)
         for K in config.actions for init in inits for p in config.powers
     }
     rows, best_measured, best_bound = [], {}, {}

@@ -24,7 +24,7 @@ from escort.artifacts import Checkpoint, write_csv
 from numerics.gridworld import four_room
 from numerics.mdp import optimal_values
 from numerics.neural.four_room import state_features, train
-from numerics.questions.section import Section, cached, curve_figure
+from numerics.questions.section import Section, curve_figure
 from numerics.questions.summary import compare, fmt, markdown_table, mean_sd
 
 __all__ = ["METHODS", "Settings", "run", "settings"]
@@ -74,9 +74,9 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     starts = np.random.default_rng(seed).integers(0, mdp.n_states, size=config.runs)
     units = {
         (features, method[0]): [
-            cached(checkpoint, f"q7/{features}/{method[0]}/run={i}",
-                   lambda features=features, method=method, i=i:
-                   _measure(config, features, method, int(starts[i]), seed + i))
+            checkpoint.unit(f"q7/{features}/{method[0]}/run={i}",
+                            lambda features=features, method=method, i=i:
+                            _measure(config, features, method, int(starts[i]), seed + i), scope=config)
             for i in range(config.runs)
         ]
         for features in config.features for method in METHODS

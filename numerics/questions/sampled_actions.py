@@ -25,7 +25,7 @@ import sympy as sp
 from escort.artifacts import Checkpoint, write_csv
 from numerics.bandit import suboptimality
 from numerics.neural.heads import score
-from numerics.questions.section import Section, cached, curve_figure
+from numerics.questions.section import Section, curve_figure
 from numerics.questions.summary import compare, fmt, markdown_table, mean_sd
 from numerics.questions.trap import escape_steps, parameters_for, trap_problem
 from numerics.transforms import p_norm, policy
@@ -107,9 +107,9 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     for method in METHODS:
         for baseline, baseline_name in enumerate(BASELINES):
             for eta in config.step_multipliers:
-                units[method[0], baseline_name, eta] = cached(
-                    checkpoint, f"q1/{method[0]}/{baseline_name}/eta={eta:g}",
-                    lambda: _unit(config, method, bool(baseline), eta, seed),
+                units[method[0], baseline_name, eta] = checkpoint.unit(
+                    f"q1/{method[0]}/{baseline_name}/eta={eta:g}",
+                    lambda: _unit(config, method, bool(baseline), eta, seed), scope=config,
                 )
     selected = {
         (m[0], b): min(config.step_multipliers, key=lambda e: np.mean(units[m[0], b, e]["final_suboptimality"]))

@@ -31,7 +31,7 @@ from numerics.gridworld import four_room
 from numerics.mdp import optimal_values
 from numerics.mdp_reinforce import run_reinforce
 from numerics.questions.neural_four_room import GOAL_GAP
-from numerics.questions.section import Section, cached, curve_figure
+from numerics.questions.section import Section, curve_figure
 from numerics.questions.summary import compare, fmt, markdown_table, mean_sd
 
 __all__ = ["METHODS", "Settings", "run", "settings"]
@@ -112,11 +112,9 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     for method in METHODS:
         for baseline, baseline_name in enumerate(BASELINES):
             for scale in config.step_multipliers:
-                key = (f"q1-four-room/{method[0]}/{baseline_name}/runs={config.runs}/updates={config.updates}/"
-                       f"episodes={config.episodes}/lambda={scale:g}")
-                units[method[0], baseline_name, scale] = cached(
-                    checkpoint, key, lambda method=method, baseline=baseline, scale=scale:
-                    _unit(config, method, bool(baseline), scale, seed),
+                units[method[0], baseline_name, scale] = checkpoint.unit(
+                    f"q1-four-room/{method[0]}/{baseline_name}/lambda={scale:g}", lambda method=method, baseline=baseline, scale=scale:
+                    _unit(config, method, bool(baseline), scale, seed), scope=config,
                 )
     selected = {
         (m[0], b): min(config.step_multipliers, key=lambda s: np.mean(units[m[0], b, s]["final_gap"]))

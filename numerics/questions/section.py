@@ -1,23 +1,20 @@
 """One section of docs/findings.md per question: the data it wrote, its figure, its table and conclusions.
 
-Also the two pieces every question module shares: :func:`cached` (a finished unit is computed once and kept in
-the :class:`escort.artifacts.Checkpoint`, so ``--resume`` skips it) and :func:`curve_figure` (mean curves of
-several methods, one panel per setting).
+Also the figure every question module shares: :func:`curve_figure` (mean curves of several methods, one panel per
+setting). Finished units are kept with :meth:`escort.artifacts.Checkpoint.unit`, scoped by the question's settings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from matplotlib.figure import Figure
 
-from escort.artifacts import Checkpoint
 from numerics.figures.plotting import save_png
 
-__all__ = ["Section", "cached", "curve_figure"]
+__all__ = ["Section", "curve_figure"]
 
 
 @dataclass(frozen=True)
@@ -38,15 +35,6 @@ class Section:
             f"## {self.title}", "", f"*{self.question}*", "", self.setup, "",
             f"![{self.title}](figures/{self.figure})", "", self.table, "", *self.conclusions,
         ])
-
-
-def cached(checkpoint: Checkpoint, key: str, compute: Callable[[], Any]) -> Any:
-    """The saved value of ``key`` if this unit finished before (``--resume``), else ``compute()``, saved."""
-    value = checkpoint.load(key)
-    if value is None:
-        value = compute()
-        checkpoint.save(key, value)
-    return value
 
 
 def curve_figure(

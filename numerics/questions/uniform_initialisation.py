@@ -17,7 +17,7 @@ import numpy as np
 
 from escort.artifacts import Checkpoint, write_csv
 from numerics.algorithms import run_bandit
-from numerics.questions.section import Section, cached, curve_figure
+from numerics.questions.section import Section, curve_figure
 from numerics.questions.summary import censored_quantile, fmt, markdown_table
 from numerics.questions.trap import first_step_below, parameters_for, uniform_problem
 
@@ -58,9 +58,9 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     """SPG and EPG from the uniform policy: steps to ε per K, median and 90th percentile."""
     config = settings(quick)
     units = {
-        (K, label): cached(checkpoint, f"q6/K={K}/{label}",
-                           lambda K=K, algorithm=algorithm, transform=transform:
-                           _measure(config, K, algorithm, transform, seed))
+        (K, label): checkpoint.unit(f"q6/K={K}/{label}",
+                                    lambda K=K, algorithm=algorithm, transform=transform:
+                                    _measure(config, K, algorithm, transform, seed), scope=config)
         for K in config.actions for label, algorithm, transform in METHODS
     }
     rows = []
