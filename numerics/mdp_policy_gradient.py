@@ -55,7 +55,7 @@ from numerics.mdp import (
 from numerics.transforms import _p_norm, check_transform
 from theory.statements import BOUNDS
 
-__all__ = ["MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "theorem3_step"]
+__all__ = ["MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "spg_step", "theorem3_step"]
 
 MDP_ALGORITHMS: dict[str, str] = {
     "spg": "softmax",
@@ -68,6 +68,11 @@ MDP_ALGORITHMS: dict[str, str] = {
 _THM3_STEP = sp.lambdify(
     sp.symbols("gamma norm_theta p A", positive=True), BOUNDS["thm3"].step_size, modules="numpy"
 )
+
+
+def spg_step(gamma: float) -> float:
+    """SPG's theoretical step (1−γ)³/8 on a tabular MDP (Mei et al. 2020, Theorem 4), which λ multiplies."""
+    return (1 - gamma) ** 3 / 8
 
 
 def theorem3_step(theta: np.ndarray, *, gamma: float, p: float) -> np.ndarray:

@@ -53,21 +53,16 @@ from threadpoolctl import threadpool_limits
 from escort.errors import InputError, check_choice, check_finite_array, check_positive, check_seed
 from numerics.algorithms import recording_steps
 from numerics.mdp import FiniteMDP, _check_count, _check_distribution, optimal_values, value
-from numerics.mdp_policy_gradient import MDP_ALGORITHMS, _check_domain, theorem3_step
+from numerics.mdp_policy_gradient import MDP_ALGORITHMS, _check_domain, spg_step, theorem3_step
 from numerics.transforms import _log_policy, _p_norm, check_transform
 
-__all__ = ["REINFORCE_ALGORITHMS", "ReinforceTrajectory", "reinforce_gradient", "run_reinforce", "spg_step"]
+__all__ = ["REINFORCE_ALGORITHMS", "ReinforceTrajectory", "reinforce_gradient", "run_reinforce"]
 
 REINFORCE_ALGORITHMS: tuple[str, ...] = ("spg", "epg")
 """Algorithm names (their transforms are those of :data:`numerics.mdp_policy_gradient.MDP_ALGORITHMS`)."""
 
 BASELINE_RATE = 0.1
 """Rate of the running-average baseline (module docstring)."""
-
-
-def spg_step(gamma: float) -> float:
-    """SPG's theoretical step (1−γ)³/8 on a tabular MDP (Mei et al. 2020, Theorem 4), which λ multiplies."""
-    return (1 - gamma) ** 3 / 8
 
 
 @dataclass(frozen=True)

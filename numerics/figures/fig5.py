@@ -42,7 +42,7 @@ from numerics.algorithms import run_bandit
 from numerics.bandit import random_rewards
 from numerics.figures import plotting as pl
 from numerics.gridworld import GridLayout, four_room
-from numerics.mdp_policy_gradient import run_mdp
+from numerics.mdp_policy_gradient import run_mdp, spg_step
 
 __all__ = ["Settings", "run", "settings"]
 
@@ -110,7 +110,7 @@ def _four_room_unit(config: Settings, algorithm: str, seed: int) -> dict[str, li
     theta0 = _same_policy_starts(rng, (config.four_room_runs, mdp.n_states, mdp.n_actions))
     transform = "softmax" if algorithm == "spg" else "escort"
     traj = run_mdp(algorithm, mdp, theta0[transform], mdp.rho, config.four_room_steps, p=P,
-                   eta=config.step_multiple * (1 - config.gamma) ** 3 / 8, step_scale=config.step_multiple,
+                   eta=config.step_multiple * spg_step(config.gamma), step_scale=config.step_multiple,
                    record_per_decade=30)
     return {"steps": traj.steps.tolist(), "suboptimality": traj.suboptimality.tolist(),
             "optimal_probability": traj.optimal_probability.tolist()}

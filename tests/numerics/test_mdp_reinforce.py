@@ -9,13 +9,12 @@ import pytest
 
 from escort.errors import InputError
 from numerics.mdp import policy_gradient, random_mdp
-from numerics.mdp_policy_gradient import theorem3_step
+from numerics.mdp_policy_gradient import spg_step, theorem3_step
 from numerics.mdp_reinforce import (
     _estimate,
     _update_baseline,
     reinforce_gradient,
     run_reinforce,
-    spg_step,
 )
 from numerics.neural.heads import score
 from numerics.transforms import p_norm, policy
