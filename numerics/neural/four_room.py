@@ -26,7 +26,7 @@ from numerics.neural import mlp
 from numerics.neural.optimisers import make_optimiser
 from numerics.transforms import policy
 
-__all__ = ["FEATURES", "NeuralPolicy", "state_features", "train", "value_and_gradient"]
+__all__ = ["FEATURES", "NeuralPolicy", "Training", "state_features", "train", "value_and_gradient"]
 
 FEATURES = ("one-hot", "coordinates")
 
@@ -68,12 +68,27 @@ def value_and_gradient(agent: NeuralPolicy, mdp: FiniteMDP, rho: np.ndarray) -> 
     return objective, mlp.backward(agent.net, cache, -grad_theta)
 
 
+@dataclass(frozen=True)
+class Training:
+    """V(ρ) at the recorded steps; ``stopped_at``: the step at which an escort run had to stop, else None.
+
+    An escort network can output θ(s, a) = 0 exactly: as π_θ(·|s) becomes deterministic the other θ(s, a) are
+    driven to 0, and the output layer's sum W·h + b then cancels to the rounding level (~1e-15), where an exact
+    0 eventually occurs. There the escort's gradient (Eq. (4), p·π(a)/θ(a)) is 0/0, so the run stops; the
+    recorded steps from ``stopped_at`` on keep the last value of V(ρ) (NaN if it stopped at step 0).
+    """
+
+    steps: np.ndarray
+    values: np.ndarray
+    stopped_at: int | None
+
+
 def train(
     mdp: FiniteMDP, rho: np.ndarray, features: np.ndarray, *, transform: str, p: float = 2.0,
     optimiser: str = "adam", learning_rate: float = 0.01, steps: int = 1000, record_every: int = 10,
     n_hidden: int = 64, seed: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ascend V(ρ) with ``optimiser`` from a seeded near-uniform network; return (recorded steps, V(ρ) there).
+) -> Training:
+    """Ascend V(ρ) with ``optimiser`` from a seeded near-uniform network; V(ρ) at every ``record_every`` steps.
 
     The output layer starts small (scale 0.1) with bias 0 (softmax) or 1 (escort), so π_θ starts close to
     uniform in every state for both transforms.
@@ -82,12 +97,17 @@ def train(
                          output_scale=0.1, output_bias=0.0 if transform == "softmax" else 1.0)
     agent = NeuralPolicy(net, features, transform, p)
     step = make_optimiser(optimiser, learning_rate=learning_rate)
-    recorded, values = [], []
+    recorded = [t for t in range(steps + 1) if t % record_every == 0 or t == steps]
+    values: list[float] = []
+    stopped_at, objective = None, float("nan")
     for t in range(steps + 1):
+        if transform == "escort" and not np.all(agent.theta()[0]):
+            stopped_at = t
+            break
         objective, gradients = value_and_gradient(agent, mdp, rho)
         if t % record_every == 0 or t == steps:
-            recorded.append(t)
             values.append(objective)
         if t < steps:
             step.step(net.parameters, gradients)
-    return np.array(recorded), np.array(values)
+    values += [objective] * (len(recorded) - len(values))
+    return Training(np.array(recorded), np.array(values), stopped_at)

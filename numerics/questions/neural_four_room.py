@@ -65,10 +65,11 @@ def _measure(
 ) -> dict:
     mdp, layout = four_room()
     optimal = optimal_values(mdp)[start]
-    steps, values = train(mdp, np.eye(mdp.n_states)[start], state_features(features, layout.cells),
-                          transform=method[1], p=2.0, optimiser=method[2], learning_rate=method[3],
-                          steps=config.steps, record_every=config.record_every, seed=seed)
-    return {"start": start, "steps": steps.tolist(), "gap": ((optimal - values) / optimal).tolist()}
+    run = train(mdp, np.eye(mdp.n_states)[start], state_features(features, layout.cells),
+                transform=method[1], p=2.0, optimiser=method[2], learning_rate=method[3],
+                steps=config.steps, record_every=config.record_every, seed=seed)
+    return {"start": start, "steps": run.steps.tolist(), "gap": ((optimal - run.values) / optimal).tolist(),
+            "stopped_at": run.stopped_at}
 
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
@@ -86,11 +87,13 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
         for features in config.features for method in METHODS
     }
     finals = {key: [u["gap"][-1] for u in runs] for key, runs in units.items()}
+    stops = {key: [u["stopped_at"] for u in runs if u["stopped_at"] is not None] for key, runs in units.items()}
     rows = [[features, label, *mean_sd(finals[features, label]),
-             sum(g <= GOAL_GAP for g in finals[features, label]), config.runs]
+             sum(g <= GOAL_GAP for g in finals[features, label]), len(stops[features, label]), config.runs]
             for features in config.features for label, *_ in METHODS]
     data = write_csv(out_dir / "question_neural_four_room.csv",
-                     ["features", "method", "final_gap_mean", "final_gap_sd", "runs_at_goal", "runs"], rows)
+                     ["features", "method", "final_gap_mean", "final_gap_sd", "runs_at_goal", "runs_stopped", "runs"],
+                     rows)
     curves = {key: {"steps": runs[0]["steps"], "mean_suboptimality": np.mean([u["gap"] for u in runs], axis=0).tolist()}
               for key, runs in units.items()}
     figure = curve_figure(
@@ -104,14 +107,18 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
         for optimiser in ("Adam", "GD"):
             spg, epg = f"SPG + {optimiser}", f"EPG p=2 + {optimiser}"
             at_goal = [sum(g <= GOAL_GAP for g in finals[features, m]) for m in (spg, epg)]
+            stopped = stops[features, epg]
             conclusions.append(
                 f"- {features} features, {optimiser}: EPG reached the goal in {at_goal[1]} of {config.runs} runs, "
                 f"SPG in {at_goal[0]} of {config.runs}; "
-                f"{compare(spg, finals[features, spg], epg, finals[features, epg], quantity='final normalised gap')}."
+                f"{compare(spg, finals[features, spg], epg, finals[features, epg], quantity='final normalised gap')}"
+                + (f"; {len(stopped)} of {config.runs} EPG runs stopped where an output θ(s, a) reached exactly 0 "
+                   f"(steps {', '.join(map(str, sorted(stopped)))})" if stopped else "") + "."
             )
     table = markdown_table(
-        ["features", "method", "final normalised gap", f"reached the goal (gap ≤ {GOAL_GAP:g})"],
-        [[r[0], r[1], f"{fmt(r[2])} ± {fmt(r[3])}", f"{r[4]} of {r[5]}"] for r in rows],
+        ["features", "method", "final normalised gap", f"reached the goal (gap ≤ {GOAL_GAP:g})",
+         "stopped at θ(s, a) = 0"],
+        [[r[0], r[1], f"{fmt(r[2])} ± {fmt(r[3])}", f"{r[4]} of {r[6]}", f"{r[5]} of {r[6]}"] for r in rows],
     )
     return Section(
         title="Question 7: neural Four-room policy, Adam and plain gradient descent",
@@ -119,6 +126,8 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                  "advantage hold under both?",
         setup=(f"One-hidden-layer ReLU policy network (64 units), exact gradients, {config.steps} steps, "
                f"{config.runs} random start cells (the same for every method), Adam and plain gradient descent, "
-               f"both with η = 0.01; features: {', '.join(config.features)}."),
+               f"both with η = 0.01; features: {', '.join(config.features)}. An escort run stops if an output "
+               "θ(s, a) becomes exactly 0 (Eq. (4) is 0/0 there; see numerics.neural.four_room.Training) and keeps "
+               "its last value."),
         figure=figure.name, table=table, conclusions=tuple(conclusions), data=(data,),
     )

@@ -48,9 +48,29 @@ def test_planted_sign_error_is_caught():
 
 def test_training_increases_the_value():
     mdp, cells, rho = _small_problem()
-    steps, values = train(mdp, rho, state_features("one-hot", cells), transform="escort", steps=30,
-                          record_every=10, n_hidden=8)
-    assert list(steps) == [0, 10, 20, 30] and values[-1] > values[0]
+    run = train(mdp, rho, state_features("one-hot", cells), transform="escort", steps=30, record_every=10, n_hidden=8)
+    assert list(run.steps) == [0, 10, 20, 30] and run.values[-1] > run.values[0] and run.stopped_at is None
+
+
+def test_an_exact_zero_output_stops_an_escort_run(monkeypatch):
+    """θ(s, a) = 0 (where Eq. (4) is 0/0) stops the run; later records keep the last value of V(ρ)."""
+    mdp, cells, rho = _small_problem()
+    features = state_features("one-hot", cells)
+    calls = {"n": 0}
+    forward = NeuralPolicy.theta
+
+    def theta_with_a_zero_after_12_passes(self):
+        theta, cache = forward(self)
+        calls["n"] += 1
+        if calls["n"] > 12 * 2:  # one check and one value_and_gradient pass per step
+            theta = theta.copy()
+            theta[0, 1] = 0.0
+        return theta, cache
+
+    monkeypatch.setattr(NeuralPolicy, "theta", theta_with_a_zero_after_12_passes)
+    run = train(mdp, rho, features, transform="escort", steps=30, record_every=10, n_hidden=8)
+    assert run.stopped_at == 12
+    assert list(run.steps) == [0, 10, 20, 30] and run.values[2] == run.values[3] and np.all(np.isfinite(run.values))
 
 
 def test_features_validation():
