@@ -56,6 +56,17 @@ _SPG, _EPG, _EPG_NORMALISED, _MD, _NRD, _SPG_NORMALISED, _SPG_INVERSE_OPTIMAL, _
 
 
 @njit(cache=True, fastmath=_FAST_MATH, _nrt=False)
+def _largest(theta, magnitude):
+    """(a, value) of the first largest θ(a), or of the first largest |θ(a)| if ``magnitude``."""
+    top, largest = 0, abs(theta[0]) if magnitude else theta[0]
+    for a in range(1, theta.size):
+        value = abs(theta[a]) if magnitude else theta[a]
+        if value > largest:
+            top, largest = a, value
+    return top, largest
+
+
+@njit(cache=True, fastmath=_FAST_MATH, _nrt=False)
 def _log_policy(theta, escort, p, log_pi, pi, log_norm):
     """log π into ``log_pi``, π into ``pi``: log-softmax of z = θ (softmax) or z = p·log(|θ|/max|θ|) (Eq. (3)).
 
@@ -63,11 +74,8 @@ def _log_policy(theta, escort, p, log_pi, pi, log_norm):
     log ‖θ‖_p = log m + log(Σ e^z)/p comes for free into ``log_norm[0]``.
     """
     K = theta.size
-    top, largest = 0, abs(theta[0]) if escort else theta[0]
+    top, largest = _largest(theta, escort)
     if escort:
-        for a in range(1, K):
-            if abs(theta[a]) > largest:
-                top, largest = a, abs(theta[a])
         for a in range(K):
             ratio = abs(theta[a]) / largest
             if ratio >= _TINY:
@@ -75,9 +83,6 @@ def _log_policy(theta, escort, p, log_pi, pi, log_norm):
             else:
                 log_pi[a] = p * (math.log(abs(theta[a])) - math.log(largest))
     else:
-        for a in range(1, K):
-            if theta[a] > largest:
-                top, largest = a, theta[a]
         for a in range(K):
             log_pi[a] = theta[a] - largest
     exp_into(log_pi, pi, 0.0)
@@ -111,9 +116,7 @@ def _integer_power(x, n):
 def _p_norm_parts(theta, p):
     """(m, Σ_a (|θ(a)|/m)^p) with m = max|θ|, so ‖θ‖_p = m·sum^{1/p}."""
     n = _exact_power(p)
-    top = 0.0
-    for a in range(theta.size):
-        top = max(top, abs(theta[a]))
+    top = _largest(theta, True)[1]
     total = 0.0
     for a in range(theta.size):
         ratio = abs(theta[a]) / top
@@ -177,10 +180,7 @@ def _softmax_ascend(theta, values, eta, weight, out):
     the escape-time experiments and of ``escort bench``.
     """
     K = theta.size
-    top, largest = 0, theta[0]
-    for a in range(1, K):
-        if theta[a] > largest:
-            top, largest = a, theta[a]
+    top, largest = _largest(theta, False)
     exp_into(theta, weight, largest)
     total, weighted = 0.0, 0.0
     for a in range(K):
@@ -205,10 +205,7 @@ def _escort_ascend_exact(theta, values, n, log_constant, weight, rising, out):
     ``weight`` and ``rising`` are scratch arrays (ρ^n and sgn θ·ρ^{n−1}).
     """
     K = theta.size
-    top, m = 0, abs(theta[0])
-    for a in range(1, K):
-        if abs(theta[a]) > m:
-            top, m = a, abs(theta[a])
+    top, m = _largest(theta, True)
     total = 0.0
     for a in range(K):
         ratio = abs(theta[a]) / m
