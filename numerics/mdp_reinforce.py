@@ -138,6 +138,13 @@ def _estimate(
     return gradient, returns, visits
 
 
+def _check_per_run(array: np.ndarray, *, name: str, runs: int, states: int) -> np.ndarray:
+    """``array`` if its shape is (S,) (shared by the runs) or (B, S) (one row per run), else InputError."""
+    if array.shape not in ((states,), (runs, states)):
+        raise InputError(f"{name} must have shape (S,) or (B, S) = ({runs}, {states}); got {array.shape}")
+    return array
+
+
 def _validate(
     transform: str, mdp: FiniteMDP, theta0: object, rho: object, p: float
 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -148,9 +155,8 @@ def _validate(
         raise InputError(f"theta must have shape (B, S, A) = (B >= 1, {mdp.n_states}, {mdp.n_actions}); "
                          f"got {theta.shape}")
     power = check_transform(transform, p, theta)
-    start = _check_distribution(rho, name="rho", size=mdp.n_states)
-    if start.shape not in ((mdp.n_states,), (theta.shape[0], mdp.n_states)):
-        raise InputError(f"rho must have shape (S,) or (B, S) = ({theta.shape[0]}, {mdp.n_states}); got {start.shape}")
+    start = _check_per_run(_check_distribution(rho, name="rho", size=mdp.n_states), name="rho",
+                           runs=theta.shape[0], states=mdp.n_states)
     return theta, start, power
 
 
@@ -168,9 +174,8 @@ def reinforce_gradient(
     if baseline is None:
         values = np.zeros((B, mdp.n_states))
     else:
-        values = check_finite_array(baseline, name="baseline", ndim=(1, 2))
-        if values.shape not in ((mdp.n_states,), (B, mdp.n_states)):
-            raise InputError(f"baseline must have shape (S,) or (B, S) = ({B}, {mdp.n_states}); got {values.shape}")
+        values = _check_per_run(check_finite_array(baseline, name="baseline", ndim=(1, 2)), name="baseline",
+                                runs=B, states=mdp.n_states)
         values = np.ascontiguousarray(np.broadcast_to(values, (B, mdp.n_states)))
     count = _check_count(episodes, name="episodes", minimum=1)
     draws = _draw_episodes(np.random.default_rng(check_seed(seed)), mdp.gamma, start, B, count)
