@@ -1,6 +1,6 @@
 """The ``escort`` command: a thin layer that parses arguments and calls one function per subcommand.
 
-No mathematics lives here. Bad input raises :class:`escort.errors.InputError` somewhere below; this module turns
+No mathematics lives here. Bad input raises :class:`foundation.validation.InputError` somewhere below; this module turns
 it into one sentence on standard error and exit code 2. Ctrl-C stops with exit code 130, keeping every result
 that had finished (results are written atomically as they finish).
 """
@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from escort.artifacts import StageOutput
-from escort.errors import InputError
+from foundation.artifacts import StageOutput
+from foundation.validation import InputError
 
 __all__ = ["main"]
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from escort.artifacts import StageOutput, atomic_write_text
-from escort.errors import InputError, check_output_folder, check_seed
+from foundation.artifacts import StageOutput, atomic_write_text
+from foundation.validation import InputError, check_output_folder, check_seed
 from escort.stages import RunSettings, Step, StepRecord, load_records, record_folder, run_step, save_record
 
 __all__ = ["README_BEGIN", "README_END", "STEPS", "AllResult", "render_saved", "run_all"]

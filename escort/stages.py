@@ -1,8 +1,8 @@
 """Steps of a long pipeline that never take each other down, and their outcomes saved as they finish.
 
-A :class:`Step` is one call that produces a :class:`~escort.artifacts.StageOutput` (a derivation, a figure, a
+A :class:`Step` is one call that produces a :class:`~foundation.artifacts.StageOutput` (a derivation, a figure, a
 table). :func:`run_step` runs it and returns a :class:`StepRecord`: the output if it finished, or the error in one
-line if an :class:`~escort.errors.InputError` or any other exception stopped it (the traceback goes to a file
+line if an :class:`~foundation.validation.InputError` or any other exception stopped it (the traceback goes to a file
 beside the record). Ctrl-C is not caught: it stops the pipeline, and every record saved so far is kept.
 
 Records are saved under ``<out_dir>/stages/``: ``<step>.json`` holds the outcome (deterministic: same seed, same
@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from escort.artifacts import StageOutput, atomic_write_text, provenance, write_json
-from escort.errors import InputError, check_json_file
+from foundation.artifacts import StageOutput, atomic_write_text, provenance, write_json
+from foundation.validation import InputError, check_json_file
 
 __all__ = ["RunSettings", "Step", "StepRecord", "load_records", "record_folder", "run_step", "save_record"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from escort.errors import InputError, check_finite_array, check_num_actions, check_positive, check_probability
+from foundation.validation import InputError, check_finite_array, check_num_actions, check_positive, check_probability
 from numerics.transforms import _escort_logits, _logsumexp, check_transform
 
 __all__ = ["gap_rewards", "initial_parameters", "random_rewards", "suboptimality"]

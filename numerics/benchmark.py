@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import StageOutput, provenance, write_json
+from foundation.artifacts import StageOutput, provenance, write_json
 from numerics import bandit
 from numerics.algorithms import ALGORITHMS, escape_times, run_bandit
 from numerics.algorithms.rules import StepParameters

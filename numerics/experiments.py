@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from escort.artifacts import StageOutput
-from escort.errors import check_choice, check_seed
+from foundation.artifacts import StageOutput
+from foundation.validation import check_choice, check_seed
 
 __all__ = ["EXPERIMENTS", "run_experiment"]
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from escort.errors import InputError, check_finite_array, check_positive
+from foundation.validation import InputError, check_finite_array, check_positive
 from numerics.bandit import _suboptimality
 from numerics.gradients import _centred, _sensitivity
 from numerics.transforms import _log_p_norm, _log_policy, check_transform

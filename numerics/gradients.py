@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from escort.errors import InputError, check_finite_array
+from foundation.validation import InputError, check_finite_array
 from numerics.transforms import _checked, _log_policy, _logsumexp, check_transform
 
 __all__ = ["cross_entropy_gradient", "regularised_reward_gradient", "reward_gradient"]

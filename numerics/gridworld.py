@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.mdp import FiniteMDP
 
 __all__ = ["ACTIONS", "FOUR_ROOM_MAP", "GridLayout", "four_room", "grid_mdp"]

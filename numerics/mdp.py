@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError, check_finite_array, check_num_actions
+from foundation.validation import InputError, check_finite_array, check_num_actions
 from numerics.gradients import _regularised_reward_gradient
 from numerics.transforms import _checked, _log_policy, check_transform
 

@@ -41,7 +41,7 @@ import numpy as np
 import sympy as sp
 from threadpoolctl import threadpool_limits
 
-from escort.errors import InputError, check_choice, check_finite_array, check_positive
+from foundation.validation import InputError, check_choice, check_finite_array, check_positive
 from numerics.algorithms import recording_steps
 from numerics.algorithms.rules import StepParameters, entropy_log_step
 from numerics.mdp import (

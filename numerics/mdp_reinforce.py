@@ -50,7 +50,7 @@ import numpy as np
 from numba import njit
 from threadpoolctl import threadpool_limits
 
-from escort.errors import InputError, check_choice, check_finite_array, check_positive, check_seed
+from foundation.validation import InputError, check_choice, check_finite_array, check_positive, check_seed
 from numerics.algorithms import recording_steps
 from numerics.mdp import FiniteMDP, _check_count, _check_distribution, optimal_values, value
 from numerics.mdp_policy_gradient import MDP_ALGORITHMS, _check_domain, spg_step, theorem3_step

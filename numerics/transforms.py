@@ -11,7 +11,7 @@ still available exactly as logarithms (:func:`log_escort`).
 
 Rule for θ(a) = 0: the escort of Eq. (3) is defined there (π(a) = 0) but its gradient (Eqs. (4)-(5)) is not
 for p = 1, and Theorem 2 assumes |θ₁(a)| > 0. The public functions therefore reject a zero entry with
-:class:`escort.errors.InputError`; the private kernels (leading underscore) assume valid input and are what the
+:class:`foundation.validation.InputError`; the private kernels (leading underscore) assume valid input and are what the
 algorithms call in their step loops.
 
 Shapes: θ has shape (..., K); every function works along ``axis`` (default the last).
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from escort.errors import InputError, check_choice, check_escort_power, check_finite_array, check_nonzero_parameters
+from foundation.validation import InputError, check_choice, check_escort_power, check_finite_array, check_nonzero_parameters
 
 __all__ = [
     "TRANSFORMS",

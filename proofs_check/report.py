@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from escort.artifacts import atomic_write_text, to_jsonable, write_json
+from foundation.artifacts import atomic_write_text, to_jsonable, write_json
 from proofs_check.claims import CLAIMS
 from proofs_check.search import PRECISIONS
 from proofs_check.verdicts import Certificate, DomainResult, Verdict

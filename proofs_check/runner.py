@@ -19,8 +19,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from escort.artifacts import StageOutput, write_json
-from escort.errors import InputError, check_choice
+from foundation.artifacts import StageOutput, write_json
+from foundation.validation import InputError, check_choice
 from proofs_check import report
 from proofs_check.certify import certify_slice, certify_witness
 from proofs_check.claims import CLAIMS, Claim, Domain

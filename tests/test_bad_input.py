@@ -3,7 +3,7 @@
 Part 1, bad input: every class of bad input (p < 1 or non-finite, θ with a zero entry where the escort has no
 gradient, K < 2, NaN/inf, shape mismatches, rewards outside a theorem's range, unknown names, malformed files) is
 rejected with one sentence naming the argument and its allowed range: exit code 2 and no traceback on the command
-line, :class:`escort.errors.InputError` in the API.
+line, :class:`foundation.validation.InputError` in the API.
 
 Part 2, numerical safety: hypothesis drives the public numeric API (numerics.transforms, numerics.gradients) with
 every entry of θ drawn independently over |θ| ∈ [1e-300, 1e300] and p ∈ [1, 1e3], and compares with the
@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from escort.cli import main
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics import bandit, gradients, transforms
 
 EPS = float(np.finfo(np.float64).eps)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import escort.report
-from escort.artifacts import StageOutput, write_json
+from foundation.artifacts import StageOutput, write_json
 from escort.cli import build_parser, main
-from escort.errors import InputError
+from foundation.validation import InputError
 from escort.stages import RunSettings, Step
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from escort.artifacts import StageOutput, atomic_write_text, write_json
-from escort.errors import InputError
+from foundation.artifacts import StageOutput, atomic_write_text, write_json
+from foundation.validation import InputError
 from escort.report import README_BEGIN, README_END, STEPS, render_saved, run_all
 from escort.stages import RunSettings, Step, load_records, record_folder
 

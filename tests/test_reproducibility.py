@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from escort.artifacts import StageOutput, write_csv, write_json
+from foundation.artifacts import StageOutput, write_csv, write_json
 from escort.report import run_all
 from escort.stages import RunSettings, Step
 

@@ -24,7 +24,7 @@ PROGRAM = textwrap.dedent(
     f"""
     import os, sys, time
     import escort.report
-    from escort.artifacts import Checkpoint, StageOutput, write_json
+    from foundation.artifacts import Checkpoint, StageOutput, write_json
     from escort.cli import main
     from escort.stages import Step
 

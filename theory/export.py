@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from escort.artifacts import StageOutput, atomic_write_text
+from foundation.artifacts import StageOutput, atomic_write_text
 from theory.proof import Method, Proof, prove_statement
 from theory.statements import STATEMENTS, Relation
 

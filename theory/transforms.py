@@ -40,7 +40,7 @@ from typing import Any
 
 import sympy as sp
 
-from escort.errors import InputError, check_choice, check_escort_power, check_positive
+from foundation.validation import InputError, check_choice, check_escort_power, check_positive
 from theory import definitions as d
 
 __all__ = ["BUILTIN", "Transform", "entmax_support", "transform"]
@@ -255,7 +255,7 @@ def _format(value: float) -> str:
 def transform(name: str) -> Transform:
     """The transform called ``name``: a built-in (``escort:2``, ``entmax:1.5``, ``softmax:0.5``) or ``module:attr``.
 
-    Unknown names raise :class:`escort.errors.InputError` naming the closest built-in.
+    Unknown names raise :class:`foundation.validation.InputError` naming the closest built-in.
     """
     if not isinstance(name, str) or not name:
         raise InputError(f"transform must be a non-empty name such as 'escort:2'; got {name!r}")

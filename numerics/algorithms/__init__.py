@@ -31,7 +31,7 @@ Public API of the numerics core (other modules code against these names and sign
     gradient_flow(theta0, r, times, *, p=2.0, rtol, atol) -> FlowSolution (Theorem 2's flow, solve_ivp)
 
 Conventions: indices are 0-based (a* = argmax r, label a_y); recorded column 0 is θ₁ (the paper's t = 1);
-bad input raises :class:`escort.errors.InputError` naming the argument.
+bad input raises :class:`foundation.validation.InputError` naming the argument.
 """
 
 from numerics.algorithms.classification import CLASSIFIERS, ClassificationTrajectory, run_classification

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError, check_choice, check_finite_array, check_positive
+from foundation.validation import InputError, check_choice, check_finite_array, check_positive
 from numerics.algorithms.runs import recording_steps
 from numerics.gradients import _cross_entropy_gradient
 from numerics.transforms import _escort_logits, _logsumexp, _p_norm, check_transform

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from escort.errors import InputError, check_probability
+from foundation.validation import InputError, check_probability
 from numerics.algorithms.runs import _check_count, _stops, _validate, execute
 
 __all__ = ["CONFIRMATION", "escape_times"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError, check_choice, check_finite_array, check_positive
+from foundation.validation import InputError, check_choice, check_finite_array, check_positive
 from numerics.algorithms.rules import ALGORITHMS, Algorithm, StepParameters
 from numerics.bandit import _suboptimality
 from numerics.transforms import _log_policy, _p_norm, check_transform

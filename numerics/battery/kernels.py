@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics import transforms
 from theory import definitions as d
 from theory.transforms import Transform
@@ -133,7 +133,7 @@ def _lazy_jacobian(expression: sp.Matrix, theta: sp.Matrix) -> Kernel:
 def kernels(t: Transform, K: int) -> Kernels:
     """The batched π, Jacobian and Jᵀv of ``t`` for K actions (given, built-in, or lambdified from the definition).
 
-    Raises :class:`escort.errors.InputError` if π does not map random points into the simplex.
+    Raises :class:`foundation.validation.InputError` if π does not map random points into the simplex.
     """
     return _checked(_kernels(t, K), K)
 

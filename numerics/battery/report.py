@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import StageOutput, atomic_write_text, provenance, write_csv, write_json
-from escort.errors import InputError, check_seed
+from foundation.artifacts import StageOutput, atomic_write_text, provenance, write_csv, write_json
+from foundation.validation import InputError, check_seed
 from numerics.battery import dynamics, symbolic
 from numerics.battery.figures import draw_figures
 from numerics.battery.kernels import kernels

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import (
+from foundation.artifacts import (
     Checkpoint,
     StageOutput,
     atomic_write_text,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from escort.errors import check_num_actions
+from foundation.validation import check_num_actions
 from numerics.algorithms import escape_times
 from numerics.bandit import gap_rewards, initial_parameters
 from numerics.bounds.comparison import BoundComparison

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 
-from escort.artifacts import Checkpoint, StageOutput
+from foundation.artifacts import Checkpoint, StageOutput
 from numerics.algorithms import run_bandit
 from numerics.bandit import initial_parameters, random_rewards
 from numerics.figures import plotting as pl

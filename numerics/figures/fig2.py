@@ -12,7 +12,7 @@ the iterates visit the suboptimal corners (vertices 2, 3, 4 in the paper's 1-bas
 sub-optimality shows a plateau at r(a*) − r(i) near each visited corner i. Check: the first trajectory visits
 (π_t(i) ≥ 0.9 at some t) at least two suboptimal corners.
 
-Escape times are saved per q (:class:`escort.artifacts.Checkpoint`); ``--resume`` skips the finished ones.
+Escape times are saved per q (:class:`foundation.artifacts.Checkpoint`); ``--resume`` skips the finished ones.
 
 Regenerate: ``escort run fig2`` (``--quick``: q ∈ [10⁻⁴, 10⁻¹], 3 runs each; full: q ∈ [10⁻⁶, 10⁻¹], 6 runs each).
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import Checkpoint, StageOutput
+from foundation.artifacts import Checkpoint, StageOutput
 from numerics.algorithms import escape_times, recording_steps, run_bandit
 from numerics.bandit import gap_rewards, initial_parameters
 from numerics.figures import plotting as pl

@@ -24,7 +24,7 @@ import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.tri import Triangulation
 
-from escort.artifacts import StageOutput
+from foundation.artifacts import StageOutput
 from numerics.algorithms import run_bandit
 from numerics.figures import plotting as pl
 from numerics.figures.fig2 import policy_path

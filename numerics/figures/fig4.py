@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 
-from escort.artifacts import StageOutput
+from foundation.artifacts import StageOutput
 from numerics.algorithms import run_classification
 from numerics.figures import plotting as pl
 

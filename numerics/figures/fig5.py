@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import Checkpoint, StageOutput
+from foundation.artifacts import Checkpoint, StageOutput
 from numerics.algorithms import run_bandit
 from numerics.bandit import random_rewards
 from numerics.figures import plotting as pl

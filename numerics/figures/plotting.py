@@ -37,8 +37,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from escort.artifacts import provenance, write_csv, write_json
-from escort.errors import InputError, check_finite_array, check_probability
+from foundation.artifacts import provenance, write_csv, write_json
+from foundation.validation import InputError, check_finite_array, check_probability
 
 __all__ = [
     "Band",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.neural import heads, mlp
 from numerics.neural.datasets import Dataset
 from numerics.neural.optimisers import make_optimiser

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.errors import InputError, check_finite_array
+from foundation.validation import InputError, check_finite_array
 from numerics.neural.idx import load_mnist
 
 __all__ = ["MNIST_ENVIRONMENT_VARIABLE", "PROPORTIONS", "Dataset", "load_dataset", "make_dataset"]

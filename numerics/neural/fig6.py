@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from threadpoolctl import threadpool_limits
 
-from escort.artifacts import Checkpoint, StageOutput, provenance, write_csv, write_json
+from foundation.artifacts import Checkpoint, StageOutput, provenance, write_csv, write_json
 from numerics.figures.plotting import save_png
 from numerics.neural.classifier import Curve, train
 from numerics.neural.datasets import Dataset, load_dataset

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError, check_choice
+from foundation.validation import InputError, check_choice
 from numerics.mdp import FiniteMDP, policy_gradient, value
 from numerics.neural import mlp
 from numerics.neural.optimisers import make_optimiser

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError, check_choice, check_escort_power
+from foundation.validation import InputError, check_choice, check_escort_power
 from numerics.transforms import TRANSFORMS, log_policy
 
 __all__ = ["OBJECTIVES", "Head", "score"]

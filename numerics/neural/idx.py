@@ -6,7 +6,7 @@ An IDX file is a header followed by the array in C order, big-endian:
     0x0E float64);  byte 3: number of axes n;  then n big-endian uint32 sizes;  then Π sizes elements.
 
 Files may be gzip-compressed (name ending in ``.gz``). Anything else (wrong magic, unknown type, truncated or
-over-long data) raises :class:`escort.errors.InputError` naming the file.
+over-long data) raises :class:`foundation.validation.InputError` naming the file.
 
 >>> import tempfile, pathlib, numpy as np
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.idx"
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.errors import InputError
+from foundation.validation import InputError
 
 __all__ = ["MNIST_FILES", "load_mnist", "read_idx", "write_idx"]
 
@@ -94,7 +94,7 @@ def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> Path:
     payload = header + np.ascontiguousarray(array, dtype=_TYPES[code]).tobytes()
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # escort.artifacts writes text only; binary data gets the same temporary-file-then-rename treatment here.
+    # foundation.artifacts writes text only; binary data gets the same temporary-file-then-rename treatment here.
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

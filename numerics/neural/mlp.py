@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError, check_finite_array
+from foundation.validation import InputError, check_finite_array
 
 __all__ = ["Cache", "Network", "backward", "forward", "initialise"]
 

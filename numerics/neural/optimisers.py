@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from escort.errors import check_choice, check_positive
+from foundation.validation import check_choice, check_positive
 
 __all__ = ["OPTIMISERS", "Adam", "GradientDescent", "Optimiser", "SGDMomentum", "make_optimiser"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from escort.artifacts import Checkpoint
+from foundation.artifacts import Checkpoint
 from numerics.questions.bandit_methods import adam_softmax, algorithm
 from numerics.questions.escape import escape_section
 from numerics.questions.section import Section

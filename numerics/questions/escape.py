@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from escort.artifacts import Checkpoint, write_csv
+from foundation.artifacts import Checkpoint, write_csv
 from numerics.figures.plotting import save_png
 from numerics.questions.section import Section
 from numerics.questions.summary import censored_quantile, fmt, markdown_table

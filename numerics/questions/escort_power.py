@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 from matplotlib.figure import Figure
 
-from escort.artifacts import Checkpoint, write_csv
+from foundation.artifacts import Checkpoint, write_csv
 from numerics.algorithms import run_bandit
 from numerics.figures.plotting import save_png
 from numerics.questions.section import Section

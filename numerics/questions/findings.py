@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from escort.artifacts import atomic_write_text
+from foundation.artifacts import atomic_write_text
 
 __all__ = ["SECTIONS_FILE", "SOURCES", "assemble", "write_sections"]
 

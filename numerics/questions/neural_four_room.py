@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import Checkpoint, write_csv
+from foundation.artifacts import Checkpoint, write_csv
 from numerics.gridworld import four_room
 from numerics.mdp import optimal_values
 from numerics.neural.four_room import state_features, train

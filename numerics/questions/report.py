@@ -23,7 +23,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from escort.artifacts import Checkpoint, StageOutput, provenance, write_json
+from foundation.artifacts import Checkpoint, StageOutput, provenance, write_json
 from numerics.questions import findings
 
 __all__ = ["QUESTIONS", "run"]

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from escort.artifacts import Checkpoint, write_csv
+from foundation.artifacts import Checkpoint, write_csv
 from numerics.bandit import suboptimality
 from numerics.neural.heads import score
 from numerics.questions.section import Section, curve_figure

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import Checkpoint, write_csv
+from foundation.artifacts import Checkpoint, write_csv
 from numerics.figures.fig5 import P, _same_policy_starts
 from numerics.gridworld import four_room
 from numerics.mdp import optimal_values

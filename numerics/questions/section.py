@@ -1,7 +1,7 @@
 """One section of docs/findings.md per question: the data it wrote, its figure, its table and conclusions.
 
 Also the figure every question module shares: :func:`curve_figure` (mean curves of several methods, one panel per
-setting). Finished units are kept with :meth:`escort.artifacts.Checkpoint.unit`, scoped by the question's settings.
+setting). Finished units are kept with :meth:`foundation.artifacts.Checkpoint.unit`, scoped by the question's settings.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escort.errors import InputError, check_num_actions
+from foundation.validation import InputError, check_num_actions
 
 __all__ = [
     "TRAP_MASS", "TrapProblem", "escape_steps", "first_step_below", "parameters_for", "trap_problem", "uniform_problem",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escort.artifacts import Checkpoint, write_csv
+from foundation.artifacts import Checkpoint, write_csv
 from numerics.algorithms import run_bandit
 from numerics.questions.section import Section, curve_figure
 from numerics.questions.summary import censored_quantile, fmt, markdown_table

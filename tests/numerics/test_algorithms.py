@@ -13,7 +13,7 @@ import numerics.algorithms.classification as classification
 import numerics.algorithms.escape as escape
 import numerics.algorithms.runs as runs
 import numerics.bandit as bandit
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.algorithms import ALGORITHMS, NRD_LOGIT_THRESHOLD, escape_times, recording_steps, run_bandit
 from numerics.algorithms import run_classification
 from numerics.transforms import escort, log_policy, p_norm, softmax

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 import numerics.flow as flow
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics import bandit
 from numerics.algorithms import run_bandit
 from numerics.transforms import p_norm

@@ -19,7 +19,7 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 import numerics.gradients as gradients
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.transforms import _log_policy, _log_p_norm
 from proofs_check.strategies import escort_exponents, escort_parameters, reward_vectors, softmax_logits
 from theory import definitions as d

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.gridworld import ACTIONS, FOUR_ROOM_MAP, four_room, grid_mdp
 from numerics.mdp import evaluate, optimal_actions, optimal_values
 

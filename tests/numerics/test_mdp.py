@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.mdp import (
     FiniteMDP,
     evaluate,

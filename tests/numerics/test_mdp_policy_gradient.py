@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.gridworld import four_room
 from numerics.mdp import policy_gradient, random_mdp
 from numerics.mdp_policy_gradient import run_mdp, theorem3_step

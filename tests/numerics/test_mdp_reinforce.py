@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.mdp import policy_gradient, random_mdp
 from numerics.mdp_policy_gradient import spg_step, theorem3_step
 from numerics.mdp_reinforce import (

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import numerics.transforms as transforms
-from escort.errors import InputError
+from foundation.validation import InputError
 from proofs_check.strategies import escort_exponents, escort_parameters, softmax_logits
 from theory import definitions as d
 

@@ -15,7 +15,7 @@ import pytest
 import sympy as sp
 from hypothesis import strategies as st
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from proofs_check import strategies as pst
 from proofs_check.certify import certify_slice
 from proofs_check.claims import CLAIMS, Domain, Slice

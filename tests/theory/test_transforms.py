@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from theory import definitions as d
 from theory.transforms import Transform, entmax_support, transform
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.battery.kernels import entmax, entmax_jacobian, kernels
 from numerics.battery.symbolic import fast_agreement
 from theory.transforms import Transform, transform

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from escort.cli import main
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.battery import run_battery
 from numerics.battery.report import Sizes, battery_row
 from theory.transforms import transform

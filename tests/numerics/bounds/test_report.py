@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from escort.artifacts import Checkpoint
+from foundation.artifacts import Checkpoint
 from numerics.bounds import report, thm2
 from numerics.bounds.comparison import BoundComparison
 

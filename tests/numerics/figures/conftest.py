@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from escort.artifacts import StageOutput
+from foundation.artifacts import StageOutput
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ def test_good_and_bad_runs_and_bad_runs_are_orders_of_magnitude_slower(figure):
 
 
 def test_convergence_times_and_bad_input(tmp_path):
-    from escort.errors import InputError
+    from foundation.validation import InputError
 
     assert fig1.convergence_times(np.array([0, 9, 99]), np.array([[0.1, 0.99, 1.0]])).tolist() == [10.0]
     with pytest.raises(InputError):

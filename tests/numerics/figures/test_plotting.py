@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.figures import plotting as pl
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.neural.datasets import MNIST_ENVIRONMENT_VARIABLE, load_dataset, make_dataset
 from numerics.neural.idx import MNIST_FILES, write_idx
 

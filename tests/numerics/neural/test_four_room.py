@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.gridworld import grid_mdp
 from numerics.mdp import value
 from numerics.neural import mlp

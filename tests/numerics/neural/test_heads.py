@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.neural import mlp
 from numerics.neural.gradient_check import finite_difference_gradients, relative_error
 from numerics.neural.heads import Head

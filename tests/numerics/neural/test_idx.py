@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.neural.idx import MNIST_FILES, load_mnist, read_idx, write_idx
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.neural import mlp
 from numerics.neural.gradient_check import finite_difference_gradients, relative_error
 

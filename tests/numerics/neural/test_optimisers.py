@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.neural.optimisers import make_optimiser
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from escort.artifacts import Checkpoint
+from foundation.artifacts import Checkpoint
 from numerics.questions import sampled_actions_four_room as question
 from numerics.questions.sampled_actions_four_room import BASELINES, METHODS, _at_goal, _conclusion, _stalled, settings
 

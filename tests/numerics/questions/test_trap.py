@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from escort.errors import InputError
+from foundation.validation import InputError
 from numerics.questions.trap import escape_steps, first_step_below, parameters_for, trap_problem, uniform_problem
 from numerics.transforms import policy
 

@@ -43,7 +43,7 @@ def check_escort_power(p: float, *, name: str = "p") -> float:
     >>> check_escort_power(0.5)
     Traceback (most recent call last):
     ...
-    escort.errors.InputError: p must be a finite number >= 1 (the escort exponent of Eq. (3)); got 0.5
+    foundation.validation.InputError: p must be a finite number >= 1 (the escort exponent of Eq. (3)); got 0.5
     """
     try:
         value = float(p)
@@ -123,7 +123,7 @@ def check_choice(value: str, choices: Iterable[str], *, name: str) -> str:
     >>> check_choice("eq13", ["eq8", "eq9", "eq12"], name="claim")
     Traceback (most recent call last):
     ...
-    escort.errors.InputError: unknown claim 'eq13'; did you mean 'eq12' or 'eq9'? (choices: eq8, eq9, eq12)
+    foundation.validation.InputError: unknown claim 'eq13'; did you mean 'eq12' or 'eq9'? (choices: eq8, eq9, eq12)
     """
     options = list(choices)
     if value in options:
@@ -139,7 +139,7 @@ def check_seed(seed: int, *, name: str = "seed") -> int:
     >>> check_seed(-1)
     Traceback (most recent call last):
     ...
-    escort.errors.InputError: seed must be an integer >= 0; got -1
+    foundation.validation.InputError: seed must be an integer >= 0; got -1
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"{name} must be an integer >= 0; got {seed!r}")
@@ -152,7 +152,7 @@ def check_json_file(path: str | Path, *, name: str, required: Sequence[str] = ()
     >>> check_json_file("missing.json", name="replay file")
     Traceback (most recent call last):
     ...
-    escort.errors.InputError: replay file must be a readable JSON file; missing.json does not exist
+    foundation.validation.InputError: replay file must be a readable JSON file; missing.json does not exist
     """
     location = Path(path)
     if not location.is_file():

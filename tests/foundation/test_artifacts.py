@@ -1,4 +1,4 @@
-"""escort.artifacts: atomic writes, deterministic JSON/CSV, provenance, checkpoints."""
+"""foundation.artifacts: atomic writes, deterministic JSON/CSV, provenance, checkpoints."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escort import artifacts
-from escort.artifacts import Checkpoint, atomic_write_text, provenance, to_jsonable, write_csv, write_json
-from escort.errors import InputError
+from foundation import artifacts
+from foundation.artifacts import Checkpoint, atomic_write_text, provenance, to_jsonable, write_csv, write_json
+from foundation.validation import InputError
 
 
 def test_interrupted_write_keeps_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from escort.errors import InputError
+from foundation.validation import InputError
 
 __all__ = ["Checkpoint", "StageOutput", "atomic_write_text", "provenance", "to_jsonable", "write_csv", "write_json"]
 
