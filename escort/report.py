@@ -72,7 +72,7 @@ def _experiment(name: str) -> Step:
 
 
 def _transforms(settings: RunSettings) -> StageOutput:
-    from numerics.battery import run_battery
+    from numerics.experiments.battery import run_battery
 
     return run_battery(
         list(TRANSFORMS), quick=settings.quick, out_dir=settings.out_dir / "transforms",

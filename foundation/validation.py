@@ -75,6 +75,17 @@ def check_probability(value: float, *, name: str, open_interval: bool = True) ->
     return number
 
 
+def check_count(value: int, *, name: str, minimum: int) -> int:
+    """An integer ``value >= minimum`` (booleans rejected), returned as ``int``.
+
+    >>> check_count(3, name="steps", minimum=1)
+    3
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise InputError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
 def check_num_actions(K: int, *, name: str = "K") -> int:
     """Return ``K`` if it is an integer number of actions (classes) K ≥ 2."""
     if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 2:

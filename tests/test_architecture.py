@@ -41,7 +41,7 @@ def test_contracts_hold_on_the_tree() -> None:
 def test_planted_upward_import_breaks_a_contract(tmp_path: Path) -> None:
     tree = _copy_tree(tmp_path)
     planted = tree / "theory" / "planted_upward.py"
-    planted.write_text("import numerics.bandit  # an upward import: theory must not read numerics\n")
+    planted.write_text("import numerics.environments.bandit  # an upward import: theory must not read numerics\n")
     result = _lint(tree)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "theory.planted_upward -> numerics.bandit" in result.stdout
+    assert "theory.planted_upward -> numerics.environments.bandit" in result.stdout
