@@ -21,6 +21,7 @@ import numpy as np
 
 from foundation.validation import InputError, check_choice, check_finite_array, check_positive
 from numerics.engine.recording import recording_steps
+from numerics.engine.step_sizes import sce_step, theorem5_step
 from numerics.kernels.gradients import cross_entropy_gradient_unchecked
 from numerics.kernels.transforms import _escort_logits, _logsumexp, _p_norm, check_transform
 
@@ -29,7 +30,7 @@ __all__ = ["CLASSIFIERS", "ClassificationTrajectory", "run_classification"]
 CLASSIFIERS: dict[str, str] = {"sce": "softmax", "ece": "escort"}
 """Classification algorithms and their transforms."""
 
-SCE_STEP = 2.0
+SCE_STEP = sce_step()
 """Default SCE step 1/L with L = 1/2 (see the module docstring)."""
 
 
@@ -96,7 +97,7 @@ def run_classification(
             return fixed
         if transform == "softmax":
             return SCE_STEP
-        return (_p_norm(state, 2.0)[:, 0] ** 2 / (4.0 * (3.0 + c1_squared)))[:, None]
+        return theorem5_step(_p_norm(state, 2.0)[:, 0], c1_squared)[:, None]
 
     records = np.empty((2, B, schedule.size))
     records[:, :, 0] = _losses(_logits(theta, transform, power), label)

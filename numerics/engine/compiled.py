@@ -31,6 +31,7 @@ import math
 import numpy as np
 from numba import njit
 
+from numerics.engine.step_sizes import theorem2_log_constant, theorem4_log_denominator
 from numerics.engine.rules import ALGORITHMS, NRD_LOGIT_THRESHOLD, StepParameters
 from numerics.engine.recording import LoopResult
 from numerics.kernels.vectorised_exp import exp_into
@@ -222,11 +223,13 @@ def _escort_ascend_exact(theta, values, n, log_constant, weight, rising, out):
 
 
 @njit(cache=True, fastmath=_FAST_MATH, _nrt=False)
-def _step(code, theta, r, p, eta, tau, astar, top, log_pi, pi, log_norm, centred, soft, out):
+def _step(code, theta, r, p, eta, tau, log_step2, log_denominator4, astar, top, log_pi, pi, log_norm, centred, soft, out):
     """One update θ_t ↦ θ_{t+1} of rule ``code`` into ``out`` (see numerics.engine.rules).
 
     ``top`` ≥ 0: ``log_pi``/``pi`` already hold θ's policy and ``top`` its most probable action (computed by the
-    same kernel when θ was measured); −1: they are computed here.
+    same kernel when θ was measured); −1: they are computed here. ``log_step2`` = log of Theorem 2's step at
+    ‖θ‖_p = 1 and ``log_denominator4`` = log(10p²K^{1/p} + c_τ) of Theorem 4 come from
+    :mod:`numerics.engine.step_sizes` (read from theory/).
     """
     K = theta.size
     escort = code == _EPG or code == _EPG_NORMALISED or code == _EPG_ENTROPY
@@ -240,16 +243,16 @@ def _step(code, theta, r, p, eta, tau, astar, top, log_pi, pi, log_norm, centred
         for a in range(K):
             soft[a] = theta[a] / norm
         if n > 0:
-            _escort_ascend_exact(soft, r, n, _theorem2_log_constant(p, K), pi, centred, out)
+            _escort_ascend_exact(soft, r, n, log_step2, pi, centred, out)
         else:
             unit_top = _log_policy(soft, True, p, log_pi, pi, log_norm)
-            _ascend(soft, r, True, p, 1.0, _theorem2_log_constant(p, K), unit_top, log_pi, pi, log_norm, centred, out)
+            _ascend(soft, r, True, p, 1.0, log_step2, unit_top, log_pi, pi, log_norm, centred, out)
         norm = math.exp(_log_p_norm(out, p))
         for a in range(K):
             out[a] = out[a] / norm
         return
     if code == _EPG and n > 0:
-        _escort_ascend_exact(theta, r, n, _theorem2_log_constant(p, K), pi, centred, out)
+        _escort_ascend_exact(theta, r, n, log_step2, pi, centred, out)
         return
     if code == _SPG and top < 0:
         _softmax_ascend(theta, r, eta, pi, out)
@@ -259,7 +262,7 @@ def _step(code, theta, r, p, eta, tau, astar, top, log_pi, pi, log_norm, centred
     if code == _SPG:
         _ascend(theta, r, False, p, eta, 0.0, top, log_pi, pi, log_norm, centred, out)
     elif code == _EPG:
-        log_eta = 2.0 * log_norm[0] + _theorem2_log_constant(p, K)
+        log_eta = 2.0 * log_norm[0] + log_step2
         _ascend(theta, r, True, p, 1.0, log_eta, top, log_pi, pi, log_norm, centred, out)
     elif code == _NRD:
         _centred(top, pi, r, centred)
@@ -285,15 +288,8 @@ def _step(code, theta, r, p, eta, tau, astar, top, log_pi, pi, log_norm, centred
         if code == _SPG_ENTROPY:
             _ascend(theta, soft, False, p, eta, 0.0, top, log_pi, pi, log_norm, centred, out)
         else:
-            c_tau = p * p * tau * (4.0 + 8.0 * math.log(K))
-            log_eta = 2.0 * log_norm[0] - math.log(10.0 * p * p * K ** (1.0 / p) + c_tau)
+            log_eta = 2.0 * log_norm[0] - log_denominator4
             _ascend(theta, soft, True, p, 1.0, log_eta, top, log_pi, pi, log_norm, centred, out)
-
-
-@njit(cache=True, fastmath=_FAST_MATH, _nrt=False)
-def _theorem2_log_constant(p, K):
-    """log(2/(9p²K^{1/p})), Theorem 2's step at ‖θ‖_p = 1."""
-    return math.log(2.0 / (9.0 * p * p)) - math.log(K) / p
 
 
 @njit(cache=True, fastmath=_FAST_MATH, _nrt=False)
@@ -319,7 +315,7 @@ def _measure(theta, r, escort, p, astar, log_pi, pi, log_norm):
 
 
 @njit(cache=True, fastmath=_FAST_MATH)
-def _run(code, escort, theta0, r, schedule, p, eta, tau, astar, use_level, level, patience):
+def _run(code, escort, theta0, r, schedule, p, eta, tau, log_step2, log_denominator4, astar, use_level, level, patience):
     """All runs, one after the other; the stopping rule of numerics.engine.runs when ``use_level``."""
     B, K = theta0.shape
     columns = schedule.size
@@ -342,7 +338,7 @@ def _run(code, escort, theta0, r, schedule, p, eta, tau, astar, use_level, level
         column, t = 1, 0
         while t < schedule[columns - 1] and not stopped:
             t += 1
-            _step(code, theta, r[b], p, eta, tau, astar[b], top, log_pi, pi, log_norm, centred, soft, moved)
+            _step(code, theta, r[b], p, eta, tau, log_step2, log_denominator4, astar[b], top, log_pi, pi, log_norm, centred, soft, moved)
             top = -1
             changed = 0
             for a in range(K):
@@ -385,6 +381,8 @@ def run_compiled(
         params.p,
         params.eta,
         params.tau,
+        theorem2_log_constant(params.p, params.K),
+        theorem4_log_denominator(params.p, params.K, params.tau),
         np.ascontiguousarray(params.astar[:, 0], dtype=np.int64),
         level is not None,
         0.0 if level is None else level,

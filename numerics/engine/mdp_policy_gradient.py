@@ -38,10 +38,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 from threadpoolctl import threadpool_limits
 
 from foundation.validation import InputError, check_choice, check_finite_array, check_positive
+from numerics.engine import step_sizes
 from numerics.engine.recording import recording_steps
 from numerics.engine.rules import StepParameters, entropy_log_step
 from numerics.environments.mdp import (
@@ -53,9 +53,8 @@ from numerics.environments.mdp import (
     optimal_values,
 )
 from numerics.kernels.transforms import _p_norm, check_transform
-from theory.statements import BOUNDS
 
-__all__ = ["MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "spg_step", "theorem3_step"]
+__all__ = ["MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "theorem3_step"]
 
 MDP_ALGORITHMS: dict[str, str] = {
     "spg": "softmax",
@@ -65,19 +64,9 @@ MDP_ALGORITHMS: dict[str, str] = {
 }
 """Algorithm name -> the transform of its policy."""
 
-_THM3_STEP = sp.lambdify(
-    sp.symbols("gamma norm_theta p A", positive=True), BOUNDS["thm3"].step_size, modules="numpy"
-)
-
-
-def spg_step(gamma: float) -> float:
-    """SPG's theoretical step (1−γ)³/8 on a tabular MDP (Mei et al. 2020, Theorem 4), which λ multiplies."""
-    return (1 - gamma) ** 3 / 8
-
-
 def theorem3_step(theta: np.ndarray, *, gamma: float, p: float) -> np.ndarray:
     """η_t(s) = (1−γ)³‖θ_t(s, ·)‖_p²/(10p²A^{2/p}) of Theorem 3, shape θ.shape[:-1] + (1,)."""
-    return _THM3_STEP(gamma, _p_norm(theta, p), p, theta.shape[-1])
+    return step_sizes.theorem3_step(_p_norm(theta, p), gamma=gamma, p=p, A=theta.shape[-1])
 
 
 @dataclass(frozen=True)
@@ -101,7 +90,7 @@ def _step_size(
     if algorithm == "epg":
         return scale * theorem3_step(theta, gamma=mdp.gamma, p=p)
     params = StepParameters(p=p, eta=eta, tau=tau, K=mdp.n_actions, astar=np.zeros((1, 1), dtype=int))
-    return scale * (1 - mdp.gamma) ** 3 * np.exp(entropy_log_step(theta, params))
+    return scale * step_sizes.theorem4_gamma_factor(mdp.gamma) * np.exp(entropy_log_step(theta, params))
 
 
 def check_domain(theta: np.ndarray, transform: str, t: int, scale: float) -> None:

@@ -53,7 +53,8 @@ from threadpoolctl import threadpool_limits
 from foundation.validation import InputError, check_choice, check_count, check_finite_array, check_positive, check_seed
 from numerics.engine.recording import recording_steps
 from numerics.environments.mdp import FiniteMDP, check_distribution, optimal_values, value
-from numerics.engine.mdp_policy_gradient import MDP_ALGORITHMS, check_domain, spg_step, theorem3_step
+from numerics.engine.mdp_policy_gradient import MDP_ALGORITHMS, check_domain, theorem3_step
+from numerics.engine.step_sizes import spg_mdp_step
 from numerics.kernels.transforms import _log_policy, _p_norm, check_transform
 
 __all__ = ["REINFORCE_ALGORITHMS", "ReinforceTrajectory", "reinforce_gradient", "run_reinforce"]
@@ -237,7 +238,7 @@ def run_reinforce(
             if baseline:
                 _update_baseline(values, seen, returns, visits)
             if transform == "softmax":
-                theta = theta + scale * spg_step(mdp.gamma) * gradient
+                theta = theta + scale * spg_mdp_step(mdp.gamma) * gradient
             else:
                 theta = theta + scale * theorem3_step(theta, gamma=mdp.gamma, p=power) * gradient
             check_domain(theta, transform, t, scale)

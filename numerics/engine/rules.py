@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from numerics.engine.step_sizes import theorem2_log_constant, theorem4_log_denominator
 from numerics.kernels.gradients import centred, regularised_reward_gradient_unchecked, reward_gradient_unchecked, sensitivity
 from numerics.kernels.transforms import _log_p_norm, _log_policy
 
@@ -69,15 +70,9 @@ class Algorithm:
     reference: str
 
 
-def _theorem2_log_constant(params: StepParameters) -> float:
-    """log(2/(9p²K^{1/p})): Theorem 2's step at ‖θ‖_p = 1."""
-    p = params.p
-    return float(np.log(2.0 / (9.0 * p * p)) - np.log(params.K) / p)
-
-
 def theorem2_log_step(theta: np.ndarray, params: StepParameters) -> np.ndarray:
     """log η_t = log(2‖θ_t‖_p²/(9p²K^{1/p})) (Theorem 2), shape (B, 1)."""
-    return 2.0 * _log_p_norm(theta, params.p) + _theorem2_log_constant(params)
+    return 2.0 * _log_p_norm(theta, params.p) + theorem2_log_constant(params.p, params.K)
 
 
 def _escort_step(theta: np.ndarray, signal: np.ndarray, log_eta: np.ndarray, p: float) -> np.ndarray:
@@ -97,7 +92,7 @@ def _epg(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np.ndarray
 def _epg_normalised(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np.ndarray:
     p = params.p
     unit = theta / np.exp(_log_p_norm(theta, p))
-    moved = _escort_step(unit, r, _theorem2_log_constant(params), p)
+    moved = _escort_step(unit, r, theorem2_log_constant(p, params.K), p)
     return moved / np.exp(_log_p_norm(moved, p))
 
 
@@ -130,9 +125,8 @@ def _spg_entropy(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np
 
 def entropy_log_step(theta: np.ndarray, params: StepParameters) -> np.ndarray:
     """log η_t = log(‖θ_t‖_p²/(10p²K^{1/p} + c_τ)), c_τ = p²τ(4 + 8 log K) (our reading of Theorem 4)."""
-    p, K = params.p, params.K
-    c_tau = p * p * params.tau * (4.0 + 8.0 * np.log(K))
-    return 2.0 * _log_p_norm(theta, p) - np.log(10.0 * p * p * K ** (1.0 / p) + c_tau)
+    p = params.p
+    return 2.0 * _log_p_norm(theta, p) - theorem4_log_denominator(p, params.K, params.tau)
 
 
 def _epg_entropy(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np.ndarray:

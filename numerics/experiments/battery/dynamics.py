@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from numerics.engine.step_sizes import sce_step
 from numerics.kernels.transform_kernels import Kernels
 from theory import definitions as d
 from theory.statements import BOUNDS, C1, K_SYM, NORM
@@ -48,7 +49,7 @@ def step_rule(kern: Kernels, objective: str, K: int) -> tuple[Callable[[np.ndarr
     """η_t as a function of (θ_t of shape (R, K), π₁(a_y) of shape (R,)), and its formula for the report."""
     t = kern.transform
     if t.invariant_norm is None:
-        eta = (0.4 if objective == "policy gradient" else 2.0) * t.step_scale**2
+        eta = (0.4 if objective == "policy gradient" else sce_step()) * t.step_scale**2
         return (lambda theta, pi_1: np.full(theta.shape[0], eta)), f"η = {eta:g} (constant)"
     q = t.invariant_norm
     bound = BOUNDS["thm2-ascent"] if objective == "policy gradient" else BOUNDS["thm5"]

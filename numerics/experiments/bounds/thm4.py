@@ -30,6 +30,7 @@ from numerics.experiments.bounds.thm3 import problems
 from numerics.analysis.statistics import fit_line
 from numerics.environments.mdp import FiniteMDP
 from numerics.engine.mdp_policy_gradient import run_mdp
+from numerics.engine.step_sizes import theorem4_prefactor
 
 __all__ = ["ROUNDING_FLOOR", "compare", "prefactor"]
 
@@ -40,7 +41,7 @@ P = 2.0
 
 def prefactor(mdp: FiniteMDP, tau: float) -> float:
     """‖1/μ‖_∞ · (1 + τ log A)/(1 − γ)² of Eq. (6), μ = the MDP's ρ."""
-    return float(np.max(1 / mdp.rho) * (1 + tau * np.log(mdp.n_actions)) / (1 - mdp.gamma) ** 2)
+    return theorem4_prefactor(float(np.max(1 / mdp.rho)), tau, mdp.n_actions, mdp.gamma)
 
 
 def _row(name: str, mdp: FiniteMDP, tau: float, t: np.ndarray, gap: np.ndarray, c: float, seed: int,

@@ -43,7 +43,8 @@ from numerics.engine import run_bandit
 from numerics.environments.bandit import random_rewards, same_policy_starts
 from numerics.reporting import plotting as pl
 from numerics.environments.gridworld import GridLayout, four_room
-from numerics.engine.mdp_policy_gradient import run_mdp, spg_step
+from numerics.engine.mdp_policy_gradient import run_mdp
+from numerics.engine.step_sizes import spg_mdp_step
 
 __all__ = ["Settings", "run", "settings"]
 
@@ -105,7 +106,7 @@ def _four_room_unit(config: Settings, algorithm: str, seed: int) -> dict[str, li
     theta0 = same_policy_starts(rng, (config.four_room_runs, mdp.n_states, mdp.n_actions), p=P)
     transform = "softmax" if algorithm == "spg" else "escort"
     traj = run_mdp(algorithm, mdp, theta0[transform], mdp.rho, config.four_room_steps, p=P,
-                   eta=config.step_multiple * spg_step(config.gamma), step_scale=config.step_multiple,
+                   eta=config.step_multiple * spg_mdp_step(config.gamma), step_scale=config.step_multiple,
                    record_per_decade=30)
     return {"steps": traj.steps.tolist(), "suboptimality": traj.suboptimality.tolist(),
             "optimal_probability": traj.optimal_probability.tolist()}

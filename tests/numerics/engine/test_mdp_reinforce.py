@@ -9,7 +9,8 @@ import pytest
 
 from foundation.validation import InputError
 from numerics.environments.mdp import policy_gradient, random_mdp
-from numerics.engine.mdp_policy_gradient import spg_step, theorem3_step
+from numerics.engine.mdp_policy_gradient import theorem3_step
+from numerics.engine.step_sizes import spg_mdp_step
 from numerics.engine.mdp_reinforce import (
     _estimate,
     _update_baseline,
@@ -96,7 +97,7 @@ def test_one_step_is_the_stated_rule(algorithm):
     run = run_reinforce(algorithm, mdp, theta, mdp.rho, 1, step_scale=40.0, seed=9)
     gradient = reinforce_gradient(mdp, theta, mdp.rho, transform=transform, seed=9)
     if algorithm == "spg":
-        np.testing.assert_allclose(run.theta_final, theta + 40.0 * spg_step(0.8) * gradient, rtol=1e-12)
+        np.testing.assert_allclose(run.theta_final, theta + 40.0 * spg_mdp_step(0.8) * gradient, rtol=1e-12)
     else:
         moved = theta + 40.0 * theorem3_step(theta, gamma=0.8, p=2.0) * gradient
         np.testing.assert_allclose(run.theta_final, moved / p_norm(moved, 2.0)[..., None], rtol=1e-12)

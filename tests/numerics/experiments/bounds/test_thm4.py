@@ -6,9 +6,12 @@ import math
 
 import numpy as np
 import pytest
+import sympy as sp
 
-from numerics.experiments.bounds import thm4
 from numerics.environments.mdp import random_mdp
+from numerics.experiments.bounds import thm4
+from theory.definitions import TAU
+from theory.statements import A_SYM, BOUNDS, GAMMA, INV_MU, T
 
 def test_compare_returns_finite_rows_with_a_linear_log_suboptimality() -> None:
     rows = thm4.compare(quick=True, seed=0)
@@ -22,6 +25,8 @@ def test_compare_returns_finite_rows_with_a_linear_log_suboptimality() -> None:
         assert row.parameters["largest_C_tau"] > 0
 
 
-def test_prefactor_is_eq6() -> None:
-    mdp = random_mdp(np.random.default_rng(0), 4, 3, 0.5)
-    assert thm4.prefactor(mdp, 0.2) == pytest.approx(4 * (1 + 0.2 * np.log(3)) / 0.25, rel=1e-14)
+def test_prefactor_is_eq6_at_the_mdps_mu_actions_and_gamma() -> None:
+    mdp = random_mdp(np.random.default_rng(0), 4, 3, 0.5)  # uniform ρ over 4 states: ‖1/μ‖_∞ = 4
+    eq6 = BOUNDS["thm4"].bound.subs({INV_MU: 4, TAU: sp.Rational(1, 5), GAMMA: sp.Rational(1, 2), T: 0})
+    assert thm4.prefactor(mdp, 0.2) == pytest.approx(float(eq6.subs(A_SYM, 3)), rel=1e-14)
+    assert thm4.prefactor(mdp, 0.2) != pytest.approx(float(eq6.subs(A_SYM, 4)), rel=1e-3)  # A read from the MDP
