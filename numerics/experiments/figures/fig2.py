@@ -26,7 +26,7 @@ import numpy as np
 
 from foundation.artifacts import Checkpoint, StageOutput
 from numerics.analysis import statistics as stats
-from numerics.engine import escape_times, recording_steps, run_bandit
+from numerics.engine import ALGORITHMS, escape_times, recording_steps, run_bandit
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.reporting import plotting as pl
 from numerics.kernels.transforms import policy
@@ -50,7 +50,7 @@ def policy_path(algorithm: str, theta0: np.ndarray, r: np.ndarray, steps: int, *
     """
     schedule = recording_steps(steps, record_per_decade=20)
     theta = np.asarray(theta0, dtype=float)[None, :]
-    transform = "softmax" if algorithm in ("spg", "md") else "escort"
+    transform = ALGORITHMS[algorithm].transform
     policies = [policy(theta[0], transform=transform, p=p)]
     for length in np.diff(schedule):
         segment = run_bandit(algorithm, theta, r, int(length), eta=eta, p=p, record_every=int(length),

@@ -43,7 +43,8 @@ from numerics.engine import run_bandit
 from numerics.environments.bandit import random_rewards, same_policy_starts
 from numerics.reporting import plotting as pl
 from numerics.environments.gridworld import GridLayout, four_room
-from numerics.engine.mdp_policy_gradient import run_mdp
+from numerics.engine import ALGORITHMS
+from numerics.engine.mdp_policy_gradient import MDP_ALGORITHMS, run_mdp
 from numerics.engine.step_sizes import spg_mdp_step
 
 __all__ = ["Settings", "run", "settings"]
@@ -93,8 +94,8 @@ def _bandit_unit(config: Settings, K: int, seed: int) -> dict[str, list]:
     r = random_rewards(rng, config.bandit_runs, K)
     starts = same_policy_starts(rng, (config.bandit_runs, K), p=P)
     unit = {}
-    for name, transform in (("spg", "softmax"), ("epg", "escort")):
-        traj = run_bandit(name, starts[transform], r, config.bandit_steps, p=P, eta=config.spg_eta,
+    for name in ("spg", "epg"):
+        traj = run_bandit(name, starts[ALGORITHMS[name].transform], r, config.bandit_steps, p=P, eta=config.spg_eta,
                           record_per_decade=30, backend="compiled")
         unit[name] = {"steps": traj.steps.tolist(), "suboptimality": traj.suboptimality.tolist()}
     return unit
@@ -104,8 +105,7 @@ def _four_room_unit(config: Settings, algorithm: str, seed: int) -> dict[str, li
     mdp, _ = four_room(gamma=config.gamma)
     rng = np.random.default_rng([seed, 5])
     theta0 = same_policy_starts(rng, (config.four_room_runs, mdp.n_states, mdp.n_actions), p=P)
-    transform = "softmax" if algorithm == "spg" else "escort"
-    traj = run_mdp(algorithm, mdp, theta0[transform], mdp.rho, config.four_room_steps, p=P,
+    traj = run_mdp(algorithm, mdp, theta0[MDP_ALGORITHMS[algorithm]], mdp.rho, config.four_room_steps, p=P,
                    eta=config.step_multiple * spg_mdp_step(config.gamma), step_scale=config.step_multiple,
                    record_per_decade=30)
     return {"steps": traj.steps.tolist(), "suboptimality": traj.suboptimality.tolist(),
