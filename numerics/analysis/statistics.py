@@ -74,11 +74,11 @@ def bootstrap_band(values: object, *, level: float = 0.95, resamples: int = 1000
 
 
 def fit_line(x: object, y: object) -> LineFit:
-    """Ordinary least squares y ≈ slope·x + intercept; R² = 1 − SS_res/SS_tot (needs ≥ 3 points, x not constant)."""
+    """Ordinary least squares y ≈ slope·x + intercept; R² = 1 − SS_res/SS_tot (needs ≥ 2 points, x not constant)."""
     xs = check_finite_array(x, name="x", ndim=1)
     ys = check_finite_array(y, name="y", ndim=1)
-    if xs.shape != ys.shape or xs.size < 3:
-        raise InputError(f"x and y must be equally long with at least 3 points; got {xs.size} and {ys.size}")
+    if xs.shape != ys.shape or xs.size < 2:
+        raise InputError(f"x and y must be equally long with at least 2 points; got {xs.size} and {ys.size}")
     if np.ptp(xs) == 0:
         raise InputError("x must not be constant for a line fit")
     slope, intercept = np.polyfit(xs, ys, 1)

@@ -24,8 +24,11 @@ import numpy as np
 from foundation.validation import InputError, check_num_actions
 
 __all__ = [
-    "TRAP_MASS", "TrapProblem", "escape_steps", "first_step_below", "parameters_for", "trap_problem", "uniform_problem",
+    "ESCAPE_LEVEL", "TRAP_MASS", "TrapProblem", "parameters_for", "trap_problem", "uniform_problem",
 ]
+
+ESCAPE_LEVEL = 0.5
+"""A run has escaped the trap once π_t(a*) ≥ 1/2 (read by :func:`numerics.analysis.first_hit.first_hit`)."""
 
 TRAP_MASS = 0.9
 """Probability on the trap action at the start (the remaining mass, less π₁(a*), is spread evenly)."""
@@ -76,15 +79,3 @@ def uniform_problem(K: int, *, runs: int, rng: np.random.Generator) -> TrapProbl
 def parameters_for(policy: np.ndarray, *, transform: str, p: float = 2.0) -> np.ndarray:
     """θ with π_θ = ``policy``: log π for softmax, π^{1/p} (so ‖θ‖_p = 1) for the escort f_p."""
     return np.log(policy) if transform == "softmax" else policy ** (1.0 / p)
-
-
-def escape_steps(optimal_probability: np.ndarray, steps: np.ndarray, *, level: float = 0.5) -> np.ndarray:
-    """First step (from ``steps``) with π_t(a*) ≥ ``level`` per run (rows of (R, T')), NaN where never."""
-    reached = optimal_probability >= level
-    first = np.argmax(reached, axis=1)
-    return np.where(reached.any(axis=1), np.asarray(steps, dtype=float)[first], np.nan)
-
-
-def first_step_below(values: np.ndarray, steps: np.ndarray, *, level: float) -> np.ndarray:
-    """First step (from ``steps``) with value ≤ ``level`` per run (rows of (R, T')), NaN where never."""
-    return escape_steps(-values, steps, level=-level)

@@ -27,6 +27,7 @@ import numpy as np
 
 from foundation.artifacts import StageOutput, provenance, write_json
 from numerics.environments import bandit
+from numerics.analysis.statistics import fit_line
 from numerics.engine import ALGORITHMS, escape_times, run_bandit
 from numerics.engine.rules import StepParameters
 
@@ -107,7 +108,7 @@ def escape_sweep(probabilities: np.ndarray, *, runs: int) -> dict:
     medians = np.median(np.array(times), axis=1)
     tail = slice(-ASYMPTOTIC_POINTS, None)
     finite = np.all(np.isfinite(medians[tail]))
-    slope = float(np.polyfit(np.log(probabilities[tail]), np.log(medians[tail]), 1)[0]) if finite else None
+    slope = fit_line(np.log(probabilities[tail]), np.log(medians[tail])).slope if finite else None
     return {
         "optimal_probability": probabilities.tolist(),
         "escape_times": np.array(times).tolist(),

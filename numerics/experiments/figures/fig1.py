@@ -26,6 +26,7 @@ from matplotlib.axes import Axes
 
 from foundation.artifacts import Checkpoint, StageOutput
 from numerics.analysis import statistics as stats
+from numerics.analysis.first_hit import first_hit
 from numerics.engine import run_bandit
 from numerics.environments.bandit import initial_parameters, random_rewards
 from numerics.reporting import plotting as pl
@@ -42,9 +43,8 @@ def convergence_times(steps: np.ndarray, optimal_probability: np.ndarray) -> np.
     >>> convergence_times(np.array([0, 10, 100]), np.array([[0.5, 0.995, 1.0], [0.1, 0.2, 0.3]])).tolist()
     [11.0, inf]
     """
-    reached = optimal_probability >= GOOD_LEVEL
-    first = np.argmax(reached, axis=1)
-    return np.where(reached.any(axis=1), steps[first] + 1.0, np.inf)
+    t = first_hit(optimal_probability, steps, level=GOOD_LEVEL) + 1.0
+    return np.where(np.isnan(t), np.inf, t)
 
 
 def _continued_times(theta: np.ndarray, r: np.ndarray, offset: int, horizon: int, eta: float) -> list[float]:

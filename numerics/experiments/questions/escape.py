@@ -27,7 +27,9 @@ from foundation.artifacts import Checkpoint, write_csv
 from numerics.reporting.plotting import save_png
 from numerics.reporting.section import Section
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
-from numerics.environments.trap import TrapProblem, escape_steps, trap_problem
+from numerics.analysis.first_hit import first_hit
+from numerics.analysis.statistics import fit_line
+from numerics.environments.trap import ESCAPE_LEVEL, TrapProblem, trap_problem
 
 __all__ = ["EscapeSettings", "EscapeStudy", "Method", "escape_section", "escape_settings", "escape_study"]
 
@@ -68,7 +70,7 @@ class EscapeStudy:
         if observed.sum() < 2:
             return float("nan")
         log_q = np.log(np.array(self.probabilities)[observed])
-        return float(np.polyfit(log_q, np.log(np.maximum(medians[observed], 1)), 1)[0])
+        return fit_line(log_q, np.log(np.maximum(medians[observed], 1))).slope
 
     def table(self) -> str:
         header = ["method", *(f"π₁(a*) = {q:g}: escaped, median step" for q in self.probabilities), "slope"]
@@ -120,7 +122,7 @@ def escape_study(
             def measure(method: Method = method, q: float = q, index: int = index) -> list[float]:
                 problem = trap_problem(K, runs=runs, optimal_probability=q, rng=np.random.default_rng([seed, index]))
                 recorded, _, optimal = method.run(problem, steps, record_per_decade)
-                return escape_steps(optimal, recorded).tolist()
+                return first_hit(optimal, recorded, level=ESCAPE_LEVEL).tolist()
 
             per_q.append(checkpoint.unit(f"{prefix}/{method.label}/q={q:g}", measure,
                                          scope={"K": K, "runs": runs, "steps": steps,

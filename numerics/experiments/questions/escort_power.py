@@ -27,7 +27,8 @@ from numerics.engine import run_bandit
 from numerics.reporting.plotting import save_png
 from numerics.reporting.section import Section
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
-from numerics.environments.trap import first_step_below, parameters_for, trap_problem, uniform_problem
+from numerics.analysis.first_hit import first_hit
+from numerics.environments.trap import parameters_for, trap_problem, uniform_problem
 from theory.definitions import P
 from theory.statements import BOUNDS, C, K_SYM, T
 
@@ -64,7 +65,7 @@ def _measure(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
     trajectory = run_bandit("epg", theta, problem.rewards, config.steps, p=p, record_every=config.record_every,
                             backend="compiled")
     steps = np.asarray(trajectory.steps)
-    reached = first_step_below(trajectory.suboptimality, steps, level=EPSILON)
+    reached = first_hit(trajectory.suboptimality, steps, level=EPSILON, below=True)
     until = np.where(np.isfinite(reached), reached, steps[-1])
     c = np.array([row[steps <= u].min() for row, u in zip(trajectory.optimal_probability, until)])
     return {"steps_to_epsilon": reached.tolist(), "c": c.tolist(),

@@ -27,7 +27,8 @@ from numerics.environments.bandit import suboptimality
 from numerics.engine.neural.heads import score
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.summary import compare, fmt, markdown_table, mean_sd
-from numerics.environments.trap import escape_steps, parameters_for, trap_problem
+from numerics.analysis.first_hit import first_hit
+from numerics.environments.trap import ESCAPE_LEVEL, parameters_for, trap_problem
 from numerics.kernels.transforms import p_norm, policy
 from theory.definitions import P
 from theory.statements import BOUNDS, K_SYM, NORM
@@ -97,7 +98,7 @@ def _unit(config: Settings, method: tuple[str, str, float], baseline: bool, eta:
         steps=config.steps, record_every=config.record_every, rng=np.random.default_rng(seed + 1),
     )
     return {"steps": steps.tolist(), "mean_suboptimality": gaps.mean(axis=0).tolist(),
-            "final_suboptimality": gaps[:, -1].tolist(), "escape": escape_steps(optimal, steps).tolist()}
+            "final_suboptimality": gaps[:, -1].tolist(), "escape": first_hit(optimal, steps, level=ESCAPE_LEVEL).tolist()}
 
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:

@@ -19,7 +19,8 @@ from foundation.artifacts import Checkpoint, write_csv
 from numerics.engine import run_bandit
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
-from numerics.environments.trap import first_step_below, parameters_for, uniform_problem
+from numerics.analysis.first_hit import first_hit
+from numerics.environments.trap import parameters_for, uniform_problem
 
 __all__ = ["Settings", "run", "settings"]
 
@@ -51,7 +52,7 @@ def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int
                             record_every=config.record_every, backend="compiled")
     steps = np.asarray(trajectory.steps)
     return {"steps": steps.tolist(), "mean_suboptimality": trajectory.suboptimality.mean(axis=0).tolist(),
-            "steps_to_epsilon": first_step_below(trajectory.suboptimality, steps, level=EPSILON).tolist()}
+            "steps_to_epsilon": first_hit(trajectory.suboptimality, steps, level=EPSILON, below=True).tolist()}
 
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:

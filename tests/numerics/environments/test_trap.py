@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from foundation.validation import InputError
-from numerics.environments.trap import escape_steps, first_step_below, parameters_for, trap_problem, uniform_problem
+from numerics.environments.trap import parameters_for, trap_problem, uniform_problem
 from numerics.kernels.transforms import policy
 
 
@@ -23,14 +23,6 @@ def test_parameters_reproduce_the_policy(transform, p):
     trap = trap_problem(5, runs=2, optimal_probability=0.001, rng=np.random.default_rng(0))
     for pi in (problem.initial_policy, trap.initial_policy):
         assert np.allclose(policy(parameters_for(pi, transform=transform, p=p), transform=transform, p=p), pi)
-
-
-def test_first_passage_steps():
-    steps = np.array([0, 10, 20])
-    values = np.array([[0.1, 0.6, 0.2], [0.1, 0.2, 0.3]])
-    assert np.array_equal(escape_steps(values, steps), [10, np.nan], equal_nan=True)
-    assert np.array_equal(first_step_below(values, steps, level=0.15), [0, 0])
-    assert np.array_equal(first_step_below(values[:, 1:], steps[1:], level=0.25), [20, 10])
 
 
 def test_bad_trap_probability():

@@ -35,7 +35,9 @@ def test_fit_line_recovers_a_power_law_and_rejects_bad_input():
     with pytest.raises(InputError):
         stats.fit_line([1.0, 1.0, 1.0], [1.0, 2.0, 3.0])
     with pytest.raises(InputError):
-        stats.fit_line([1.0, 2.0], [1.0, 2.0])
+        stats.fit_line([1.0], [1.0])
+    with pytest.raises(InputError):
+        stats.fit_line([1.0, 2.0, 3.0], [1.0, 2.0])
 
 
 def test_check_fails_outside_its_tolerance_and_on_nan():
