@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.validation import InputError, check_finite_array, check_probability
+from foundation.validation import InputError, check_count, check_finite_array, check_probability
 
 __all__ = ["Band", "LineFit", "bootstrap_band", "fit_line", "quantile_band"]
 
@@ -65,8 +65,7 @@ def bootstrap_band(values: object, *, level: float = 0.95, resamples: int = 1000
     """Mean over runs and its percentile-bootstrap ``level`` confidence interval (runs resampled with replacement)."""
     array = _runs(values)
     level = check_probability(level, name="level")
-    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 10:
-        raise InputError(f"resamples must be an integer >= 10; got {resamples!r}")
+    check_count(resamples, name="resamples", minimum=10)
     picks = rng.integers(0, array.shape[0], size=(resamples, array.shape[0]))
     means = array[picks].mean(axis=1)
     lower, upper = np.quantile(means, [(1 - level) / 2, (1 + level) / 2], axis=0)

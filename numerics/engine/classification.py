@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.validation import InputError, check_choice, check_finite_array, check_positive
+from foundation.validation import InputError, check_choice, check_index, check_finite_array, check_positive
 from numerics.engine.recording import recording_steps
 from numerics.engine.step_sizes import sce_step, theorem5_step
 from numerics.kernels.gradients import cross_entropy_gradient_unchecked
@@ -86,8 +86,7 @@ def run_classification(
     if K < 2:
         raise InputError(f"theta0 must have shape (B, K) with K >= 2 classes; got {theta.shape}")
     power = check_transform(transform, p, theta)
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < K:
-        raise InputError(f"label must be an integer in [0, {K - 1}] (index of the true class); got {label!r}")
+    label = check_index(label, name="label", size=K, what="index of the true class")
     schedule = recording_steps(steps, record_every=record_every, record_per_decade=record_per_decade)
     fixed = None if eta is None else check_positive(eta, name="eta")
     c1_squared = np.exp(_logsumexp(_logits(theta, transform, power))[:, 0] - _logits(theta, transform, power)[:, label])

@@ -40,14 +40,13 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from foundation.validation import InputError, check_choice, check_finite_array, check_positive
+from foundation.validation import InputError, check_choice, check_finite_array, check_positive, check_temperature
 from numerics.engine import step_sizes
 from numerics.engine.recording import recording_steps
 from numerics.engine.rules import StepParameters, entropy_log_step
 from numerics.environments.mdp import (
     FiniteMDP,
     check_distribution,
-    check_temperature,
     values_and_gradient,
     optimal_actions,
     optimal_values,

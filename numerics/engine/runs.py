@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.validation import InputError, check_choice, check_finite_array, check_positive
+from foundation.validation import InputError, check_choice, check_finite_array, check_positive, check_temperature
 from numerics.engine.compiled import run_compiled
 from numerics.engine.recording import LoopResult, recording_steps
 from numerics.engine.rules import ALGORITHMS, Algorithm, StepParameters
@@ -127,9 +127,7 @@ def validate_bandit_run(
     if rewards.shape not in ((K,), (B, K)):
         raise InputError(f"r must have shape ({K},) or ({B}, {K}) to match theta0; got {rewards.shape}")
     step = check_positive(eta, name="eta")
-    temperature = float(tau)
-    if not np.isfinite(temperature) or temperature < 0:
-        raise InputError(f"tau must be a finite number >= 0 (entropy temperature); got {tau!r}")
+    temperature = check_temperature(tau)
     check_choice(backend, BACKENDS, name="backend")
     rewards = np.ascontiguousarray(np.broadcast_to(rewards, (B, K)))
     astar = np.argmax(rewards, axis=-1)[:, None]

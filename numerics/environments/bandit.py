@@ -17,7 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from foundation.validation import InputError, check_finite_array, check_num_actions, check_positive, check_probability
+from foundation.validation import (
+    InputError,
+    check_count,
+    check_finite_array,
+    check_index,
+    check_num_actions,
+    check_positive,
+    check_probability,
+)
 from numerics.kernels.transforms import _escort_logits, _logsumexp, check_transform
 
 __all__ = ["gap_rewards", "initial_parameters", "random_rewards", "same_policy_starts", "suboptimality"]
@@ -36,13 +44,7 @@ def gap_rewards(K: int, gap: float, base: float) -> np.ndarray:
 
 def random_rewards(rng: np.random.Generator, batch: int, K: int) -> np.ndarray:
     """Rewards of shape (batch, K) with independent Uniform[0, 1] entries (Fig. 1)."""
-    return rng.uniform(0.0, 1.0, size=(_check_batch(batch), check_num_actions(K)))
-
-
-def _check_batch(batch: int) -> int:
-    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-        raise InputError(f"batch must be an integer >= 1 (number of runs); got {batch!r}")
-    return int(batch)
+    return rng.uniform(0.0, 1.0, size=(check_count(batch, name="batch (number of runs)", minimum=1), check_num_actions(K)))
 
 
 def initial_parameters(
@@ -66,12 +68,9 @@ def initial_parameters(
     Both follow from π(a*)/(1 − π(a*)) = q/(1 − q) and are evaluated in the log domain, so q down to 1e-300
     is reached exactly.
     """
-    runs, actions = _check_batch(batch), check_num_actions(K)
+    runs, actions = check_count(batch, name="batch (number of runs)", minimum=1), check_num_actions(K)
     power = check_transform(transform, p)
-    if isinstance(optimal_action, bool) or not isinstance(optimal_action, (int, np.integer)) or not (
-        0 <= optimal_action < actions
-    ):
-        raise InputError(f"optimal_action must be an integer in [0, {actions - 1}]; got {optimal_action!r}")
+    optimal_action = check_index(optimal_action, name="optimal_action", size=actions, what="index of the optimal action")
     theta = rng.standard_normal((runs, actions))
     if optimal_probability is None:
         return theta

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.validation import InputError, check_count, check_finite_array, check_num_actions
+from foundation.validation import InputError, check_count, check_temperature, check_finite_array, check_num_actions
 from numerics.kernels.gradients import regularised_reward_gradient_unchecked
 from numerics.kernels.transforms import _checked, _log_policy, check_transform
 
@@ -116,13 +116,6 @@ def _check_policy(mdp: FiniteMDP, pi: object) -> np.ndarray:
     if np.any(array < 0) or np.any(np.abs(array.sum(axis=-1) - 1) > _STOCHASTIC_TOLERANCE):
         raise InputError("pi must hold a distribution over actions in every state (>= 0, rows summing to 1)")
     return array
-
-
-def check_temperature(tau: float) -> float:
-    temperature = float(tau)
-    if not np.isfinite(temperature) or temperature < 0:
-        raise InputError(f"tau must be a finite number >= 0 (entropy temperature of Theorem 4); got {tau!r}")
-    return temperature
 
 
 def _entropy_term(pi: np.ndarray, tau: float) -> np.ndarray:

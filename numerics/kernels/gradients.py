@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from foundation.validation import InputError, check_finite_array
+from foundation.validation import InputError, check_finite_array, check_index, check_temperature
 from numerics.kernels.transforms import _checked, _log_policy, _logsumexp, check_transform
 
 __all__ = ["cross_entropy_gradient", "regularised_reward_gradient", "reward_gradient"]
@@ -117,9 +117,7 @@ def regularised_reward_gradient(
     """
     array = _checked(theta)
     power = check_transform(transform, p, array)
-    temperature = float(tau)
-    if not np.isfinite(temperature) or temperature < 0:
-        raise InputError(f"tau must be a finite number >= 0 (entropy temperature of Theorem 4); got {tau!r}")
+    temperature = check_temperature(tau)
     return regularised_reward_gradient_unchecked(array, _checked_rewards(r, array.shape[-1]), temperature, transform, power)
 
 
@@ -133,6 +131,5 @@ def cross_entropy_gradient(
     array = _checked(theta)
     power = check_transform(transform, p, array)
     K = array.shape[-1]
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < K:
-        raise InputError(f"label must be an integer in [0, {K - 1}] (index of the true class); got {label!r}")
-    return cross_entropy_gradient_unchecked(array, int(label), transform, power)
+    label = check_index(label, name="label", size=K, what="index of the true class")
+    return cross_entropy_gradient_unchecked(array, label, transform, power)

@@ -29,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from foundation.artifacts import provenance, write_csv, write_json
+from foundation.validation import check_count
 from numerics.analysis.check import Check
 from numerics.analysis.statistics import Band, LineFit
 
@@ -86,8 +87,7 @@ class PlottedData:
 @contextmanager
 def panels(n: int, *, width: float = 3.2, height: float = 2.7) -> Iterator[tuple[Figure, list[Axes]]]:
     """A figure with ``n`` panels in a row, drawn and saved inside the shared :data:`STYLE` (no pyplot state)."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InputError(f"n must be a positive integer number of panels; got {n!r}")
+    check_count(n, name="n (number of panels)", minimum=1)
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=(width * n, height), layout="constrained")
         axes = figure.subplots(1, n, squeeze=False)[0]

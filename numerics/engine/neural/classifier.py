@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.validation import InputError
+from foundation.validation import check_count
 from numerics.engine.neural import heads
 from numerics.engine.neural import mlp
 from numerics.environments.datasets import Dataset
@@ -64,10 +64,8 @@ def train(
     The output layer starts small (scale 0.1) with bias ``head.initial_bias``, so π_θ(·|x) starts close to
     uniform for either transform, as in the paper ("starting from nearly uniform initializations").
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise InputError(f"epochs must be a positive integer; got {epochs!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise InputError(f"batch_size must be a positive integer; got {batch_size!r}")
+    check_count(epochs, name="epochs", minimum=1)
+    check_count(batch_size, name="batch_size", minimum=1)
     rng = np.random.default_rng(seed)
     net = mlp.initialise(
         data.x_train.shape[1], n_hidden, data.n_classes, rng=rng, output_scale=0.1, output_bias=head.initial_bias

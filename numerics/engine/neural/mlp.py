@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.validation import InputError, check_finite_array
+from foundation.validation import InputError, check_count, check_finite_array
 
 __all__ = ["Cache", "Network", "backward", "forward", "initialise"]
 
@@ -76,8 +76,7 @@ def initialise(
     transforms: softmax(c·1) = f_p(c·1) = 1/K for any c ≠ 0 (the escort needs c ≠ 0 to stay off its kink).
     """
     for name, value in (("n_inputs", n_inputs), ("n_hidden", n_hidden), ("n_outputs", n_outputs)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise InputError(f"{name} must be a positive integer; got {value!r}")
+        check_count(value, name=name, minimum=1)
     W1 = rng.normal(0.0, np.sqrt(2.0 / n_inputs), size=(n_inputs, n_hidden))
     W2 = rng.normal(0.0, output_scale / np.sqrt(n_hidden), size=(n_hidden, n_outputs))
     return Network(W1=W1, b1=np.zeros(n_hidden), W2=W2, b2=np.full(n_outputs, float(output_bias)))
