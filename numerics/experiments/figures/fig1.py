@@ -25,6 +25,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from foundation.artifacts import Checkpoint, StageOutput
+from numerics.analysis.check import Check
 from numerics.analysis import statistics as stats
 from numerics.analysis.first_hit import first_hit
 from numerics.engine import run_bandit

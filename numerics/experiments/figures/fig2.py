@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, StageOutput
+from numerics.analysis.check import Check
 from numerics.analysis import statistics as stats
 from numerics.engine import ALGORITHMS, escape_times, recording_steps, run_bandit
 from numerics.environments.bandit import gap_rewards, initial_parameters

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, StageOutput
+from numerics.analysis.check import Check
 from numerics.analysis import statistics as stats
 from numerics.engine import run_bandit
 from numerics.environments.bandit import random_rewards, same_policy_starts
