@@ -85,6 +85,7 @@ class Claim:
     stated: Domain
     wider: Domain | None = None
     note: str = ""
+    reading_of: str | None = None
 
     @property
     def reference(self) -> str:
@@ -224,6 +225,7 @@ def _claim_list() -> tuple[Claim, ...]:
                    _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0),
                    ranges=_ranges(_P_AT_LEAST_1)),
             note="Reading A of Eq. (12): (min_a π(a))^{1−2/p}; equal to reading B for p ≥ 2.",
+            reading_of="eq12",
         ),
         Claim(
             "sce-example-kl", s["sce-example-kl"], ("ε",),

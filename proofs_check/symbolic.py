@@ -1,4 +1,15 @@
-"""Step 1 of a check: a symbolic attempt for each K of a domain up to :data:`MAX_SYMBOLIC_K`.
+"""Step 1 of a check: a proof for every K (:func:`general_proof`), else an attempt for each K up to
+:data:`MAX_SYMBOLIC_K`.
+
+:func:`general_proof` covers every K ≥ 2 at once:
+
+* inequalities with a lemma chain in :mod:`theory.chains` (Eq. (8), (9), (11), (12) in both readings, the SCE
+  example), checked by :func:`proofs_check.chain_check.checked_chain`, on domains inside the chain's range of p;
+* identities with an index-form derivation in :mod:`theory.index_form` (verified there for every K);
+* Remark 3: the index-form entry [J − Jᵀ]_ab = p·π(a)π(b)(θ(b) − θ(a))/(θ(a)θ(b)), non-zero wherever
+  θ(a) ≠ θ(b) (p, π(a), π(b) > 0).
+
+Per-K attempts (below) are the fallback:
 
 * ``==``, ``->``, not symmetric, positive eigenvalue: :func:`theory.proof.prove` (simplification, SymPy limit,
   exact rational witness or sign argument). Its exact rational *counterexample* disproves the statement; its
@@ -18,11 +29,14 @@ import itertools
 
 import sympy as sp
 
+from proofs_check.chain_check import checked_chain
+from proofs_check.verdicts import SymbolicOutcome
+from theory.chains import CHAINS
+from theory.index_form import IndexSymbols, covering
 from theory.proof import Method, prove
 from theory.statements import Instance, Relation, Statement
-from proofs_check.verdicts import SymbolicOutcome
 
-__all__ = ["MAX_SYMBOLIC_K", "attempt_proof", "prove_instance"]
+__all__ = ["MAX_SYMBOLIC_K", "attempt_proof", "general_proof", "prove_instance"]
 
 MAX_SYMBOLIC_K = 2
 """Symbolic attempts stop at this K: expression sizes grow quickly with K (the search covers larger K)."""
@@ -104,3 +118,37 @@ def attempt_proof(statement: Statement, K_range: tuple[int, int]) -> SymbolicOut
     proved = tuple(K for K in covered if outcomes[tried[0] if k_free else K][0] is True)
     refuted = tuple(K for K in covered if outcomes[tried[0] if k_free else K][0] is False)
     return SymbolicOutcome(proved, covered, method, refuted)
+
+
+def _remark3_entry_factorises(stated: sp.Expr) -> bool:
+    """[J − Jᵀ]_ab / ((θ(b) − θ(a))/(θ(a)θ(b))) is positive (it is p·π(a)π(b)): the entry vanishes iff θ(a) = θ(b)."""
+    s = IndexSymbols()
+    return sp.simplify(stated / ((s.theta_b - s.theta_a) / (s.theta_a * s.theta_b))).is_positive is True
+
+
+def general_proof(statement: Statement, p_low: float | None = None) -> SymbolicOutcome | None:
+    """A proof of ``statement`` for every K ≥ 2 on a domain whose smallest p is ``p_low``, or None."""
+    chain = CHAINS.get(statement.id)
+    if chain is not None:
+        result = checked_chain(statement.id)
+        if not result.proved or not chain.covers_p(0.0 if p_low is None else p_low):
+            return None
+        method = f"lemma chain of {len(chain.facts)} facts and {len(result.steps)} steps, each checked"
+        return SymbolicOutcome((), (), method, all_K=True, scope=chain.quantifier)
+    derivation = covering(statement.id)
+    if derivation is None:
+        return None
+    proof = derivation.verify()
+    scope = "every K ≥ 2" + (", p > 0" if derivation.transform == "escort" else "")
+    if not proof.established:
+        return None
+    if statement.relation is Relation.NOT_SYMMETRIC:
+        (case,) = derivation.cases()
+        if not _remark3_entry_factorises(case.stated):
+            return None
+        return SymbolicOutcome((), (), f"index-form entry of J − Jᵀ ({derivation.id}) = p·π(a)π(b)(θ(b) − θ(a))/"
+                               "(θ(a)θ(b)) ≠ 0", all_K=True, scope=f"{scope}, wherever θ(a) ≠ θ(b)")
+    if statement.relation is not Relation.EQUAL:
+        return None
+    return SymbolicOutcome((), (), f"index-form derivation '{derivation.id}' ({', '.join(proof.cases)})",
+                           all_K=True, scope=scope)

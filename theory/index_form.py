@@ -303,7 +303,7 @@ _LIST: tuple[IndexDerivation, ...] = (
                     ("softmax-jacobian-symmetric",), _jacobian_antisymmetric_part("softmax")),
     IndexDerivation("escort-jacobian-asymmetry", "Remark 3, Eq. (7)",
                     "∂π(a)/∂θ(b) − ∂π(b)/∂θ(a) = p·π(a)π(b)·(1/θ(a) − 1/θ(b))", "escort",
-                    ("escort-jacobian-asymmetry",), _jacobian_antisymmetric_part("escort")),
+                    ("escort-jacobian-asymmetry", "remark3"), _jacobian_antisymmetric_part("escort")),
     IndexDerivation("md-link", "Section 3, mirror descent", "softmax(θ + ηr)(a) = π(a)e^{ηr(a)}/Σ_c π(c)e^{ηr(c)}",
                     "softmax", ("md-link",), _md_link, "R_η = Σ_{c≠a} exp(θ(c) + ηr(c)) = W·Σ_{c≠a} π(c)e^{ηr(c)}"),
     IndexDerivation("prop1-hessian", "Proposition 1",
