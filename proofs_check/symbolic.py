@@ -6,6 +6,7 @@
 * inequalities with a lemma chain in :mod:`theory.chains` (Eq. (8), (9), (11), (12) in both readings, the SCE
   example), checked by :func:`proofs_check.chain_check.checked_chain`, on domains inside the chain's range of p;
 * identities with an index-form derivation in :mod:`theory.index_form` (verified there for every K);
+* Proposition 1: the parametric witness family of :mod:`theory.witness_families` (every K ≥ 2, p > 0);
 * Remark 3: the index-form entry [J − Jᵀ]_ab = p·π(a)π(b)(θ(b) − θ(a))/(θ(a)θ(b)), non-zero wherever
   θ(a) ≠ θ(b) (p, π(a), π(b) > 0).
 
@@ -34,6 +35,7 @@ from proofs_check.verdicts import SymbolicOutcome
 from theory.chains import CHAINS
 from theory.index_form import IndexSymbols, covering
 from theory.proof import Method, prove
+from theory.witness_families import verify_prop1_family
 from theory.statements import Instance, Relation, Statement
 
 __all__ = ["MAX_SYMBOLIC_K", "attempt_proof", "general_proof", "prove_instance"]
@@ -128,6 +130,11 @@ def _remark3_entry_factorises(stated: sp.Expr) -> bool:
 
 def general_proof(statement: Statement, p_low: float | None = None) -> SymbolicOutcome | None:
     """A proof of ``statement`` for every K ≥ 2 on a domain whose smallest p is ``p_low``, or None."""
+    if statement.id == "prop1":
+        family = verify_prop1_family()
+        if not family.established:
+            return None
+        return SymbolicOutcome((), (), family.method, all_K=True, scope="every K ≥ 2, p > 0 (a parametric witness)")
     chain = CHAINS.get(statement.id)
     if chain is not None:
         result = checked_chain(statement.id)

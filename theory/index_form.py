@@ -281,6 +281,13 @@ def _eq10() -> tuple[Case, ...]:
     return (Case("every K", -sp.log(x), -sp.log(x), 0 + 1 * sp.log(1 / x)),)
 
 
+def _sce_kl() -> tuple[Case, ...]:
+    """KL(y‖π) at y = (0, 1), π = (ε, 1 − ε): the one term y(2)·log(y(2)/π(2)) = log(1/(1 − ε)), with 1 − ε > 0."""
+    rest = sp.Symbol("one_minus_epsilon", positive=True)
+    definition = 1 * sp.log(1 / rest)
+    return (Case("ε ∈ (0, 1)", definition, definition, -sp.log(rest)),)
+
+
 _LIST: tuple[IndexDerivation, ...] = (
     IndexDerivation("eq1", "Eq. (1)", "∂(πᵀr)/∂θ(a) = π(a)·(r(a) − πᵀr)", "softmax", ("eq1",),
                     _reward_gradient("softmax", _eq1)),
@@ -312,6 +319,8 @@ _LIST: tuple[IndexDerivation, ...] = (
     IndexDerivation("eq9-identity", "Section 4, after Eq. (9)", "π(a)/|θ(a)| = π(a)^{1−1/p}/‖θ‖_p", "escort",
                     ("eq9-identity",), _eq9_identity),
     IndexDerivation("eq10", "Eq. (10)", "−log π(a_y) = H(y) + KL(y‖π) for one-hot y", "softmax", ("eq10",), _eq10),
+    IndexDerivation("sce-kl", "Section 5, SCE example", "KL(y‖π) = −log(1 − ε) at y = (0, 1), π = (ε, 1 − ε)",
+                    "softmax", ("sce-example-kl-identity",), _sce_kl, "one_minus_epsilon = 1 − ε > 0"),
     IndexDerivation("ce-gradient-softmax", "Section 5, Eq. (11)", "∂(−log π(a_y))/∂θ(b) = π(b) − y(b)", "softmax",
                     ("ce-gradient-softmax", "eq11-gradient"), _ce_gradient("softmax"),
                     "KL(y‖π) = −log π(a_y) (Eq. (10)), so ‖∇KL‖² = Σ_b (π(b) − y(b))² = ‖y − π‖² (Eq. (11))"),
