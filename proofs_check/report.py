@@ -163,6 +163,15 @@ def _failure_subject(r: DomainResult, results: list[DomainResult]) -> str:
     )
 
 
+def _failure_evidence(r: DomainResult) -> str:
+    """A failing domain's evidence: the proved limit, else the confirmed witness, else the interval box."""
+    symbolic = r.evidence.symbolic
+    parts = [f"proof: {symbolic.method}"] if symbolic is not None and symbolic.refuted_all_K else []
+    witness = _witness_text(r) or next(
+        (_certificate_text(c) for c in r.evidence.certificates if c.status == "counterexample"), "")
+    return "; ".join(parts + ([f"witness {witness}"] if witness else []))
+
+
 def headline(results: list[DomainResult]) -> tuple[str, ...]:
     """Markdown bullets: what is proved for every K, then every FAILS / UNDECIDED with its witness, then counts."""
     proved = [r for r in results if r.verdict is Verdict.PROVED and r.evidence.symbolic.all_K]
@@ -172,10 +181,8 @@ def headline(results: list[DomainResult]) -> tuple[str, ...]:
         lines.append(f"- PROVED for every K (lemma chains and index-form derivations): {names}")
     for r in results:
         if r.verdict is Verdict.FAILS:
-            where = _witness_text(r) or next(
-                _certificate_text(c) for c in r.evidence.certificates if c.status == "counterexample"
-            )
-            lines.append(f"- {_failure_subject(r, results)}: FAILS on the {r.domain} domain ({r.description}): witness {where}")
+            lines.append(f"- {_failure_subject(r, results)}: {label(r)} on the {r.domain} domain ({r.description}): "
+                         f"{_failure_evidence(r)}")
         elif r.verdict is Verdict.UNDECIDED:
             lines.append(f"- {r.claim}: UNDECIDED on the {r.domain} domain (no certified witness)")
     rest = Counter(r.verdict.value for r in results if r.verdict not in (Verdict.FAILS, Verdict.UNDECIDED))
@@ -210,8 +217,8 @@ def _section(claim_id: str, results: list[DomainResult]) -> list[str]:
         lines.append(f"- symbolic: {_symbolic_text(r)}")
         lines.append(f"- search: {_worst(r)}; {_counts(r)}")
         if r.evidence.search.witness is not None:
-            label = "witness" if r.evidence.existential else "counterexample (shrunk)"
-            lines.append(f"- {label}: {_witness_text(r)}")
+            kind = "witness" if r.evidence.existential else "counterexample (shrunk)"
+            lines.append(f"- {kind}: {_witness_text(r)}")
             if r.verdict is Verdict.FAILS:
                 replay = f"docs/verification/{r.claim}.{r.domain}.json"
                 lines.append(f"  (replay: `escort check {r.claim} --replay {replay}`)")

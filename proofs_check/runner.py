@@ -90,7 +90,7 @@ def check_claim(claim_id: str, profile: str) -> list[DomainResult]:
     per_K: list[SymbolicOutcome | None] = []
     results = []
     for name, domain in _domains(claim):
-        symbolic = general_proof(claim.statement, _p_low(domain))
+        symbolic = general_proof(claim.statement, _p_low(domain), tuple(domain.ranges.get("p", ())))
         if symbolic is None:
             per_K = per_K or [_symbolic(claim)]
             symbolic = per_K[0]

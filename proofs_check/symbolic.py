@@ -6,6 +6,8 @@
 * inequalities with a lemma chain in :mod:`theory.chains` (Eq. (8), (9), (11), (12) in both readings, the SCE
   example), checked by :func:`proofs_check.chain_check.checked_chain`, on domains inside the chain's range of p;
 * identities with an index-form derivation in :mod:`theory.index_form` (verified there for every K);
+* the smoothness implied by Theorems 2 and 3 on domains with some 1 < p < 2: refuted for every K by the proved
+  limit of :func:`theory.witness_families.smoothness_blowup` (the Hessian is unbounded as θ(a) → 0);
 * Proposition 1: the parametric witness family of :mod:`theory.witness_families` (every K ≥ 2, p > 0);
 * Remark 3: the index-form entry [J − Jᵀ]_ab = p·π(a)π(b)(θ(b) − θ(a))/(θ(a)θ(b)), non-zero wherever
   θ(a) ≠ θ(b) (p, π(a), π(b) > 0).
@@ -35,7 +37,7 @@ from proofs_check.verdicts import SymbolicOutcome
 from theory.chains import CHAINS
 from theory.index_form import IndexSymbols, covering
 from theory.proof import Method, prove
-from theory.witness_families import verify_prop1_family
+from theory.witness_families import smoothness_blowup, verify_prop1_family
 from theory.statements import Instance, Relation, Statement
 
 __all__ = ["MAX_SYMBOLIC_K", "attempt_proof", "general_proof", "prove_instance"]
@@ -128,8 +130,19 @@ def _remark3_entry_factorises(stated: sp.Expr) -> bool:
     return sp.simplify(stated / ((s.theta_b - s.theta_a) / (s.theta_a * s.theta_b))).is_positive is True
 
 
-def general_proof(statement: Statement, p_low: float | None = None) -> SymbolicOutcome | None:
-    """A proof of ``statement`` for every K ≥ 2 on a domain whose smallest p is ``p_low``, or None."""
+_BLOWUP = ("thm2-smoothness", "thm3-smoothness")
+
+
+def general_proof(
+    statement: Statement, p_low: float | None = None, p_ranges: tuple[tuple[float, float], ...] = ()
+) -> SymbolicOutcome | None:
+    """A proof (or disproof) of ``statement`` for every K ≥ 2 on a domain whose p lies in ``p_ranges`` (smallest
+    ``p_low``), or None."""
+    if statement.id in _BLOWUP and any(low < 2 and high > 1 for low, high in p_ranges):
+        family = smoothness_blowup()
+        if not family.established:
+            return None
+        return SymbolicOutcome((), (), family.method, refuted_all_K=True, scope="every K ≥ 2, 1 < p < 2")
     if statement.id == "prop1":
         family = verify_prop1_family()
         if not family.established:

@@ -38,8 +38,8 @@ class Verdict(enum.Enum):
 class SymbolicOutcome:
     """The symbolic step: the Ks it proved (or exactly refuted) the claim for, the Ks it tried, and how.
 
-    ``all_K``: proved for every K ≥ 2 (lemma chain or index-form derivation); ``scope`` then says for which K
-    and p in words (e.g. "every K ≥ 2, p > 0").
+    ``all_K``: proved for every K ≥ 2 (lemma chain or index-form derivation); ``refuted_all_K``: disproved
+    for every K ≥ 2 (a proved limit); ``scope`` then says for which K and p in words (e.g. "every K ≥ 2, p > 0").
     """
 
     proved_K: tuple[int, ...]
@@ -48,6 +48,7 @@ class SymbolicOutcome:
     refuted_K: tuple[int, ...] = ()
     all_K: bool = False
     scope: str = ""
+    refuted_all_K: bool = False
 
     def covers(self, K_range: tuple[int, int]) -> bool:
         return self.all_K or set(range(K_range[0], K_range[1] + 1)) <= set(self.proved_K)
@@ -114,7 +115,7 @@ class DomainResult:
 def decide(evidence: Evidence) -> Verdict:
     """Combine the steps into one verdict (see the module docstring for the rules)."""
     certificates = evidence.certificates
-    if evidence.symbolic is not None and evidence.symbolic.refuted_K:
+    if evidence.symbolic is not None and (evidence.symbolic.refuted_K or evidence.symbolic.refuted_all_K):
         return Verdict.FAILS
     if not evidence.existential:
         if evidence.search.witness is not None or any(c.status == "counterexample" for c in certificates):
@@ -138,6 +139,8 @@ def label(result: DomainResult) -> str:
             return f"PROVED for {symbolic.scope}"
         return f"PROVED for K = {low}…{high}" if high > low else f"PROVED (K = {low})"
     if verdict is Verdict.FAILS:
+        if symbolic is not None and symbolic.refuted_all_K:
+            return f"FAILS for {symbolic.scope} (proved limit)"
         if search.witness is not None:
             return f"FAILS (witness at K = {search.witness['K']}, confirmed at {search.witness['digits']} digits)"
         return "FAILS (exact or interval counterexample)"

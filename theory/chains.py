@@ -157,7 +157,7 @@ MINUS_LOG_X = (-sp.log(x), "π(a_y) ≤ 1")
 def _log_upper() -> Fact:
     """−log x ≤ (1 − x)/x on (0, 1]: log z ≤ z − 1 at z = 1/x."""
     f = (1 - x) / x + sp.log(x)
-    return Fact("log-upper", "−log x ≤ χ²-bound (1 − x)/x for x ∈ (0, 1] (log z ≤ z − 1 at z = 1/x)",
+    return Fact("log-upper", "−log x ≤ (1 − x)/x for x ∈ (0, 1] (log z ≤ z − 1 at z = 1/x)",
                 FactKind.MONOTONE, f, variable=x, zero=sp.Integer(1), sides={"left": 1 / (1 + s)})
 
 
