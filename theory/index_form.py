@@ -29,7 +29,10 @@ import sympy as sp
 
 from theory.definitions import P, TAU
 
-__all__ = ["DERIVATIONS", "Case", "IndexDerivation", "IndexProof", "IndexSymbols", "covering"]
+__all__ = [
+    "DERIVATIONS", "MDP_SCALARS", "Case", "IndexDerivation", "IndexProof", "IndexSymbols", "covering",
+    "mdp_reduced_forms",
+]
 
 
 @dataclass(frozen=True)
@@ -288,6 +291,50 @@ def _sce_kl() -> tuple[Case, ...]:
     return (Case("ε ∈ (0, 1)", definition, definition, -sp.log(rest)),)
 
 
+MDP_SCALARS = sp.symbols("alpha beta kappa_a lambda_a gamma", real=True)
+"""α, β, κ_a, λ_a, γ of the MDP reduction (see :func:`mdp_reduced_forms`)."""
+
+
+def mdp_reduced_forms(c: sp.Expr, k: sp.Expr, ell: sp.Expr) -> dict[str, sp.Expr]:
+    """V(ρ), d_ρ(s)/(1 − γ), V(s) and Q(s, a) in the scalars of the Sherman–Morrison reduction.
+
+    Write I − γP_π = A − γe_s uᵀ with A = I − γP_0 (row s of P_0 zero, so e_sᵀA⁻¹ = e_sᵀ) and
+    u = Σ_a π(a|s)P(·|s, a). Sherman–Morrison gives M = (I − γP_π)⁻¹ = A⁻¹ + γA⁻¹e_s uᵀA⁻¹/(1 − γk) with
+    α = ρᵀA⁻¹e_s, β = ρᵀA⁻¹r_0, κ_a = P(·|s, a)ᵀA⁻¹e_s, λ_a = P(·|s, a)ᵀA⁻¹r_0 (none depends on θ(s, ·)),
+    c = Σ_a π(a|s)r(s, a), k = Σ_a π(a|s)κ_a, l = Σ_a π(a|s)λ_a.
+    """
+    alpha, beta, kappa, lam, gamma = MDP_SCALARS
+    feedback = (ell + k * c) / (1 - gamma * k)
+    return {
+        "value": beta + alpha * c + gamma * alpha * feedback,
+        "occupancy": alpha / (1 - gamma * k),
+        "state_value": c + gamma * feedback,
+        "q_value": S.r_a + gamma * (lam + kappa * c + gamma * kappa * feedback),
+    }
+
+
+def _mdp_gradient() -> tuple[Case, ...]:
+    """∂V(ρ)/∂θ(s, a) for every S and A: only row s of P_π and entry s of r_π depend on θ(s, ·) (see
+    :func:`mdp_reduced_forms`); R_r, R_κ, R_λ are the other actions' Σ_{b≠a} w_b·(r(s, b), κ_b, λ_b)."""
+    _, _, kappa, lam, gamma = MDP_SCALARS
+    R_r, R_k, R_l = sp.symbols("R_r R_kappa R_lambda", real=True)
+    w = _weight("escort")(S.theta_a)
+    W = _normaliser("escort", False)
+    forms = mdp_reduced_forms((w * S.r_a + R_r) / W, (w * kappa + R_k) / W, (w * lam + R_l) / W)
+    stated = forms["occupancy"] * S.p / S.theta_a * (w / W) * (forms["q_value"] - forms["state_value"])
+    value = forms["value"]
+    return (_sherman_morrison(gamma), Case("every s, a", value, sp.diff(value, S.theta_a), stated))
+
+
+def _sherman_morrison(gamma: sp.Symbol) -> Case:
+    """(A − γe uᵀ)·(A⁻¹ + γA⁻¹e uᵀA⁻¹/(1 − γk)) = I in non-commutative symbols, with A·A⁻¹ = I, uᵀA⁻¹e = k."""
+    A, A_inv, e, u = sp.symbols("A A^{-1} e_s u^T", commutative=False)
+    k = sp.Symbol("k")
+    product = (A - gamma * e * u) * (A_inv + gamma * A_inv * e * u * A_inv / (1 - gamma * k))
+    reduced = sp.expand(product).subs(A * A_inv, 1).subs(u * A_inv * e, k)
+    return Case("Sherman–Morrison", product, reduced, sp.Integer(1))
+
+
 _LIST: tuple[IndexDerivation, ...] = (
     IndexDerivation("eq1", "Eq. (1)", "∂(πᵀr)/∂θ(a) = π(a)·(r(a) − πᵀr)", "softmax", ("eq1",),
                     _reward_gradient("softmax", _eq1)),
@@ -329,6 +376,12 @@ _LIST: tuple[IndexDerivation, ...] = (
                     "so ‖∇KL‖² = Σ_b (p/θ(b))²(π(b) − y(b))² = ‖p·diag(1/θ)(y − π)‖² (Eq. (12))"),
     IndexDerivation("eq12-entry", "Eq. (12)", "(p/θ(a))² = p²/‖θ‖_p²·π(a)^{−2/p}", "escort", (), _eq12_entry,
                     "so ‖∇KL‖² = p²/‖θ‖_p²·Σ_a π(a)^{−2/p}(y(a) − π(a))²"),
+    IndexDerivation("mdp-policy-gradient", "Section 3, Theorem 3",
+                    "∂V(ρ)/∂θ(s, a) = d_ρ(s)/(1 − γ)·(p/θ(s, a))·π(a|s)·(Q(s, a) − V(s)), every S and A", "escort",
+                    ("mdp-policy-gradient",), _mdp_gradient,
+                    "matrix form: I − γP_π = A − γe_s uᵀ, inverted by Sherman–Morrison (checked in non-commutative "
+                    "symbols, first case); α = ρᵀA⁻¹e_s, β = ρᵀA⁻¹r_0, κ_a = P(·|s, a)ᵀA⁻¹e_s, λ_a = "
+                    "P(·|s, a)ᵀA⁻¹r_0; R_r, R_κ, R_λ are Σ_{b≠a} w_b·(r(s, b), κ_b, λ_b)"),
     IndexDerivation("entropy-gradient-softmax", "Theorem 4", "∂(πᵀr + τH)/∂θ(a) = π(a)·(r̃(a) − πᵀr̃)", "softmax",
                     ("entropy-gradient-softmax",), _regularised("softmax"), "L = Σ_{c≠a} w_c log w_c"),
     IndexDerivation("entropy-gradient-escort", "Theorem 4", "∂(πᵀr + τH)/∂θ(a) = (p/θ(a))·π(a)·(r̃(a) − πᵀr̃)",
