@@ -54,6 +54,16 @@ class Domain:
     covered_by_slices: bool = False
     ranges: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
+    @property
+    def p_ranges(self) -> tuple[tuple[float, float], ...]:
+        """The closed ranges of p (empty when p is not a variable of the domain)."""
+        return tuple(self.ranges.get("p", ()))
+
+    @property
+    def p_low(self) -> float | None:
+        """The smallest p of the domain (None when p is not one of its variables)."""
+        return min(low for low, _ in self.p_ranges) if self.p_ranges else None
+
     def admits(self, point: Mapping[str, float]) -> bool:
         """Whether a (shrunk) point is still in the domain: K in range, θ(a) ≠ 0, r(a*) = r_1 maximal, and
         every scalar or reward (``r``) inside its closed ranges."""

@@ -79,18 +79,13 @@ def _symbolic(claim: Claim) -> SymbolicOutcome | None:
     return attempt_proof(claim.statement, (min(lows), max(highs)))
 
 
-def _p_low(domain: Domain) -> float | None:
-    """The smallest p of a domain (None when p is not one of its variables)."""
-    return min(low for low, _ in domain.ranges["p"]) if "p" in domain.ranges else None
-
-
 def check_claim(claim_id: str, profile: str) -> list[DomainResult]:
     """Every domain of one claim: a proof for every K where one applies, else the per-K attempts (shared)."""
     claim = CLAIMS[claim_id]
     per_K: list[SymbolicOutcome | None] = []
     results = []
     for name, domain in _domains(claim):
-        symbolic = general_proof(claim.statement, _p_low(domain), tuple(domain.ranges.get("p", ())))
+        symbolic = general_proof(claim.statement, domain.p_low, domain.p_ranges)
         if symbolic is None:
             per_K = per_K or [_symbolic(claim)]
             symbolic = per_K[0]

@@ -133,3 +133,16 @@ def test_chain_for_p_at_least_2_does_not_cover_p_below_2() -> None:
     assert general_proof(STATEMENTS["eq12-min-pi"], 1.0) is None
     assert general_proof(STATEMENTS["eq12-min-pi"], 2.0).scope == "every K ≥ 2, p ≥ 2"
     assert STATEMENTS["eq12-min-pi"].relation is Relation.GREATER_EQUAL
+
+
+@pytest.mark.parametrize(("claim_id", "domain_name"), [
+    ("eq8", "stated"), ("eq8", "wider"), ("eq9", "stated"), ("eq9", "wider"), ("eq9-identity", "wider"),
+    ("eq11", "stated"), ("eq12", "stated"), ("eq12", "wider"), ("eq12-min-pi", "stated"), ("prop1", "stated"),
+    ("remark3", "stated"), ("eq11-gradient", "stated"), ("eq12-gradient", "stated"),
+])
+def test_paper_claims_have_a_proof_for_every_K_on_their_domains(claim_id: str, domain_name: str) -> None:
+    from proofs_check.claims import CLAIMS
+
+    domain = getattr(CLAIMS[claim_id], domain_name)
+    outcome = general_proof(CLAIMS[claim_id].statement, domain.p_low, domain.p_ranges)
+    assert outcome is not None and outcome.all_K and outcome.covers((2, 1000))
