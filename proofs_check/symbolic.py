@@ -121,7 +121,9 @@ def attempt_proof(statement: Statement, K_range: tuple[int, int]) -> SymbolicOut
     method = "; ".join(dict.fromkeys(m for _, m in outcomes.values()))
     proved = tuple(K for K in covered if outcomes[tried[0] if k_free else K][0] is True)
     refuted = tuple(K for K in covered if outcomes[tried[0] if k_free else K][0] is False)
-    return SymbolicOutcome(proved, covered, method, refuted)
+    every = k_free and bool(proved)
+    scope = "every value of its variables (the statement has no K)" if every else ""
+    return SymbolicOutcome(proved, covered, method, refuted, all_K=every, scope=scope)
 
 
 def _remark3_entry_factorises(stated: sp.Expr) -> bool:

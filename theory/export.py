@@ -107,7 +107,7 @@ def _index_lines(derivation: IndexDerivation, proof: IndexProof) -> list[str]:
     ]
     for case in derivation.cases():
         lines += [
-            f"*Case {case.name}.* Definition: ${sp.latex(case.definition)}$; differentiated by SymPy:", "",
+            f"*Case {case.name}.* Definition: ${sp.latex(case.definition)}$; SymPy's derivative (or product):", "",
             f"$${sp.latex(case.derived)}$$", "", "stated:", "", f"$${sp.latex(case.stated)}$$", "",
         ]
     return lines
