@@ -103,8 +103,8 @@ def _vanishes(expression: sp.Expr) -> bool:
     magnitudes = {t: sp.Symbol(f"u_{t.name[-1]}", positive=True) for t in thetas}
     for signs in itertools.product((1, -1), repeat=len(thetas)):
         orthant = {t: sign * magnitudes[t] for t, sign in zip(thetas, signs)}
-        value = sp.simplify(sp.powsimp(sp.expand_power_base(expression.subs(orthant), force=True), force=True))
-        if value != 0 and sp.simplify(sp.expand(sp.expand_log(value, force=True))) != 0:
+        value = sp.simplify(sp.powsimp(sp.expand_power_base(expression.subs(orthant))))
+        if value != 0 and sp.simplify(sp.expand(sp.expand_log(value))) != 0:
             return False
     return True
 
