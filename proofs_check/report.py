@@ -256,7 +256,10 @@ def _chain_lines(chain: Chain) -> list[str]:
             lines.append(f"| root | | {_math(step.expression)} ≥ 0, and the last line is its square | {uses} |")
         else:
             lines.append(f"| {index} | {relation} | {_math(step.expression)} | {uses} |")
-    return lines
+    first = chain.variables[0][1]
+    conclusion = (f"√{_math(chain.start)} ≥ {_math(chain.root.expression)}" if chain.squared
+                  else f"{_math(chain.start)} ≥ {_math(chain.end)}")
+    return [*lines, "", f"Conclusion ({first} on the left): {conclusion}, the stated right side in these variables."]
 
 
 _METHOD = """\
