@@ -564,8 +564,8 @@ _STATEMENT_LIST: tuple[Statement, ...] = (
     ),
     Statement(
         "mdp-policy-gradient", "Section 3, Theorem 3 (escort policy gradient in a tabular MDP)",
-        "∂V(ρ)/∂θ(s,a) = 1/(1−γ)·d_ρ(s)·(p/θ(s,a))·π(a|s)·(Q(s,a) − V(s)) with V = (I − γP_π)^{-1}r_π exact; "
-        "two states, A = K actions, P(0|s,a) = (1+a+s)/(A+3), r(s,a) = (1+2a+3s)/(2A+4), γ = 3/4, ρ = (1/3, 2/3)",
+        "∂V(ρ)/∂θ(s,a) = 1/(1−γ)·d_ρ(s)·(p/θ(s,a))·π(a|s)·(Q(s,a) − V(s)) with V = (I − γP_π)^{-1}r_π exact "
+        "(index form: every S and A); the instance built per K has two states, A = K actions, P(0|s,a) = (1+a+s)/(A+3), r(s,a) = (1+2a+3s)/(2A+4), γ = 3/4, ρ = (1/3, 2/3)",
         "escort", Relation.EQUAL, _mdp_gradient_derived, _mdp_gradient_stated, (_NONZERO, "0 <= gamma < 1"),
     ),
 )
