@@ -162,10 +162,12 @@ def headline(results: list[DomainResult]) -> tuple[str, ...]:
 
 
 def problems(results: list[DomainResult]) -> tuple[str, ...]:
-    """Claims that fail on their stated domain."""
+    """Every FAILS: claims that fail on their stated domain, then those that fail only beyond it (wider domain)."""
+    where = {"stated": "on its stated domain", "wider": "on the wider domain only (beyond the paper's assumptions)"}
     return tuple(
-        f"{r.claim} fails on its stated domain: {_witness_text(r) or 'interval counterexample'}"
-        for r in results if r.verdict is Verdict.FAILS and r.domain == "stated"
+        f"{r.claim} fails {where.get(r.domain, f'on the {r.domain} domain')}: "
+        f"{_witness_text(r) or 'interval counterexample'}"
+        for domain in ("stated", "wider") for r in results if r.verdict is Verdict.FAILS and r.domain == domain
     )
 
 

@@ -298,7 +298,8 @@ class ClaimResult:
         """The confirmed point of a reading: a counterexample (∀ FAILS) or a witness (∃ CERTIFIED), else None."""
         return self.results[reading].evidence.search.witness
 
-    def _evidence(self, reading: str) -> str:
+    def evidence(self, reading: str = "as stated") -> str:
+        """One line: what the symbolic step and the search found for ``reading``."""
         result, verdict = self.results[reading], self.verdict(reading)
         search = result.evidence.search
         symbolic = result.evidence.symbolic
@@ -324,7 +325,7 @@ class ClaimResult:
         quantifier = "for every point of" if self.claim.quantifier == "forall" else "at some point of"
         lines = [f"claim {self.claim.id}: {self.claim.text}", f"  {quantifier}: {self.claim.domain_text}"]
         for reading in self.results:
-            lines.append(f"  {reading}: {self.verdict(reading).value} — {self._evidence(reading)}")
+            lines.append(f"  {reading}: {self.verdict(reading).value} — {self.evidence(reading)}")
         return "\n".join(lines)
 
     __str__ = text
@@ -332,7 +333,7 @@ class ClaimResult:
     def _repr_markdown_(self) -> str:
         rows = [f"**{self.claim.id}**: {self.claim.text}  ", f"{'∀' if self.claim.quantifier == 'forall' else '∃'} "
                 f"{self.claim.domain_text}", "", "| reading | verdict | evidence |", "|---|---|---|"]
-        rows += [f"| {reading} | **{self.verdict(reading).value}** | {self._evidence(reading).replace('|', '∣')} |"
+        rows += [f"| {reading} | **{self.verdict(reading).value}** | {self.evidence(reading).replace('|', '∣')} |"
                  for reading in self.results]
         return "\n".join(rows) + "\n"
 
@@ -425,18 +426,24 @@ def run_claims(
     *,
     profile: str = "ci",
     out_dir: Path = Path("results"),
+    docs_dir: Path = Path("results/docs"),
     json_path: Path | None = None,
     progress: bool = False,
 ) -> tuple[StageOutput, list[ClaimResult]]:
-    """Check the user claims named by ``module:attribute`` references (and the paper claim ids among them).
+    """``escort check``: the paper's claims named by id and the user claims named by ``module:attribute``.
 
-    Witnesses go to ``out_dir/check/witnesses/``; ``json_path`` receives every result as data. Headline: one line
-    per reading; problems: readings that FAIL.
+    Without user claims this is :func:`proofs_check.runner.run_checks` (every paper claim if none is named, which
+    writes ``docs_dir/verification.md``). User claims are checked here: witnesses go to
+    ``out_dir/check/witnesses/``, ``json_path`` receives every result as data; headline: one line per reading;
+    problems: readings that FAIL.
     """
     from proofs_check.runner import run_checks
 
     check_choice(profile, PROFILES, name="profile")
     paper_ids, users = _split(references)
+    if not users:
+        return run_checks(paper_ids or None, profile=profile, docs_dir=docs_dir, json_path=json_path,
+                          progress=progress), []
     paper = run_checks(paper_ids, profile=profile, progress=progress) if paper_ids else StageOutput("check", ())
     results = [check(item, profile=profile) for item in users]
     paths = list(paper.paths)
@@ -445,10 +452,9 @@ def run_claims(
     if json_path is not None:
         paths.append(write_json(json_path, {"profile": profile, "claims": [r.as_data() for r in results]}))
     headline = [f"- {r.claim.id} ({reading}): {r.verdict(reading).value}" for r in results for reading in r.results]
-    problems = [f"{r.claim.id} ({reading}) fails: {r._evidence(reading)}" for r in results for reading in r.results
+    problems = [f"{r.claim.id} ({reading}) fails: {r.evidence(reading)}" for r in results for reading in r.results
                 if r.verdict(reading) is Verdict.FAILS]
-    output = StageOutput("check", tuple(paths), (*paper.headline, *headline), (*paper.problems, *problems))
-    return output, results
+    return StageOutput("check", tuple(paths), (*paper.headline, *headline), (*paper.problems, *problems)), results
 
 
 @dataclass(frozen=True)
@@ -473,12 +479,15 @@ class Replay:
                 f"{self.confirmation.digits} digits (interval arithmetic)")
 
 
-def replay(path: Path) -> Replay:
+def replay(path: Path, *, claims: Sequence[str] = ()) -> Replay:
     """Re-confirm a witness JSON written by ``escort check`` (a paper claim's or a user claim's) at high precision.
 
-    The point must hold finite numbers; a user claim is re-imported from the ``source`` the file names.
+    The point must hold finite numbers; a user claim is re-imported from the ``source`` the file names. If
+    ``claims`` are named, the file must hold a witness of one of them.
     """
     data = check_json_file(path, name="replay file", required=("claim", "K", "point"))
+    if claims and str(data["claim"]) not in claims and data.get("source") not in claims:
+        raise InputError(f"replay file {path} holds a witness for {data['claim']!r}, not for {', '.join(claims)}")
     try:
         K, point = int(data["K"]), {str(k): float(v) for k, v in dict(data["point"]).items()}
     except (TypeError, ValueError) as error:
