@@ -189,12 +189,10 @@ def _check(args: argparse.Namespace) -> int:
         print(result.text())
         return 1 if args.strict and not result.confirmed else 0
     json_path = None if args.json is None else check_output_file(args.json, name="--json")
-    out = _out(args)
-    with exclusive_folder(out):
-        output, results = run_claims(
-            args.claims, profile=args.profile, out_dir=out, docs_dir=_docs(args), json_path=json_path,
-            progress=sys.stderr.isatty(),
-        )
+    output, results = run_claims(
+        args.claims, profile=args.profile, out_dir=_out(args), docs_dir=_docs(args), json_path=json_path,
+        progress=sys.stderr.isatty(),
+    )
     for result in results:
         print(result.text())
     _print_findings(output)

@@ -30,6 +30,6 @@ CLAIM = claim(
     lhs=lambda s: s.norm(s.grad(s.value)),
     relation=">=",
     rhs=lambda s: 3 * s.pi[s.astar] / sp.Abs(s.theta[s.astar]) * (s.r[s.astar] - s.value),
-    K=(2, 4),
+    K=(2, 3),
     rewards=(0, 1),
 )

@@ -15,5 +15,5 @@ CLAIM = claim(
     lhs=lambda s: s.kl,
     relation="<=",
     rhs=lambda s: s.norm(s.y - s.pi) ** 2,
-    K=(2, 4),
+    K=(2, 3),
 )

@@ -27,7 +27,7 @@ CLAIM = claim(
     lhs=lambda s: s.norm(s.grad(s.value)),
     relation=">=",
     rhs=lambda s: s.pi[s.astar] / s.tau * (s.r[s.astar] - s.value),
-    K=(2, 4),
+    K=(2, 3),
     rewards=(0, 1),
     scalars={"tau": (0.1, 10)},
 )

@@ -38,7 +38,7 @@ from typing import Any
 import sympy as sp
 from hypothesis import strategies as st
 
-from foundation.artifacts import StageOutput, to_jsonable, write_json
+from foundation.artifacts import StageOutput, exclusive_folder, to_jsonable, write_json
 from foundation.validation import InputError, check_choice, check_json_file, check_num_actions
 from proofs_check import strategies as pst
 from proofs_check.claims import CLAIMS, Claim, Domain
@@ -433,8 +433,8 @@ def run_claims(
     """``escort check``: the paper's claims named by id and the user claims named by ``module:attribute``.
 
     Without user claims this is :func:`proofs_check.runner.run_checks` (every paper claim if none is named, which
-    writes ``docs_dir/verification.md``). User claims are checked here: witnesses go to
-    ``out_dir/check/witnesses/``, ``json_path`` receives every result as data; headline: one line per reading;
+    writes ``docs_dir/verification.md``). User claims are checked here, one run at a time per ``out_dir``
+    (:func:`foundation.artifacts.exclusive_folder`): witnesses go to ``out_dir/check/witnesses/``, ``json_path`` receives every result as data; headline: one line per reading;
     problems: readings that FAIL.
     """
     from proofs_check.runner import run_checks
@@ -444,13 +444,14 @@ def run_claims(
     if not users:
         return run_checks(paper_ids or None, profile=profile, docs_dir=docs_dir, json_path=json_path,
                           progress=progress), []
-    paper = run_checks(paper_ids, profile=profile, progress=progress) if paper_ids else StageOutput("check", ())
-    results = [check(item, profile=profile) for item in users]
-    paths = list(paper.paths)
-    for result in results:
-        paths += result.write_witnesses(Path(out_dir) / "check" / "witnesses")
-    if json_path is not None:
-        paths.append(write_json(json_path, {"profile": profile, "claims": [r.as_data() for r in results]}))
+    with exclusive_folder(out_dir):
+        paper = run_checks(paper_ids, profile=profile, progress=progress) if paper_ids else StageOutput("check", ())
+        results = [check(item, profile=profile) for item in users]
+        paths = list(paper.paths)
+        for result in results:
+            paths += result.write_witnesses(Path(out_dir) / "check" / "witnesses")
+        if json_path is not None:
+            paths.append(write_json(json_path, {"profile": profile, "claims": [r.as_data() for r in results]}))
     headline = [f"- {r.claim.id} ({reading}): {r.verdict(reading).value}" for r in results for reading in r.results]
     problems = [f"{r.claim.id} ({reading}) fails: {r.evidence(reading)}" for r in results for reading in r.results
                 if r.verdict(reading) is Verdict.FAILS]
