@@ -264,11 +264,12 @@ def _add_all(sub: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from escort.report import render_saved
+    from escort.report import render_saved, saved_published_folders
 
     out = _out(args)
-    docs = None if args.docs is None else check_output_folder(args.docs, name="--docs")
-    result = render_saved(out_dir=out, docs_dir=docs, readme=None if args.readme is None else Path(args.readme))
+    default_docs, default_readme = saved_published_folders(out)
+    docs = check_output_folder(args.docs if args.docs is not None else default_docs, name="--docs")
+    result = render_saved(out_dir=out, docs_dir=docs, readme=Path(args.readme) if args.readme else default_readme)
     print(f"wrote {result.report}" + (f" and {result.readme}" if result.readme else ""))
     return 0
 

@@ -31,6 +31,7 @@ from escort.stages import (
 
 __all__ = [
     "README_BEGIN", "README_END", "STEPS", "AllResult", "published_folders", "render_saved", "run_all",
+    "saved_published_folders",
 ]
 
 README_BEGIN = "<!-- report:begin -->"
@@ -183,29 +184,36 @@ def published_folders(quick: bool, out_dir: Path) -> tuple[Path, Path | None]:
     return (Path("docs"), Path("README.md")) if not quick else (Path(out_dir) / "docs", None)
 
 
-def render_saved(
-    *,
-    out_dir: Path = Path("results"),
-    docs_dir: Path | None = None,
-    readme: Path | None = None,
-    steps: Sequence[Step] | None = None,
-) -> AllResult:
-    """Re-render ``docs_dir/report.md`` (and the README block) from the records saved under ``out_dir``.
+def saved_published_folders(out_dir: Path) -> tuple[Path, Path | None]:
+    """:func:`published_folders` of the run whose stage records are saved under ``out_dir``."""
+    saved = _saved_records(out_dir, STEPS)
+    return published_folders(next(iter(saved.values())).quick, out_dir)
 
-    ``docs_dir`` and ``readme`` default to :func:`published_folders` of the saved run (full or quick).
-    """
-    steps = STEPS if steps is None else steps
+
+def _saved_records(out_dir: Path, steps: Sequence[Step]) -> dict[str, StepRecord]:
     saved = load_records(Path(out_dir), [s.name for s in steps])
     if not saved:
         raise InputError(
             f"out_dir must hold the stage records of an earlier 'escort all' run; "
             f"none found in {record_folder(Path(out_dir))}"
         )
+    return saved
+
+
+def render_saved(
+    *,
+    out_dir: Path = Path("results"),
+    docs_dir: Path = Path("docs"),
+    readme: Path | None = Path("README.md"),
+    steps: Sequence[Step] | None = None,
+) -> AllResult:
+    """Re-render ``docs_dir/report.md`` (and the README block) from the records saved under ``out_dir``."""
+    steps = STEPS if steps is None else steps
+    readme = _readme_with_markers(readme)
+    saved = _saved_records(out_dir, steps)
     first = next(iter(saved.values()))
-    default_docs, default_readme = published_folders(first.quick, Path(out_dir))
-    readme = _readme_with_markers(readme if readme is not None else default_readme)
-    docs_dir = check_output_folder(docs_dir if docs_dir is not None else default_docs, name="docs_dir")
-    settings = RunSettings(quick=first.quick, out_dir=Path(out_dir), docs_dir=docs_dir, seed=first.seed, resume=False)
+    settings = RunSettings(quick=first.quick, out_dir=Path(out_dir),
+                           docs_dir=check_output_folder(docs_dir, name="docs_dir"), seed=first.seed, resume=False)
     return _write_outputs([_current(saved.get(s.name), s, first) for s in steps], settings, readme)
 
 

@@ -86,7 +86,7 @@ def test_keyboard_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, capsys) -
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(escort.report, "render_saved", interrupted)
+    monkeypatch.setattr(escort.report, "saved_published_folders", interrupted)
     assert main(["report"]) == 130
     assert "interrupted; finished results were kept" in capsys.readouterr().err
 
@@ -110,21 +110,40 @@ def test_input_error_inside_a_stage_does_not_stop_the_run(tmp_path: Path, monkey
     assert (tmp_path / "results" / "derive.json").exists()
 
 
+def _clean_clone(tmp_path: Path) -> Path:
+    """A git repository holding exactly the tracked files of this tree (uncommitted edits included)."""
+    source = Path(__file__).resolve().parents[1]
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=source, capture_output=True, check=True).stdout
+    clone = tmp_path / "clone"
+    for name in filter(None, tracked.decode().split("\0")):
+        if (source / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            (clone / name).write_bytes((source / name).read_bytes())
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "clone"]):
+        subprocess.run([*git, *command], cwd=clone, check=True, capture_output=True)
+    return clone
+
+
 @pytest.mark.slow
-def test_escort_all_quick_end_to_end(tmp_path: Path) -> None:
-    """The first Quick start command: every stage runs, the report links only files that exist."""
-    readme = tmp_path / "README.md"
-    readme.write_text(f"{escort.report.README_BEGIN}\n{escort.report.README_END}\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "escort.cli", "all", "--quick", "--out", "results", "--docs", "docs", "--readme",
-         "README.md"], cwd=tmp_path, capture_output=True, text=True, check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = (tmp_path / "docs" / "report.md").read_text(encoding="utf-8")
+def test_quick_commands_leave_a_clean_clone_clean(tmp_path: Path) -> None:
+    """The Quick start and single stages in a clean clone: git status stays empty, every file is 0644 (umask 022),
+    and the report links only files that exist."""
+    clone = _clean_clone(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(clone)}
+    for argv in (["all", "--quick"], ["run", "fig3", "--quick"], ["battery", "escort:3", "--quick"]):
+        done = subprocess.run([sys.executable, "-m", "escort", *argv], cwd=clone, env=env, capture_output=True,
+                              text=True, check=False, preexec_fn=lambda: os.umask(0o022))
+        assert done.returncode == 0, done.stderr[-2000:]
+    status = subprocess.run(["git", "status", "--porcelain", "--ignored=no"], cwd=clone, capture_output=True,
+                            text=True, check=True).stdout
+    assert status == ""
+    written = [p for p in (clone / "results").rglob("*") if p.is_file()]
+    assert written and {p.stat().st_mode & 0o777 for p in written} == {0o644}
+    report = (clone / "results" / "docs" / "report.md").read_text(encoding="utf-8")
     assert "**broke**" not in report
     for link in re.findall(r"\]\(([^)#]+)\)", report):
-        assert (tmp_path / "docs" / link).exists(), link
-    assert "| ran |" in readme.read_text(encoding="utf-8")
+        assert (clone / "results" / "docs" / link).exists(), link
 
 
 def test_all_prints_where_each_step_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
