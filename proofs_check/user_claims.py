@@ -31,7 +31,7 @@ from __future__ import annotations
 import importlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,6 @@ _UNIVERSAL = {">=": Relation.GREATER_EQUAL, "<=": Relation.LESS_EQUAL, "==": Rel
 _NEGATION = {">": Relation.LESS_EQUAL, ">=": Relation.LESS_EQUAL, "<": Relation.GREATER_EQUAL,
              "<=": Relation.GREATER_EQUAL}
 """∃ lhs > rhs is checked as the negation of ∀ lhs ≤ rhs: a point violating the latter is a strict witness."""
-
-_SYMBOLIC_EXPONENT = ("escort",)
 
 
 @dataclass(frozen=True)
@@ -105,9 +103,7 @@ class Symbols:
     @staticmethod
     def norm(vector: sp.Matrix, q: float = 2) -> sp.Expr:
         """‖v‖_q; for q = 2 the square root of the sum of squares (the form the gradient-norm tactic proves)."""
-        if q == 2:
-            return sp.sqrt(sum(entry**2 for entry in vector))
-        return sum(sp.Abs(entry) ** q for entry in vector) ** (sp.S.One / q)
+        return sp.sqrt(sum(entry**2 for entry in vector)) if q == 2 else d.p_norm(vector, q)
 
     def grad(self, objective: sp.Expr) -> sp.Matrix:
         """The column gradient dobjective/dθ."""
@@ -136,7 +132,7 @@ class UserClaim:
 
     def with_source(self, source: str) -> UserClaim:
         """The same claim, remembering the ``module:attribute`` it is loaded from (for replays)."""
-        return UserClaim(self.id, self.text, self.quantifier, self.relation, self.readings, self.domain_text, source)
+        return replace(self, source=source)
 
     def summary(self) -> str:
         """One line: id, quantifier, statement, domain."""
@@ -157,11 +153,15 @@ def _intervals(value: Interval | Sequence[Interval], *, name: str) -> tuple[Inte
     return tuple(result)
 
 
-def _resolve_transform(spec: str | Transform | Callable) -> tuple[str, Callable[[sp.Matrix, sp.Symbol], sp.Matrix], bool]:
+PolicyMap = Callable[[sp.Matrix, sp.Symbol], sp.Matrix]
+"""(θ, p) ↦ π as a SymPy column."""
+
+
+def _resolve_transform(spec: str | Transform | Callable) -> tuple[str, PolicyMap, bool]:
     """(name, θ, p ↦ π, needs θ ≠ 0). ``softmax`` and ``escort`` (symbolic p) are the paper's; others via theory."""
     if spec == "softmax":
         return "softmax", lambda theta, p: d.softmax(theta), False
-    if spec in _SYMBOLIC_EXPONENT:
+    if spec == "escort":
         return "escort", lambda theta, p: d.escort(theta, p), True
     if isinstance(spec, str):
         found = named_transform(spec)
@@ -229,7 +229,7 @@ def claim(
     if K_range[0] > K_range[1]:
         raise InputError(f"K must be a range (low, high) with low <= high; got {K!r}")
     name, pi_of, nonzero = _resolve_transform(transform)
-    exponent = _intervals(p if p is not None else (1.0, 64.0), name="p") if (p is not None or name == "escort") else None
+    exponent = None if p is None and name != "escort" else _intervals((1.0, 64.0) if p is None else p, name="p")
     reward_range = None if rewards is None else _intervals(rewards, name="rewards")[0]
     extra = {key: _intervals(value, name=key)[0] for key, value in (scalars or {}).items()}
     symbols = {key: sp.Symbol(key, positive=True) if low > 0 else sp.Symbol(key, real=True)
@@ -261,7 +261,8 @@ def _check_symbols(statement: Statement, K: int, domain: Domain) -> None:
     except AttributeError as error:
         raise InputError(str(error)) from None
     vectors = ("theta_", "r_") if "r" in domain.ranges else ("theta_",)
-    missing = sorted(s.name for s in instance.free_symbols if not s.name.startswith(vectors) and s.name not in domain.ranges)
+    names = {symbol.name for symbol in instance.free_symbols}
+    missing = sorted(n for n in names if not n.startswith(vectors) and n not in domain.ranges)
     if missing:
         raise InputError(
             f"claim {statement.id!r} uses {', '.join(missing)} without a range; give p=(low, high), rewards=(low, "
@@ -434,8 +435,8 @@ def run_claims(
 
     Without user claims this is :func:`proofs_check.runner.run_checks` (every paper claim if none is named, which
     writes ``docs_dir/verification.md``). User claims are checked here, one run at a time per ``out_dir``
-    (:func:`foundation.artifacts.exclusive_folder`): witnesses go to ``out_dir/check/witnesses/``, ``json_path`` receives every result as data; headline: one line per reading;
-    problems: readings that FAIL.
+    (:func:`foundation.artifacts.exclusive_folder`): witnesses go to ``out_dir/check/witnesses/``, ``json_path``
+    receives every result as data; headline: one line per reading; problems: readings that FAIL.
     """
     from proofs_check.runner import run_checks
 
@@ -500,7 +501,7 @@ def replay(path: Path, *, claims: Sequence[str] = ()) -> Replay:
         found = {item.id: item for item in load_claims(str(data["source"]))}
         user = found.get(str(data["claim"]))
         if user is None:
-            raise InputError(f"replay file {path} names claim {data['claim']!r}, which {data['source']} does not define")
+            raise InputError(f"replay file {path} names claim {data['claim']!r}; {data['source']} does not define it")
         reading = str(data.get("reading", "as stated"))
         statement = user.readings[check_choice(reading, user.readings, name="reading")].statement
         existential = user.quantifier == "exists"

@@ -168,7 +168,8 @@ def _stand_in_experiment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     module.write_text(
         "from foundation.artifacts import StageOutput, atomic_write_text, write_json\n"
         "def run(*, quick, out_dir, docs_dir, seed, resume):\n"
-        "    paths = (write_json(out_dir / 'data.json', {'quick': quick}), atomic_write_text(docs_dir / 'page.md', 'x'))\n"
+        "    paths = (write_json(out_dir / 'data.json', {'quick': quick}),\n"
+        "             atomic_write_text(docs_dir / 'page.md', 'x'))\n"
         "    return StageOutput('standin', paths, ('- measured 42',), ('bound exceeded in 1 run',))\n",
         encoding="utf-8",
     )
