@@ -295,6 +295,19 @@ class ClaimResult:
         """{reading: verdict name}."""
         return {reading: self.verdict(reading).value for reading in self.results}
 
+    def label(self, reading: str = "as stated") -> str:
+        """The verdict with what it covers: 'PROVED for K ∈ 2…4', 'HOLDS (200 examples, K ∈ 2…4)', 'FAILS (witness)'."""
+        verdict = self.verdict(reading)
+        low, high = self.results[reading].evidence.K_range
+        ks = f"K = {low}" if low == high else f"K ∈ {low}…{high}"
+        if verdict is Verdict.PROVED:
+            return f"PROVED for {ks}"
+        if verdict is Verdict.HOLDS:
+            return f"HOLDS ({self.results[reading].evidence.search.examples} examples, {ks})"
+        if verdict is Verdict.FAILS:
+            return "FAILS (witness)" if self.witness(reading) is not None else f"FAILS (proved for {ks})"
+        return "CERTIFIED (witness)" if verdict is Verdict.CERTIFIED else f"UNDECIDED (no witness, {ks})"
+
     def witness(self, reading: str = "as stated") -> dict[str, Any] | None:
         """The confirmed point of a reading: a counterexample (∀ FAILS) or a witness (∃ CERTIFIED), else None."""
         return self.results[reading].evidence.search.witness
@@ -326,7 +339,7 @@ class ClaimResult:
         quantifier = "for every point of" if self.claim.quantifier == "forall" else "at some point of"
         lines = [f"claim {self.claim.id}: {self.claim.text}", f"  {quantifier}: {self.claim.domain_text}"]
         for reading in self.results:
-            lines.append(f"  {reading}: {self.verdict(reading).value} — {self.evidence(reading)}")
+            lines.append(f"  {reading}: {self.label(reading)} — {self.evidence(reading)}")
         return "\n".join(lines)
 
     __str__ = text
@@ -334,7 +347,7 @@ class ClaimResult:
     def _repr_markdown_(self) -> str:
         rows = [f"**{self.claim.id}**: {self.claim.text}  ", f"{'∀' if self.claim.quantifier == 'forall' else '∃'} "
                 f"{self.claim.domain_text}", "", "| reading | verdict | evidence |", "|---|---|---|"]
-        rows += [f"| {reading} | **{self.verdict(reading).value}** | {self.evidence(reading).replace('|', '∣')} |"
+        rows += [f"| {reading} | **{self.label(reading)}** | {self.evidence(reading).replace('|', '∣')} |"
                  for reading in self.results]
         return "\n".join(rows) + "\n"
 
@@ -345,7 +358,7 @@ class ClaimResult:
             "relation": self.claim.relation, "domain": self.claim.domain_text, "source": self.claim.source,
             "profile": self.profile,
             "readings": [{
-                "reading": reading, "verdict": self.verdict(reading).value,
+                "reading": reading, "verdict": self.verdict(reading).value, "label": self.label(reading),
                 "verdict_of_checked_form": result.verdict.value,
                 "symbolic": None if result.evidence.symbolic is None else vars(result.evidence.symbolic),
                 "search": vars(result.evidence.search),
@@ -453,7 +466,7 @@ def run_claims(
             paths += result.write_witnesses(Path(out_dir) / "check" / "witnesses")
         if json_path is not None:
             paths.append(write_json(json_path, {"profile": profile, "claims": [r.as_data() for r in results]}))
-    headline = [f"- {r.claim.id} ({reading}): {r.verdict(reading).value}" for r in results for reading in r.results]
+    headline = [f"- {r.claim.id} ({reading}): {r.label(reading)}" for r in results for reading in r.results]
     problems = [f"{r.claim.id} ({reading}) fails: {r.evidence(reading)}" for r in results for reading in r.results
                 if r.verdict(reading) is Verdict.FAILS]
     return StageOutput("check", tuple(paths), (*paper.headline, *headline), (*paper.problems, *problems)), results

@@ -54,7 +54,9 @@ def test_a_restated_claim_gets_the_same_verdict() -> None:
 def test_markdown_and_json_forms() -> None:
     result = check(_softmax_claim(lhs=lambda s: s.pi[s.astar], relation=">=", rhs=lambda s: sp.Integer(0)))
     markdown = result._repr_markdown_()
-    assert "| reading | verdict | evidence |" in markdown and "| as stated | **HOLDS** |" in markdown
+    examples = result.results["as stated"].evidence.search.examples
+    assert "| reading | verdict | evidence |" in markdown
+    assert f"| as stated | **HOLDS ({examples} examples, K = 2)** |" in markdown
     data = json.loads(json.dumps(result.as_data()))
     assert data["readings"][0]["verdict"] == "HOLDS" and data["readings"][0]["search"]["examples"] > 0
 
@@ -85,7 +87,7 @@ def test_escort_check_finds_a_module_in_the_current_folder(
     monkeypatch.delitem(sys.modules, "mymodule", raising=False)
     assert main(["check", "mymodule:CLAIM", "--json", "verdicts.json"]) == 0
     out = capsys.readouterr().out
-    assert "as stated: FAILS — " in out and "FAILS: kl-below-l2 (as stated) fails" in out
+    assert "as stated: FAILS (witness) — " in out and "FAILS: kl-below-l2 (as stated) fails" in out
     witness = tmp_path / "results" / "check" / "witnesses" / "kl-below-l2.as-stated.json"
     assert json.loads((tmp_path / "verdicts.json").read_text())["claims"][0]["readings"][0]["verdict"] == "FAILS"
     assert main(["check", "mymodule:CLAIM", "--strict"]) == 1
@@ -93,6 +95,8 @@ def test_escort_check_finds_a_module_in_the_current_folder(
     assert main(["check", "--replay", str(witness), "--strict"]) == 0
     assert "the saved point violates the claim" in capsys.readouterr().out
     assert [c.id for c in load_claims("mymodule:CLAIM")] == ["kl-below-l2"]
+    assert main(["check", "--list", "mymodule:CLAIM"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("kl-below-l2  ∀ K ∈ 2…3")
     assert replay(witness).confirmed
     assert main(["check", "mymodule:NOPE"]) == 2
     assert "must be a claim made with proofs_check.user_claims.claim" in capsys.readouterr().err
