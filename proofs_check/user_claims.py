@@ -187,7 +187,7 @@ def _domain(K: tuple[int, int], nonzero: bool, p: tuple[Interval, ...] | None, r
     drawn = {name: st.floats(low, high) for name, (low, high) in scalars.items()}
     if p is not None:
         drawn = {"p": pst.escort_exponents(p)} | drawn
-    words = [f"K ∈ {K[0]}…{K[1]}"]
+    words = [f"K = {K[0]}" if K[0] == K[1] else f"K ∈ {K[0]}…{K[1]}"]
     if p is not None:
         words.append("p ∈ " + " ∪ ".join(f"[{lo:g}, {hi:g}]" for lo, hi in p))
     if rewards is not None:
