@@ -122,7 +122,7 @@ def _add_derive(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from numerics.experiments import run_experiment
+    from numerics.experiments.registry import run_experiment
 
     out, docs = _out(args), _docs(args)
     with exclusive_folder(out), _resume_summary(args.resume):
@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _experiments() -> str:
-    from numerics.experiments import EXPERIMENTS
+    from numerics.experiments.registry import EXPERIMENTS
 
     return "experiments: " + ", ".join(EXPERIMENTS)
 
@@ -150,7 +150,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def _battery(args: argparse.Namespace) -> int:
-    from numerics.battery import run_battery
+    from numerics.experiments.battery import run_battery
 
     out, docs = _out(args), _docs(args)
     with exclusive_folder(out):
@@ -285,7 +285,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from numerics.benchmark import run_benchmark
+    from numerics.experiments.benchmark import run_benchmark
 
     json_path = None if args.json is None else check_output_file(args.json, name="--json")
     output = run_benchmark(quick=args.quick, json_path=json_path)

@@ -174,9 +174,9 @@ def _stand_in_experiment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(module.parent))
-    import numerics.experiments
+    from numerics.experiments import registry
 
-    monkeypatch.setitem(numerics.experiments.EXPERIMENTS, "standin", "standin_experiment:run")
+    monkeypatch.setitem(registry.EXPERIMENTS, "standin", registry.Experiment("standin", "standin_experiment", "figures"))
 
 
 def _page_step(settings: RunSettings) -> StageOutput:
@@ -214,12 +214,12 @@ def test_run_prints_its_findings_not_only_its_files(tmp_path: Path, monkeypatch:
 
 
 def test_battery_prints_its_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    import numerics.battery
+    import numerics.experiments.battery
 
     def battery(names, *, quick, out_dir, docs_dir, seed):
         return StageOutput("battery", (), (f"- battery `{names[0]}`: NŁ exponent 0.5",), ())
 
-    monkeypatch.setattr(numerics.battery, "run_battery", battery)
+    monkeypatch.setattr(numerics.experiments.battery, "run_battery", battery)
     assert main(["battery", "escort:3", "--quick", "--out", str(tmp_path)]) == 0
     assert "- battery `escort:3`: NŁ exponent 0.5" in capsys.readouterr().out
 
@@ -252,13 +252,13 @@ PATH_CASES = {
 def test_paths_are_validated_before_any_work(
     argv: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    import numerics.experiments
+    import numerics.experiments.registry
     import proofs_check.user_claims
 
     def never(*args, **kwargs):
         raise AssertionError("work started before the paths were validated")
 
-    monkeypatch.setattr(numerics.experiments, "run_experiment", never)
+    monkeypatch.setattr(numerics.experiments.registry, "run_experiment", never)
     monkeypatch.setattr(proofs_check.user_claims, "run_claims", never)
     monkeypatch.setattr(escort.report, "run_all", never)
     (tmp_path / "file").write_text("x", encoding="utf-8")
