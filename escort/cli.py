@@ -24,7 +24,7 @@ from pathlib import Path
 
 from escort import __version__
 from foundation.artifacts import RESUME_LOG, StageOutput, exclusive_folder
-from foundation.validation import InputError, check_output_file, check_output_folder
+from foundation.validation import InputError, check_choice, check_output_file, check_output_folder
 
 __all__ = ["build_parser", "main"]
 
@@ -122,8 +122,9 @@ def _add_derive(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from numerics.experiments.registry import run_experiment
+    from numerics.experiments.registry import EXPERIMENTS, run_experiment
 
+    check_choice(args.name, EXPERIMENTS, name="experiment")  # before the --out folder is created and locked
     out, docs = _out(args), _docs(args)
     with exclusive_folder(out), _resume_summary(args.resume):
         output = run_experiment(args.name, quick=args.quick, out_dir=out, docs_dir=docs, seed=args.seed,

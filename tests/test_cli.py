@@ -333,3 +333,10 @@ def test_report_counts_and_lists_the_check_stage_fails(
         "| 1 |")
     failures = report.split("### What fails, and where")[1].split("###")[0]
     assert "**check**: eq12-min-pi fails on the wider domain only" in failures
+
+
+def test_a_rejected_run_creates_no_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "fig9", "--quick"]) == 2
+    assert "unknown experiment 'fig9'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
