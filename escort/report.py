@@ -25,10 +25,15 @@ from tqdm import tqdm
 
 from foundation.artifacts import StageOutput, atomic_write_text
 from foundation.validation import InputError, check_output_folder, check_seed
-from escort.stages import RunSettings, Step, StepRecord, load_records, record_folder, run_step, save_record
+from escort.stages import (
+    RunSettings, Step, StepRecord, load_readable_records, load_records, record_folder, run_step, save_record,
+)
 from numerics.experiments.registry import EXPERIMENTS, Experiment, run_experiment
 
-__all__ = ["README_BEGIN", "README_END", "STEPS", "AllResult", "render_saved", "run_all"]
+__all__ = [
+    "README_BEGIN", "README_END", "STEPS", "AllResult", "published_folders", "render_saved", "run_all",
+    "saved_published_folders",
+]
 
 README_BEGIN = "<!-- report:begin -->"
 README_END = "<!-- report:end -->"
@@ -131,7 +136,11 @@ def run_all(
     settings = RunSettings(quick=bool(quick), out_dir=check_output_folder(out_dir, name="out_dir"),
                            docs_dir=check_output_folder(docs_dir, name="docs_dir"), seed=check_seed(seed),
                            resume=bool(resume))
-    saved = load_records(settings.out_dir, [s.name for s in steps]) if resume else {}
+    saved = {}
+    if resume:
+        saved, unreadable = load_readable_records(settings.out_dir, [s.name for s in steps])
+        for note in unreadable:
+            tqdm.write(f"resume: {note}; the step runs again", file=sys.stderr)
     records: list[StepRecord] = []
     overall = tqdm(total=len(steps), desc="escort all", unit="step", position=0, disable=not progress, file=sys.stderr)
     with overall:
@@ -140,24 +149,49 @@ def run_all(
             for step in bar:
                 bar.set_postfix_str(step.name)
                 previous = saved.get(step.name)
-                if previous is not None and previous.is_complete_for(settings):
+                skipped = previous is not None and previous.is_complete_for(settings)
+                if skipped:
                     record = previous
                 else:
                     record = run_step(step, settings)
                     save_record(record, settings)
                 records.append(record)
                 overall.update(1)
-                tqdm.write(_progress_line(record), file=sys.stderr)
+                tqdm.write(_progress_line(record, skipped=skipped), file=sys.stderr)
     return _write_outputs(records, settings, readme)
 
 
-def _progress_line(record: StepRecord) -> str:
-    """'figures/fig1: ok (12.3 s) -> results/fig1, docs/figures': how a step ended and where its files went."""
+def _progress_line(record: StepRecord, *, skipped: bool = False) -> str:
+    """'figures/fig1: ok (12.3 s) -> results/fig1, docs/figures': how a step ended and where its files went
+    ('skipped: finished in an earlier run' when ``--resume`` reused its record)."""
     head = f"{record.stage}/{record.name}: "
     if not record.ok:
         return head + f"failed ({_seconds(record.seconds)}): {record.error}"
     folders = dict.fromkeys(Path(p).parent.as_posix() for p in record.output.paths)
-    return head + f"ok ({_seconds(record.seconds)}) -> " + (", ".join(folders) or "no files")
+    state = "skipped: finished in an earlier run" if skipped else "ok"
+    return head + f"{state} ({_seconds(record.seconds)}) -> " + (", ".join(folders) or "no files")
+
+
+def published_folders(quick: bool, out_dir: Path) -> tuple[Path, Path | None]:
+    """Where a run's pages go by default: ``docs/`` and ``README.md`` for a full run (the one regeneration of the
+    published pages), ``out_dir/docs`` and no README for a quick run, so a demo never overwrites them."""
+    return (Path("docs"), Path("README.md")) if not quick else (Path(out_dir) / "docs", None)
+
+
+def saved_published_folders(out_dir: Path) -> tuple[Path, Path | None]:
+    """:func:`published_folders` of the run whose stage records are saved under ``out_dir``."""
+    saved = _saved_records(out_dir, STEPS)
+    return published_folders(next(iter(saved.values())).quick, out_dir)
+
+
+def _saved_records(out_dir: Path, steps: Sequence[Step]) -> dict[str, StepRecord]:
+    saved = load_records(Path(out_dir), [s.name for s in steps])
+    if not saved:
+        raise InputError(
+            f"out_dir must hold the stage records of an earlier 'escort all' run; "
+            f"none found in {record_folder(Path(out_dir))}"
+        )
+    return saved
 
 
 def render_saved(
@@ -170,12 +204,7 @@ def render_saved(
     """Re-render ``docs_dir/report.md`` (and the README block) from the records saved under ``out_dir``."""
     steps = STEPS if steps is None else steps
     readme = _readme_with_markers(readme)
-    saved = load_records(Path(out_dir), [s.name for s in steps])
-    if not saved:
-        raise InputError(
-            f"out_dir must hold the stage records of an earlier 'escort all' run; "
-            f"none found in {record_folder(Path(out_dir))}"
-        )
+    saved = _saved_records(out_dir, steps)
     first = next(iter(saved.values()))
     settings = RunSettings(quick=first.quick, out_dir=Path(out_dir),
                            docs_dir=check_output_folder(docs_dir, name="docs_dir"), seed=first.seed, resume=False)

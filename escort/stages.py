@@ -22,7 +22,10 @@ from typing import Any
 from foundation.artifacts import StageOutput, atomic_write_text, provenance, write_json
 from foundation.validation import InputError, check_json_file
 
-__all__ = ["RunSettings", "Step", "StepRecord", "load_records", "record_folder", "run_step", "save_record"]
+__all__ = [
+    "RunSettings", "Step", "StepRecord", "load_readable_records", "load_records", "record_folder", "run_step",
+    "save_record",
+]
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,11 @@ _RECORD_FIELDS = ("stage", "name", "quick", "seed", "error", "output")
 
 
 def _record_from_file(path: Path) -> StepRecord:
-    data = check_json_file(path, name="stage record", required=_RECORD_FIELDS)
+    try:
+        data = check_json_file(path, name="stage record", required=_RECORD_FIELDS)
+    except InputError as error:
+        raise InputError(f"{error}; it may have been cut short: delete it, or run 'escort all --resume' to redo "
+                         "that step") from None
     try:
         output = None if data["output"] is None else _output_from_dict(data["output"])
         record = StepRecord(
@@ -181,3 +188,15 @@ def load_records(out_dir: Path, names: Iterable[str]) -> dict[str, StepRecord]:
     """The saved records of the steps ``names`` under ``out_dir`` (steps without a record are left out)."""
     folder = record_folder(out_dir)
     return {name: _record_from_file(folder / f"{name}.json") for name in names if (folder / f"{name}.json").exists()}
+
+
+def load_readable_records(out_dir: Path, names: Iterable[str]) -> tuple[dict[str, StepRecord], list[str]]:
+    """Like :func:`load_records`, for ``--resume``: an unreadable record (e.g. cut short) is left out and named in
+    the second value (one line each), so that its step runs again instead of stopping the run."""
+    records, unreadable = {}, []
+    for name in names:
+        try:
+            records |= load_records(out_dir, [name])
+        except InputError as error:
+            unreadable.append(f"stage record of {name} is unreadable ({str(error).split(';')[0]})")
+    return records, unreadable

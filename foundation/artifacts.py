@@ -6,20 +6,24 @@
   no timestamps inside the data, so the same seed gives byte-identical files.
 * :func:`provenance` describes a run (package and dependency versions, git commit, parameters, seed); callers
   store it beside the data, e.g. in a ``*.provenance.json`` file, so that the data files stay byte-identical.
+* :func:`exclusive_folder` lets one run at a time write into an output folder.
 * :class:`Checkpoint` keeps finished units of a long experiment on disk so that ``--resume`` skips them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import hashlib
 import io
 import json
+import logging
 import os
 import platform
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -29,24 +33,84 @@ import numpy as np
 
 from foundation.validation import InputError
 
-__all__ = ["Checkpoint", "StageOutput", "atomic_write_text", "provenance", "to_jsonable", "write_csv", "write_json"]
+__all__ = [
+    "LOCK_FILE", "RESUME_LOG", "Checkpoint", "StageOutput", "atomic_write_bytes", "atomic_write_text",
+    "exclusive_folder", "provenance", "to_jsonable", "write_csv", "write_json",
+]
+
+RESUME_LOG = logging.getLogger("escort.resume")
+"""Each unit that :meth:`Checkpoint.load` takes from an earlier run is logged here (INFO: folder, key), so that a
+``--resume`` run can say what it skipped."""
 
 _DEPENDENCIES = ("escort-toolkit", "numpy", "sympy", "mpmath", "hypothesis", "matplotlib", "numba", "scipy")
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (temporary file in the same folder, then ``os.replace``)."""
+def _permissions() -> int:
+    """The mode an ordinary new file gets: 0666 minus the umask (0644 under the usual umask 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then ``os.replace``).
+
+    The file gets the permissions of an ordinary new file (``mkstemp`` alone would leave it readable by its owner
+    only).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, _permissions())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8, newlines as given) to ``path`` atomically, like :func:`atomic_write_bytes`."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+LOCK_FILE = ".escort.lock"
+"""The file in an output folder that :func:`exclusive_folder` locks; it names the process holding it."""
+
+
+@contextlib.contextmanager
+def exclusive_folder(folder: str | os.PathLike[str], *, name: str = "--out") -> Iterator[Path]:
+    """Hold ``folder`` for this run alone: an advisory lock (``flock``) on ``folder/.escort.lock``.
+
+    A second run into the same folder stops at once with an :class:`InputError` naming the holder, instead of
+    two runs overwriting each other's files (or sharing a temporary name). The operating system releases the lock
+    when the holding process ends, however it ends, so a crashed run never leaves the folder locked.
+    """
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    handle = open(target / LOCK_FILE, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise InputError(
+            f"{name} {target} is in use by another escort run ({holder}); wait for it to finish or choose another "
+            f"{name}"
+        ) from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}\n")
+        handle.flush()
+        yield target
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def to_jsonable(value: Any) -> Any:
@@ -147,12 +211,15 @@ class Checkpoint:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data["key"] != key:
                 raise KeyError(key)
-            return data["value"] if data.get("scope") == repr(scope) else None
+            if data.get("scope") != repr(scope):
+                return None
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
             raise InputError(
                 f"checkpoint {path} must be a JSON file written by Checkpoint.save for key {key!r}; "
                 f"delete it or run without --resume ({type(error).__name__})"
             ) from None
+        RESUME_LOG.info("%s\t%s", self.folder.as_posix(), key)
+        return data["value"]
 
     def save(self, key: str, value: Any, *, scope: object = None) -> None:
         """Store a finished unit atomically."""

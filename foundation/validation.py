@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,16 +18,20 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "MAX_RECORDED_VALUES",
+    "MAX_STEPS",
     "InputError",
     "check_choice",
     "check_escort_power",
     "check_finite_array",
     "check_json_file",
+    "check_output_file",
     "check_output_folder",
     "check_num_actions",
     "check_nonzero_parameters",
     "check_positive",
     "check_probability",
+    "check_run_size",
     "check_seed",
 ]
 
@@ -207,9 +212,75 @@ def check_json_file(path: str | Path, *, name: str, required: Sequence[str] = ()
     return data
 
 
+def _creatable(path: Path) -> bool:
+    """Whether ``path`` exists as a folder or could be created: its nearest existing ancestor is a writable folder."""
+    ancestor = path.absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    return ancestor.is_dir() and os.access(ancestor, os.W_OK | os.X_OK)
+
+
 def check_output_folder(path: str | Path, *, name: str) -> Path:
-    """Return ``path`` as a Path if it is a folder or does not exist yet (it is created on the first write)."""
+    """Return ``path`` as a Path if it names a folder that exists or can be created (it is created on first write).
+
+    >>> check_output_folder("", name="--out")
+    Traceback (most recent call last):
+    ...
+    foundation.validation.InputError: --out must name a folder; got an empty path
+    """
+    if str(path).strip() == "":
+        raise InputError(f"{name} must name a folder; got an empty path")
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{name} must be a folder (or a path that does not exist yet); {folder} is a file")
+    if not _creatable(folder):
+        raise InputError(f"{name} must be a folder that exists or can be created; {folder} cannot be created")
     return folder
+
+
+def check_output_file(path: str | Path, *, name: str) -> Path:
+    """Return ``path`` as a Path if it names a file that can be written (not a folder, not an empty name).
+
+    >>> check_output_file(".", name="--json")
+    Traceback (most recent call last):
+    ...
+    foundation.validation.InputError: --json must name a file, not a folder; got .
+    """
+    text = str(path)
+    if text.strip() == "":
+        raise InputError(f"{name} must name a file; got an empty name")
+    target = Path(path)
+    if target.is_dir() or text.endswith(("/", os.sep)):
+        raise InputError(f"{name} must name a file, not a folder; got {text}")
+    if not _creatable(target.parent):
+        raise InputError(f"{name} must be in a folder that exists or can be created; {target.parent} cannot be created")
+    return target
+
+
+MAX_STEPS = 10**10
+"""Most updates one run may take: 10¹⁰ updates already take about an hour per run in the compiled loop (≈ 0.3 µs
+each, ``escort bench``), which Ctrl-C cannot stop before it returns; the paper's longest run is 10⁷."""
+
+MAX_RECORDED_VALUES = 2**28
+"""Most float64 values one run may keep in memory as its record (2 GiB)."""
+
+
+def check_run_size(steps: int, recorded_values: int, *, hint: str) -> int:
+    """Refuse, before any work, a run longer than :data:`MAX_STEPS` or one whose record would not fit in memory.
+
+    ``recorded_values``: how many float64 numbers the run would record; ``hint`` says how to record fewer.
+
+    >>> check_run_size(10**12, 3, hint="")
+    Traceback (most recent call last):
+    ...
+    foundation.validation.InputError: steps must be at most 1e+10 (an hour per run even compiled); got 1e+12
+    """
+    if steps > MAX_STEPS:
+        raise InputError(f"steps must be at most {MAX_STEPS:.0e} (an hour per run even compiled); got {steps:.0e}")
+    if recorded_values > MAX_RECORDED_VALUES:
+        gib = recorded_values * 8 / 2**30
+        raise InputError(
+            f"the run would record {recorded_values:.3g} values ({gib:.3g} GiB), more than {MAX_RECORDED_VALUES:.3g}; "
+            f"{hint}"
+        )
+    return steps

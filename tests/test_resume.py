@@ -102,6 +102,8 @@ def test_sigint_keeps_finished_work_and_resume_continues(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     resumed = _ran(tmp_path)[len(before):]
     assert "first" not in resumed, "a finished step was run again"
+    assert "derive/first: skipped: finished in an earlier run" in done.stderr
+    assert f"resume: skipped {len(saved)} finished unit(s)" in done.stderr
     assert sorted(resumed) == [f"unit={i}" for i in range(len(saved), UNITS)], "a finished unit was redone"
     values = json.loads((tmp_path / "results" / "units.json").read_text(encoding="utf-8"))
     assert values == [i * i for i in range(UNITS)]
@@ -123,3 +125,22 @@ def test_resume_reruns_a_step_whose_seed_changed(tmp_path: Path) -> None:
                    timeout=120, check=True)
     assert _ran(tmp_path).count("first") == 2
     assert json.loads((tmp_path / "results" / "first.json").read_text(encoding="utf-8")) == {"seed": 1}
+
+
+def test_resume_redoes_a_step_whose_record_was_cut_short(tmp_path: Path) -> None:
+    env = {**os.environ, "UNIT_SECONDS": "0"}
+    subprocess.run(_command(tmp_path), env=env, capture_output=True, text=True, timeout=120, check=True)
+    record = tmp_path / "results" / "stages" / "first.json"
+    record.write_text(record.read_text(encoding="utf-8")[:20], encoding="utf-8")
+    real = tmp_path / "real" / "stages" / "derive.json"  # a record of a real step, for 'escort report'
+    real.parent.mkdir(parents=True)
+    real.write_text(record.read_text(encoding="utf-8"), encoding="utf-8")
+    rerender = subprocess.run(
+        [sys.executable, "-m", "escort", "report", "--out", str(tmp_path / "real"), "--docs", str(tmp_path / "d")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert rerender.returncode == 2 and "it may have been cut short" in rerender.stderr, rerender.stderr
+    done = subprocess.run(_command(tmp_path, "--resume"), env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "resume: stage record of first is unreadable" in done.stderr and "the step runs again" in done.stderr
+    assert _ran(tmp_path).count("first") == 2

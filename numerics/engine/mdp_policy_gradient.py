@@ -22,6 +22,11 @@ After each escort step θ(s, ·) is divided by ‖θ(s, ·)‖_p. This changes n
 the same policies (the MDP form of the paper's Algorithm 2 / Lemma 9). It keeps ‖θ‖ from growing geometrically:
 g ⊥ θ (Σ_a θ(a)·p·π(a)/θ(a)·(Q(a) − V) = 0), so the unnormalised norm grows at every step and overflows.
 
+Beside Theorem 3's step, ``epg_step`` offers EPG two rules an independent implementation may use, so its runs
+can be compared without converting by hand: ``"constant"`` (θ_{t+1}(s, ·) = θ_t(s, ·) + η·g_t(s, ·), θ never
+rescaled, since with a constant η the rescaled run would visit other policies) and ``"norm-squared"``
+(η_t(s) = η·‖θ_t(s, ·)‖_p², Theorem 3's form with its constant replaced by η; rescaled like Theorem 3's step).
+
 ``step_scale`` λ multiplies the theorem steps of epg and epg-entropy (λ = 1: the theorems as stated). At
 γ = 0.99 Theorem 3's constant (1−γ)³/(10p²A^{2/p}) is ~6e-9, so the theorem's step cannot move θ within any
 affordable number of iterations; Fig. 5(c) therefore runs both methods at the same multiple λ of their own
@@ -30,7 +35,9 @@ theoretical steps (SPG: η = λ(1−γ)³/8, the step of Mei et al. 2020, Theore
 Recorded at the steps of :func:`numerics.engine.recording_steps` (column 0 is θ₁, the paper's t = 1):
 sub-optimality V*(ρ) − V^{π_t}(ρ) (soft: Ṽ*_τ(ρ) − Ṽ^{π_t}(ρ)), the optimal-action mass
 min_s π_t(A*(s)|s) (A*(s): the optimal actions of the unregularised MDP, ties included) and min_{s,a} π_t(a|s)
-(Theorem 4's c at time t); over *every* step, the running minimum inf_t π_t(a|s) (Theorem 3's c needs it).
+(Theorem 4's c at time t); over *every* step, the running minimum inf_t π_t(a|s) (Theorem 3's c needs it). With
+``record_trajectory``, also θ_t (as iterated: after a rescaling step, θ_t/‖θ_t(s, ·)‖_p, the same policy) and the
+state values V^{π_t}(s).
 """
 
 from __future__ import annotations
@@ -40,7 +47,9 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from foundation.validation import InputError, check_choice, check_finite_array, check_positive, check_temperature
+from foundation.validation import (
+    InputError, check_choice, check_finite_array, check_positive, check_run_size, check_temperature,
+)
 from numerics.engine import step_sizes
 from numerics.engine.recording import recording_steps
 from numerics.engine.rules import StepParameters, entropy_log_step
@@ -53,7 +62,7 @@ from numerics.environments.mdp import (
 )
 from numerics.kernels.transforms import _p_norm, check_transform
 
-__all__ = ["MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "theorem3_step"]
+__all__ = ["EPG_STEPS", "MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "theorem3_step"]
 
 MDP_ALGORITHMS: dict[str, str] = {
     "spg": "softmax",
@@ -63,6 +72,10 @@ MDP_ALGORITHMS: dict[str, str] = {
 }
 """Algorithm name -> the transform of its policy."""
 
+EPG_STEPS: tuple[str, ...] = ("theorem3", "constant", "norm-squared")
+"""EPG's step rules: Theorem 3's η_t(s) (times ``step_scale``), a constant η, or η·‖θ_t(s, ·)‖_p²."""
+
+
 def theorem3_step(theta: np.ndarray, *, gamma: float, p: float) -> np.ndarray:
     """η_t(s) = (1−γ)³‖θ_t(s, ·)‖_p²/(10p²A^{2/p}) of Theorem 3, shape θ.shape[:-1] + (1,)."""
     return step_sizes.theorem3_step(_p_norm(theta, p), gamma=gamma, p=p, A=theta.shape[-1])
@@ -71,7 +84,8 @@ def theorem3_step(theta: np.ndarray, *, gamma: float, p: float) -> np.ndarray:
 @dataclass(frozen=True)
 class MDPTrajectory:
     """B runs on one MDP: ``steps`` (T',); ``suboptimality``, ``optimal_probability``, ``min_probability``
-    (B, T'); ``running_min`` (B, S, A) = min over all steps of π_t(a|s); ``theta_final`` (B, S, A)."""
+    (B, T'); ``running_min`` (B, S, A) = min over all steps of π_t(a|s); ``theta_final`` (B, S, A); with
+    ``record_trajectory``, ``theta`` (B, T', S, A) = θ_t and ``values`` (B, T', S) = V^{π_t}(s), else None."""
 
     steps: np.ndarray
     suboptimality: np.ndarray
@@ -79,13 +93,17 @@ class MDPTrajectory:
     min_probability: np.ndarray
     running_min: np.ndarray
     theta_final: np.ndarray
+    theta: np.ndarray | None = None
+    values: np.ndarray | None = None
 
 
 def _step_size(
-    algorithm: str, theta: np.ndarray, mdp: FiniteMDP, p: float, eta: float, tau: float, scale: float
+    algorithm: str, theta: np.ndarray, mdp: FiniteMDP, p: float, eta: float, tau: float, scale: float, rule: str
 ) -> np.ndarray | float:
-    if algorithm in ("spg", "spg-entropy"):
+    if algorithm in ("spg", "spg-entropy") or rule == "constant":
         return eta
+    if rule == "norm-squared":
+        return eta * _p_norm(theta, p) ** 2
     if algorithm == "epg":
         return scale * theorem3_step(theta, gamma=mdp.gamma, p=p)
     params = StepParameters(p=p, eta=eta, tau=tau, K=mdp.n_actions, astar=np.zeros((1, 1), dtype=int))
@@ -129,14 +147,17 @@ def run_mdp(
     eta: float = 0.4,
     tau: float = 0.0,
     step_scale: float = 1.0,
+    epg_step: str = "theorem3",
     record_every: int = 1,
     record_per_decade: int | None = None,
+    record_trajectory: bool = False,
 ) -> MDPTrajectory:
     """Run ``algorithm`` (a key of :data:`MDP_ALGORITHMS`) from θ₁ = ``theta0`` (B, S, A) for ``steps`` updates.
 
     ``rho`` (S,) or (B, S): the start distribution of V(ρ), per run if 2-D. ``eta``: the fixed step of spg and
-    spg-entropy; ``step_scale``: the multiple λ of the theorem steps of epg and epg-entropy (module docstring).
-    ``tau`` > 0 exactly for the entropy algorithms.
+    spg-entropy, and of epg under ``epg_step`` "constant" or "norm-squared" (:data:`EPG_STEPS`); ``step_scale``:
+    the multiple λ of the theorem steps of epg and epg-entropy (module docstring). ``tau`` > 0 exactly for the
+    entropy algorithms. ``record_trajectory``: also keep θ_t and V^{π_t}(s) at the recorded steps.
 
     >>> from numerics.environments.mdp import random_mdp
     >>> mdp = random_mdp(np.random.default_rng(0), 3, 2, 0.5)
@@ -146,11 +167,20 @@ def run_mdp(
     """
     name, theta, start, power, step, temperature = _validate(algorithm, mdp, theta0, rho, p, eta, tau)
     scale = check_positive(step_scale, name="step_scale")
+    rule = check_choice(epg_step, EPG_STEPS, name="epg_step")
+    if rule != "theorem3" and name != "epg":
+        raise InputError(f"epg_step must be 'theorem3' (the default) unless algorithm is 'epg'; got {rule!r}")
     schedule = recording_steps(steps, record_every=record_every, record_per_decade=record_per_decade)
+    B, S, A = theta.shape
+    kept = schedule.size * B * (3 + (S * (A + 1) if record_trajectory else 0))
+    check_run_size(int(schedule[-1]), kept, hint="record fewer steps (record_every, record_per_decade) or fewer runs")
     transform = MDP_ALGORITHMS[name]
+    rescale = transform == "escort" and rule != "constant"
     best = np.sum(start * optimal_values(mdp, tau=temperature), axis=-1)
     optimal = optimal_actions(mdp)
-    records = np.empty((3, theta.shape[0], schedule.size))
+    records = np.empty((3, B, schedule.size))
+    thetas = np.empty((B, schedule.size, S, A)) if record_trajectory else None
+    values = np.empty((B, schedule.size, S)) if record_trajectory else None
     running_min = np.ones_like(theta)
     column = 0
     # B solves of an S x S system per step: multi-threaded BLAS only adds contention at this size
@@ -162,10 +192,12 @@ def run_mdp(
                 records[0, :, column] = best - np.sum(start * V, axis=-1)
                 records[1, :, column] = np.min(np.sum(np.where(optimal, pi, 0.0), axis=-1), axis=-1)
                 records[2, :, column] = np.min(pi, axis=(-2, -1))
+                if record_trajectory:
+                    thetas[:, column], values[:, column] = theta, V
                 column += 1
             if t < schedule[-1]:
-                theta = theta + _step_size(name, theta, mdp, power, step, temperature, scale) * gradient
+                theta = theta + _step_size(name, theta, mdp, power, step, temperature, scale, rule) * gradient
                 check_domain(theta, transform, t, scale)
-                if transform == "escort":
+                if rescale:
                     theta = theta / _p_norm(theta, power)
-    return MDPTrajectory(schedule, *records, running_min=running_min, theta_final=theta)
+    return MDPTrajectory(schedule, *records, running_min=running_min, theta_final=theta, theta=thetas, values=values)

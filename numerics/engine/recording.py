@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.validation import check_count
+from foundation.validation import check_count, check_run_size
 
 __all__ = ["LoopResult", "recording_steps"]
 
@@ -41,8 +41,10 @@ def recording_steps(steps: int, *, record_every: int = 1, record_per_decade: int
     total = check_count(steps, name="steps", minimum=0)
     if record_per_decade is None:
         every = check_count(record_every, name="record_every", minimum=1)
+        check_run_size(total, total // every + 2, hint="record fewer steps (a larger record_every, or record_per_decade)")
         grid = np.arange(0, total + 1, every, dtype=np.int64)
     else:
+        check_run_size(total, 0, hint="")
         per_decade = check_count(record_per_decade, name="record_per_decade", minimum=1)
         decades = np.log10(max(total, 1))
         grid = np.rint(np.logspace(0.0, decades, int(np.ceil(decades * per_decade)) + 1)).astype(np.int64)

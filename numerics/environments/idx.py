@@ -21,11 +21,11 @@ from __future__ import annotations
 import gzip
 import os
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from foundation.artifacts import atomic_write_bytes
 from foundation.validation import InputError
 
 __all__ = ["MNIST_FILES", "load_mnist", "read_idx", "write_idx"]
@@ -93,16 +93,7 @@ def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> Path:
     header = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
     payload = header + np.ascontiguousarray(array, dtype=_TYPES[code]).tobytes()
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # foundation.artifacts writes text only; binary data gets the same temporary-file-then-rename treatment here.
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(gzip.compress(payload, mtime=0) if target.suffix == ".gz" else payload)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(target, gzip.compress(payload, mtime=0) if target.suffix == ".gz" else payload)
     return target
 
 

@@ -130,3 +130,22 @@ def test_corrupt_checkpoint_is_an_input_error_naming_the_file(tmp_path: Path, co
     (tmp_path / "unit.json").write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=r"checkpoint .*unit\.json must be a JSON file .*run without --resume"):
         checkpoint.load("unit")
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        paths = [atomic_write_text(tmp_path / "a.md", "x"), write_json(tmp_path / "b.json", {}),
+                 write_csv(tmp_path / "c.csv", ["x"], [[1.0]]), artifacts.atomic_write_bytes(tmp_path / "d.bin", b"1")]
+    finally:
+        os.umask(previous)
+    assert [p.stat().st_mode & 0o777 for p in paths] == [0o644] * 4
+
+
+def test_a_held_folder_refuses_a_second_run(tmp_path: Path) -> None:
+    with artifacts.exclusive_folder(tmp_path / "out"):
+        with pytest.raises(InputError, match=r"--out .* is in use by another escort run \(pid \d+\)"):
+            with artifacts.exclusive_folder(tmp_path / "out"):
+                pass
+    with artifacts.exclusive_folder(tmp_path / "out"):  # released at the end of the first
+        pass

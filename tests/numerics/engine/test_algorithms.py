@@ -211,3 +211,10 @@ def test_bad_input_is_rejected_with_a_named_argument(call, fragment):
 @pytest.mark.parametrize("module", [runs, escape, classification, bandit])
 def test_doctests(module):
     assert doctest.testmod(module).failed == 0
+
+
+@pytest.mark.parametrize(("steps", "record_every", "message"),
+                         [(10**12, 10**6, "steps must be at most"), (10**9, 1, "record fewer steps")])
+def test_absurd_run_sizes_are_refused_at_once(steps: int, record_every: int, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        run_bandit("spg", np.zeros((1, 3)), np.array([1.0, 0.0, 0.0]), steps, record_every=record_every)

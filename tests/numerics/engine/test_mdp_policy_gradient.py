@@ -3,14 +3,16 @@ monotone ascent at the theorems' steps, the rescaling invariance of EPG, and rej
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from foundation.validation import InputError
 from numerics.environments.gridworld import four_room
-from numerics.environments.mdp import policy_gradient, random_mdp
+from numerics.environments.mdp import evaluate, policy_gradient, random_mdp
 from numerics.engine.mdp_policy_gradient import run_mdp, theorem3_step
-from numerics.kernels.transforms import p_norm
+from numerics.kernels.transforms import escort, p_norm
 
 
 def _setup(seed: int = 0, B: int = 2):
@@ -81,3 +83,52 @@ def test_a_step_far_too_long_is_reported_not_turned_into_nan() -> None:
     theta = np.random.default_rng(0).standard_normal((3, 104, 4))
     with pytest.raises(InputError, match="too large"):
         run_mdp("epg", mdp, theta, mdp.rho, 400, step_scale=2e7)
+
+
+def test_constant_step_and_trajectories_match_a_hand_written_loop() -> None:
+    """EPG with a constant η, θ_t and V_t recorded: the loop an independent implementation would write from the
+    public gradient and evaluation (no rescaling of θ), step for step."""
+    mdp, theta = _setup(5)
+    run = run_mdp("epg", mdp, theta, mdp.rho, 30, eta=0.2, epg_step="constant", record_trajectory=True)
+    expected = theta.copy()
+    for t in range(31):
+        np.testing.assert_allclose(run.theta[:, t], expected, rtol=1e-14, atol=1e-15)
+        pi = escort(expected, 2.0)
+        for b in range(theta.shape[0]):
+            np.testing.assert_allclose(run.values[b, t], evaluate(mdp, pi[b])[0], rtol=1e-13)
+        expected = expected + 0.2 * policy_gradient(mdp, expected, mdp.rho, transform="escort")
+    np.testing.assert_allclose(run.theta_final, run.theta[:, -1], rtol=0)
+
+
+def test_norm_squared_step_is_theorem3_with_its_constant_replaced() -> None:
+    mdp, theta = _setup(6)
+    eta = 0.3
+    constant = theorem3_step(np.ones((1, 3)), gamma=mdp.gamma, p=2.0)[0, 0] / 3.0  # ‖(1, 1, 1)‖_2² = 3
+    rule = run_mdp("epg", mdp, theta, mdp.rho, 40, eta=eta, epg_step="norm-squared")
+    scaled = run_mdp("epg", mdp, theta, mdp.rho, 40, step_scale=eta / constant)
+    np.testing.assert_allclose(rule.suboptimality, scaled.suboptimality, rtol=1e-10, atol=1e-13)
+    different = run_mdp("epg", mdp, theta, mdp.rho, 40, eta=eta, epg_step="constant")
+    assert not np.allclose(rule.suboptimality, different.suboptimality)
+
+
+def test_trajectories_are_not_kept_unless_asked() -> None:
+    mdp, theta = _setup(7)
+    run = run_mdp("spg", mdp, theta, mdp.rho, 5)
+    assert run.theta is None and run.values is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(steps=10**12), "steps must be at most 1e+10"),
+        (dict(steps=10**7, record_trajectory=True, theta0=np.ones((4000, 4, 3))), "GiB"),
+        (dict(epg_step="linear"), "unknown epg_step 'linear'"),
+        (dict(algorithm="spg", epg_step="constant"), "epg_step must be 'theorem3'"),
+    ],
+)
+def test_absurd_sizes_and_wrong_rules_are_refused_before_any_work(kwargs: dict, message: str) -> None:
+    mdp, theta = _setup(8)
+    arguments = dict(algorithm="epg", theta0=theta, steps=10) | kwargs
+    with pytest.raises(InputError, match=re.escape(message)):
+        run_mdp(arguments.pop("algorithm"), mdp, arguments.pop("theta0"), mdp.rho, arguments.pop("steps"),
+                **arguments)
