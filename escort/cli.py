@@ -14,6 +14,7 @@ from pathlib import Path
 
 from foundation.artifacts import StageOutput
 from foundation.validation import InputError
+from numerics.executor import check_executor, using
 
 __all__ = ["main"]
 
@@ -23,6 +24,14 @@ Handler = Callable[[argparse.Namespace], int]
 def _print_outputs(output: StageOutput) -> None:
     for path in output.paths:
         print(f"wrote {path}")
+
+
+def _add_executor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--executor", default="local", metavar="local|serial|dask://HOST:PORT",
+        help="where sweeps run: a process pool of one worker per core (default), this process, or the workers of "
+        "a running dask.distributed scheduler",
+    )
 
 
 def _derive(args: argparse.Namespace) -> int:
@@ -59,6 +68,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="folder for generated Markdown (default: docs)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument("--resume", action="store_true", help="skip units that finished in an earlier run")
+    _add_executor(parser)
     parser.set_defaults(handler=_run)
 
 
@@ -81,6 +91,7 @@ def _add_battery(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, default=Path("results/battery"), help="folder for raw results")
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="folder for transforms.md and figures")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    _add_executor(parser)
     parser.set_defaults(handler=_battery)
 
 
@@ -134,6 +145,7 @@ def _add_all(sub: argparse._SubParsersAction) -> None:
         "--readme", type=Path, default=Path("README.md"),
         help="README whose <!-- report:begin/end --> block is regenerated (default: README.md; skipped if absent)",
     )
+    _add_executor(parser)
     parser.set_defaults(handler=_all)
 
 
@@ -197,7 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # argparse has printed the usage error (or --help); no traceback
         return stop.code if isinstance(stop.code, int) else 2
     try:
-        return args.handler(args)
+        with using(check_executor(getattr(args, "executor", "serial"))):
+            return args.handler(args)
     except InputError as error:
         print(f"escort {args.command}: error: {error}", file=sys.stderr)
         return 2

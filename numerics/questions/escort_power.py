@@ -16,6 +16,7 @@ A measured t_ε above t_bound would contradict Theorem 2 and is counted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ import sympy as sp
 from matplotlib.figure import Figure
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.executor import sweep
 from numerics.algorithms import run_bandit
 from numerics.figures.plotting import save_png
 from numerics.questions.section import Section
@@ -75,11 +77,10 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     """Sweep p, K and the initialisation; compare measured and guaranteed step counts; recommend a p."""
     config = settings(quick)
     inits = ("uniform", f"trap π₁(a*)={config.trap_probability:g}")
-    units = {
-        (K, init, p): checkpoint.unit(f"q2/K={K}/{init}/p={p:g}",
-                                      lambda K=K, init=init, p=p: _measure(config, K, init, p, seed), scope=config)
-        for K in config.actions for init in inits for p in config.powers
-    }
+    grid = [(K, init, p) for K in config.actions for init in inits for p in config.powers]
+    values = sweep([(f"q2/K={K}/{init}/p={p:g}", partial(_measure, config, K, init, p, seed)) for K, init, p in grid],
+                   checkpoint=checkpoint, scope=config)
+    units = dict(zip(grid, values))
     rows, best_measured, best_bound = [], {}, {}
     violations = dict.fromkeys(config.powers, 0)
     for (K, init, p), unit in units.items():

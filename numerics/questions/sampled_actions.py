@@ -17,12 +17,14 @@ multiplier η is taken from a grid, per method and baseline, by the lowest mean 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import sympy as sp
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.executor import sweep
 from numerics.bandit import suboptimality
 from numerics.neural.heads import score
 from numerics.questions.section import Section, curve_figure
@@ -103,14 +105,11 @@ def _unit(config: Settings, method: tuple[str, str, float], baseline: bool, eta:
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Measure every (method, baseline, η) unit, select η per (method, baseline), and write the section."""
     config = settings(quick)
-    units = {}
-    for method in METHODS:
-        for baseline, baseline_name in enumerate(BASELINES):
-            for eta in config.step_multipliers:
-                units[method[0], baseline_name, eta] = checkpoint.unit(
-                    f"q1/{method[0]}/{baseline_name}/eta={eta:g}",
-                    lambda: _unit(config, method, bool(baseline), eta, seed), scope=config,
-                )
+    grid = [(method, baseline, baseline_name, eta) for method in METHODS
+            for baseline, baseline_name in enumerate(BASELINES) for eta in config.step_multipliers]
+    values = sweep([(f"q1/{method[0]}/{name}/eta={eta:g}", partial(_unit, config, method, bool(baseline), eta, seed))
+                    for method, baseline, name, eta in grid], checkpoint=checkpoint, scope=config)
+    units = {(method[0], name, eta): value for (method, _, name, eta), value in zip(grid, values)}
     selected = {
         (m[0], b): min(config.step_multipliers, key=lambda e: np.mean(units[m[0], b, e]["final_suboptimality"]))
         for m in METHODS for b in BASELINES
