@@ -91,8 +91,8 @@ class Collected:
 
 
 def _compared(name: str, quick: bool, seed: int) -> list[dict]:
-    """The rows of ``numerics.bounds.<name>.compare`` as JSON data: one theorem, one sweep unit."""
-    module = importlib.import_module(f"numerics.bounds.{name}")
+    """The rows of ``numerics.experiments.bounds.<name>.compare`` as JSON data: one theorem, one sweep unit."""
+    module = importlib.import_module(f"numerics.experiments.bounds.{name}")
     return [asdict(r) for r in module.compare(quick=quick, seed=seed)]
 
 
