@@ -25,6 +25,7 @@ from pathlib import Path
 from escort import __version__
 from foundation.artifacts import RESUME_LOG, StageOutput, exclusive_folder
 from foundation.validation import InputError, check_choice, check_output_file, check_output_folder
+from numerics.engine.executor import check_executor, using
 
 __all__ = ["build_parser", "main"]
 
@@ -108,6 +109,14 @@ def _resume_summary(enabled: bool) -> Iterator[None]:
                   file=sys.stderr)
 
 
+def _add_executor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--executor", default="local", metavar="local|serial|dask://HOST:PORT",
+        help="where sweeps run: a process pool of one worker per core (default), this process, or the workers of "
+        "a running dask.distributed scheduler",
+    )
+
+
 def _derive(args: argparse.Namespace) -> int:
     from theory.export import write_derivations
 
@@ -147,6 +156,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     _add_folders(parser)
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--resume", action="store_true", help="skip units that finished in an earlier run")
+    _add_executor(parser)
     parser.set_defaults(handler=_run)
 
 
@@ -176,6 +186,7 @@ def _add_battery(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--quick", action="store_true", help="small, still meaningful form (used by the tests)")
     _add_folders(parser, out="results/battery")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
+    _add_executor(parser)
     parser.set_defaults(handler=_battery)
 
 
@@ -261,6 +272,7 @@ def _add_all(sub: argparse._SubParsersAction) -> None:
         help="README whose <!-- report:begin/end --> block is regenerated (default: README.md for a full run, "
         "none with --quick; skipped if absent)",
     )
+    _add_executor(parser)
     parser.set_defaults(handler=_all)
 
 
@@ -339,7 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else 2
     _find_user_modules()
     try:
-        return args.handler(args)
+        with using(check_executor(getattr(args, "executor", "serial"))):
+            return args.handler(args)
     except InputError as error:
         print(f"escort {args.command}: error: {error}", file=sys.stderr)
         return 2

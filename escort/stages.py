@@ -21,6 +21,7 @@ from typing import Any
 
 from foundation.artifacts import StageOutput, atomic_write_text, provenance, write_json
 from foundation.validation import InputError, check_json_file
+from numerics.engine.executor import describe
 
 __all__ = [
     "RunSettings", "Step", "StepRecord", "load_readable_records", "load_records", "record_folder", "run_step",
@@ -125,7 +126,9 @@ def save_record(record: StepRecord, settings: RunSettings) -> None:
         "output": None if record.output is None else _output_to_dict(record.output),
     }
     write_json(folder / f"{record.name}.json", data)
-    parameters = {"quick": settings.quick, "out_dir": settings.out_dir, "docs_dir": settings.docs_dir}
+    parameters = {
+        "quick": settings.quick, "out_dir": settings.out_dir, "docs_dir": settings.docs_dir, "executor": describe()
+    }
     write_json(
         folder / f"{record.name}.provenance.json",
         provenance(command=settings.command, parameters=parameters, seed=settings.seed, wall_time=record.seconds),

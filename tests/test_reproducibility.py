@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from foundation.artifacts import StageOutput, write_csv, write_json
+from escort.cli import main
 from escort.report import run_all
 from escort.stages import RunSettings, Step
 
@@ -99,3 +102,37 @@ def test_stage_records_are_byte_identical_and_carry_provenance(tmp_path: Path) -
     provenance = json.loads((out / "stages" / "draws.provenance.json").read_text(encoding="utf-8"))
     assert provenance["seed"] == 11 and provenance["wall_time_seconds"] >= 0
     assert provenance["command"].startswith("escort all --out")
+
+
+def _escort(args: list[str], cwd: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "escort", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as local:
+        yield "dask://" + local.scheduler_address.removeprefix("tcp://")
+
+
+def test_a_dask_cluster_gives_the_data_files_of_the_default_run(cluster: str, tmp_path: Path) -> None:
+    """Fig. 2 --quick (seven escape-time units) on the default local pool and on a dask LocalCluster."""
+    for executor in ("local", cluster):
+        folder = tmp_path / executor.split(":")[0]
+        paths = ["--out", str(folder / "results"), "--docs", str(folder / "docs")]
+        assert main(["run", "fig2", "--quick", *paths, "--executor", executor]) == 0
+    assert len(data_files(tmp_path / "local" / "results")) >= 2
+    assert differing(tmp_path / "local" / "results", tmp_path / "dask" / "results") == []
+
+
+@pytest.mark.slow
+def test_escort_all_quick_on_a_dask_cluster_gives_the_data_files_of_the_default_run(cluster: str, tmp_path: Path) -> None:
+    """Slow (two whole `escort all --quick` runs, several minutes on 2 cores): the claim of the README."""
+    for executor in ("local", cluster):
+        folder = tmp_path / executor.split(":")[0]
+        folder.mkdir()
+        _escort(["all", "--quick", "--out", "results", "--docs", "docs", "--readme", "README.md", "--executor", executor],
+                folder)
+    assert len(data_files(tmp_path / "local" / "results")) >= 20
+    assert differing(tmp_path / "local" / "results", tmp_path / "dask" / "results") == []

@@ -1,15 +1,19 @@
-"""``escort bench``: throughput of the bandit step loop, three ways, measured side by side in one process.
+"""``escort bench``: throughput of the bandit step loop, four ways, measured side by side in one process.
 
 * ``naive``    — a Python loop over runs and over steps, one numpy step rule call on a (1, K) row per step;
 * ``numpy``    — :func:`numerics.engine.run_bandit` with ``backend="numpy"`` (all B runs in one array);
-* ``compiled`` — the same with ``backend="compiled"`` (:mod:`numerics.engine.compiled`, numba).
+* ``compiled`` — the same with ``backend="compiled"`` (:mod:`numerics.engine.compiled`, numba);
+* ``c``        — the C reference (:mod:`numerics.engine.c_reference`): the same loops in plain C, built with the system
+  C compiler (skipped, with a note, when there is none). It says how far the compiled path is from what the
+  hardware allows; before its times count, its θ after the timed horizon must equal the compiled path's to
+  1e-12 relative, with the same sign changes.
 
 Each is timed for SPG (η = 0.4) and EPG (Theorem 2 step, p = 2) with K ∈ {5, 100} and B ∈ {1, 1000}, in
 runs·steps per second; the number of steps doubles until one timing lasts at least the time budget, so slow
 and fast methods are both measured over a meaningful interval. The compiled kernel is called once before timing
-(loading its on-disk cache is not throughput). Ratios compiled/naive, numpy/naive and compiled/numpy are formed
-from numbers measured minutes apart in the same process; on a shared machine the absolute numbers are noisy but
-the ratios are the quantity of interest.
+(loading its on-disk cache is not throughput). Then all methods of a configuration are timed in turn for a few
+rounds and each keeps its median: on a shared machine the absolute numbers are noisy, and the ratios, formed from
+times taken seconds apart, are the quantity of interest.
 
 Then the escape-time sweep of Fig. 2(a): K = 5, r = (0.9, 0.1, …, 0.1) (gap Δ = 0.8), SPG with η = 0.4 from
 π₁(a*) = 1e-1 … 1e-7, each run until escape (:func:`numerics.engine.escape_times`), compiled backend;
@@ -30,11 +34,24 @@ from numerics.environments import bandit
 from numerics.analysis.statistics import fit_line
 from numerics.engine import ALGORITHMS, escape_times, run_bandit
 from numerics.engine.rules import StepParameters
+from numerics.engine.c_reference import CReference, build
 
-__all__ = ["METHODS", "Measurement", "measure_throughput", "run_benchmark", "escape_sweep"]
+__all__ = [
+    "METHODS", "Measurement", "c_agreement", "escape_sweep", "measure_configuration", "measure_throughput",
+    "run_benchmark",
+]
 
-METHODS: tuple[str, ...] = ("naive", "numpy", "compiled")
+METHODS: tuple[str, ...] = ("naive", "numpy", "compiled", "c")
+"""``c`` is the C reference (:mod:`numerics.c_reference`), left out when no C compiler is found."""
 SEED = 0
+P, ETA = 2.0, 0.4
+"""EPG's p (Theorem 2's step) and SPG's step size in the throughput table."""
+MAX_NUMBA_OVER_C = 1.5
+"""Target: the compiled path takes at most 1.5 times the C reference's time per run-step at B = 1."""
+MIN_BATCH_GAIN = 2.0
+"""Target: a run-step of the compiled path costs at most half as much at B = 1000 as at B = 1."""
+C_AGREEMENT = 1e-12
+"""The C reference and the compiled path must agree to this relative difference in θ over the timed horizon."""
 ESCAPE_GAP, ESCAPE_BASE, ESCAPE_K = 0.8, 0.1, 5
 ASYMPTOTIC_POINTS = 3
 """The slope is fitted to the smallest three π₁(a*): Section 2 says it *approaches* −1 as π₁(a*) decreases."""
@@ -63,36 +80,77 @@ def _naive_loop(algorithm: str, theta: np.ndarray, r: np.ndarray, steps: int) ->
     final = np.empty_like(theta)
     for b in range(theta.shape[0]):
         row, rewards = theta[b : b + 1], r[b : b + 1]
-        params = StepParameters(p=2.0, eta=0.4, tau=0.0, K=theta.shape[1], astar=np.argmax(rewards, axis=-1)[:, None])
+        params = StepParameters(p=P, eta=ETA, tau=0.0, K=theta.shape[1], astar=np.argmax(rewards, axis=-1)[:, None])
         for _ in range(steps):
             row = spec.step(row, rewards, params)
         final[b] = row[0]
     return final
 
 
-def _run_once(method: str, algorithm: str, theta: np.ndarray, r: np.ndarray, steps: int) -> None:
-    if method == "naive":
-        _naive_loop(algorithm, theta, r, steps)
-    else:
-        run_bandit(algorithm, theta, r, steps, p=2.0, eta=0.4, record_every=max(steps, 1), backend=method)
-
-
-def measure_throughput(method: str, algorithm: str, K: int, batch: int, *, budget: float) -> Measurement:
-    """Time ``method`` on ``batch`` runs of ``algorithm`` with K actions, doubling the steps until ≥ ``budget`` s."""
+def _start(algorithm: str, K: int, batch: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(SEED)
     transform = ALGORITHMS[algorithm].transform
     theta = bandit.initial_parameters(rng, batch, K, transform=transform, optimal_probability=0.5 / K)
-    r = bandit.random_rewards(rng, batch, K)
-    if method == "compiled":
-        _run_once(method, algorithm, theta, r, 1)
+    return theta, bandit.random_rewards(rng, batch, K)
+
+
+def _runner(method: str, algorithm: str, theta: np.ndarray, r: np.ndarray, reference: CReference | None):
+    """steps ↦ one timed call of ``method`` on these runs."""
+    if method == "naive":
+        return lambda steps: _naive_loop(algorithm, theta, r, steps)
+    if method == "c":
+        return lambda steps: reference.run(algorithm, theta, r, steps, p=P, eta=ETA)
+    return lambda steps: run_bandit(
+        algorithm, theta, r, steps, p=P, eta=ETA, record_every=max(steps, 1), backend=method
+    )
+
+
+def _seconds(run, steps: int) -> float:
+    start = time.perf_counter()
+    run(steps)
+    return time.perf_counter() - start
+
+
+def _calibrate(run, *, budget: float) -> int:
+    """The number of steps (doubling, or ×8 while far off) at which one call lasts at least ``budget`` s."""
     steps = 1
-    while True:
-        start = time.perf_counter()
-        _run_once(method, algorithm, theta, r, steps)
-        seconds = time.perf_counter() - start
-        if seconds >= budget:
-            return Measurement(algorithm, method, K, batch, steps, seconds)
+    while (seconds := _seconds(run, steps)) < budget:
         steps *= 2 if seconds > budget / 8 else 8
+    return steps
+
+
+def measure_configuration(
+    algorithm: str, K: int, batch: int, methods: tuple[str, ...], *, budget: float, repeats: int,
+    reference: CReference | None = None,
+) -> list[Measurement]:
+    """Time each of ``methods`` on the same ``batch`` runs, ``repeats`` rounds taking the methods in turn (so a
+    disturbance of a shared machine hits all of them alike); each method's median time over the rounds."""
+    theta, r = _start(algorithm, K, batch)
+    runners = {method: _runner(method, algorithm, theta, r, reference) for method in methods}
+    if "compiled" in runners:
+        _seconds(runners["compiled"], 1)  # loading numba's on-disk cache is not throughput
+    steps = {method: _calibrate(run, budget=budget) for method, run in runners.items()}
+    times: dict[str, list[float]] = {method: [] for method in methods}
+    for _ in range(repeats):
+        for method, run in runners.items():
+            times[method].append(_seconds(run, steps[method]))
+    return [Measurement(algorithm, m, K, batch, steps[m], float(np.median(times[m]))) for m in methods]
+
+
+def measure_throughput(method: str, algorithm: str, K: int, batch: int, *, budget: float) -> Measurement:
+    """One method alone, one round: :func:`measure_configuration` for ``(method,)``."""
+    return measure_configuration(algorithm, K, batch, (method,), budget=budget, repeats=1)[0]
+
+
+def c_agreement(reference: CReference, algorithm: str, K: int, batch: int, steps: int) -> dict:
+    """Largest relative difference of θ between the compiled path and the C reference after ``steps`` updates of
+    the benchmark's runs, and whether they counted the same sign changes."""
+    theta, r = _start(algorithm, K, batch)
+    compiled = run_bandit(algorithm, theta, r, steps, p=P, eta=ETA, record_every=steps, backend="compiled")
+    final, flips = reference.run(algorithm, theta, r, steps, p=P, eta=ETA)
+    scale = np.maximum(np.abs(final), np.abs(compiled.theta_final))
+    gap = float(np.max(np.abs(final - compiled.theta_final) / np.where(scale > 0, scale, 1.0)))
+    return {"steps": steps, "relative_gap": gap, "sign_changes_equal": bool(np.array_equal(flips, compiled.sign_changes))}
 
 
 def escape_sweep(probabilities: np.ndarray, *, runs: int) -> dict:
@@ -117,72 +175,113 @@ def escape_sweep(probabilities: np.ndarray, *, runs: int) -> dict:
     }
 
 
-def _ratios(measurements: list[Measurement]) -> list[dict]:
+def _ratios(measurements: list[Measurement], agreement: dict | None = None) -> list[dict]:
+    """One row per (algorithm, K, B): speeds, their ratios and, where the C reference ran, numba/C = the compiled
+    path's time over C's and the agreement check; B > 1 rows carry the compiled speed-up over B = 1 per run-step."""
     by_key = {(m.algorithm, m.K, m.batch, m.method): m.throughput for m in measurements}
     rows = []
     for algorithm, K, batch in sorted({(m.algorithm, m.K, m.batch) for m in measurements}):
-        speed = {method: by_key[(algorithm, K, batch, method)] for method in METHODS}
-        rows.append(
-            {
-                "algorithm": algorithm,
-                "K": K,
-                "batch": batch,
-                **{f"{method}_run_steps_per_second": speed[method] for method in METHODS},
-                "compiled_over_naive": speed["compiled"] / speed["naive"],
-                "numpy_over_naive": speed["numpy"] / speed["naive"],
-                "compiled_over_numpy": speed["compiled"] / speed["numpy"],
-            }
-        )
+        speed = {method: by_key.get((algorithm, K, batch, method)) for method in METHODS}
+        row = {
+            "algorithm": algorithm,
+            "K": K,
+            "batch": batch,
+            **{f"{method}_run_steps_per_second": speed[method] for method in METHODS},
+            "compiled_over_naive": speed["compiled"] / speed["naive"],
+            "numpy_over_naive": speed["numpy"] / speed["naive"],
+            "compiled_over_numpy": speed["compiled"] / speed["numpy"],
+            "numba_over_c": None if speed["c"] is None else speed["c"] / speed["compiled"],
+            "c_agreement": (agreement or {}).get((algorithm, K, batch)),
+        }
+        single = by_key.get((algorithm, K, 1, "compiled"))
+        row["compiled_batch_gain"] = speed["compiled"] / single if batch > 1 and single else None
+        rows.append(row)
     return rows
 
 
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3g}"
+
+
 def _table(rows: list[dict]) -> tuple[str, ...]:
-    header = "| algorithm | K | B | naive | numpy | compiled | numpy/naive | compiled/naive | compiled/numpy |"
-    lines = [header, "|---|---|---|---|---|---|---|---|---|"]
+    header = (
+        "| algorithm | K | B | naive | numpy | compiled | C | numpy/naive | compiled/naive | compiled/numpy | "
+        "numba/C (time) | compiled B/B=1 |"
+    )
+    lines = [header, "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
-        lines.append(
-            f"| {row['algorithm']} | {row['K']} | {row['batch']} | {row['naive_run_steps_per_second']:.3g} | "
-            f"{row['numpy_run_steps_per_second']:.3g} | {row['compiled_run_steps_per_second']:.3g} | "
-            f"{row['numpy_over_naive']:.3g} | {row['compiled_over_naive']:.3g} | {row['compiled_over_numpy']:.3g} |"
-        )
+        cells = [row[f"{method}_run_steps_per_second"] for method in METHODS]
+        cells += [row["numpy_over_naive"], row["compiled_over_naive"], row["compiled_over_numpy"]]
+        cells += [row["numba_over_c"], row["compiled_batch_gain"]]
+        lines.append(f"| {row['algorithm']} | {row['K']} | {row['batch']} | " + " | ".join(map(_cell, cells)) + " |")
     return tuple(lines)
+
+
+def _problems(rows: list[dict], sweep: dict) -> list[str]:
+    """Every target missed: compiled >= 100x naive; numba/C <= 1.5 at B = 1; per-run-step cost at B > 1 at most
+    half that at B = 1; the C reference within 1e-12 of the compiled path; the escape sweep under 60 s."""
+    problems = []
+    for row in rows:
+        name = f"{row['algorithm']} K={row['K']} B={row['batch']}"
+        if row["compiled_over_naive"] < 100:
+            problems.append(f"compiled is only {row['compiled_over_naive']:.3g}x the naive loop for {name} (target >= 100x)")
+        if row["batch"] == 1 and row["numba_over_c"] is not None and row["numba_over_c"] > MAX_NUMBA_OVER_C:
+            problems.append(f"numba takes {row['numba_over_c']:.3g}x the time of C for {name} (target <= {MAX_NUMBA_OVER_C}x)")
+        if row["compiled_batch_gain"] is not None and row["compiled_batch_gain"] < MIN_BATCH_GAIN:
+            problems.append(
+                f"a run-step of {name} is only {row['compiled_batch_gain']:.3g}x faster than at B=1 "
+                f"(target >= {MIN_BATCH_GAIN}x)"
+            )
+        check = row["c_agreement"]
+        if check is not None and (check["relative_gap"] > C_AGREEMENT or not check["sign_changes_equal"]):
+            problems.append(
+                f"the C reference differs from the compiled path for {name}: relative gap {check['relative_gap']:.2e} "
+                f"after {check['steps']} steps (allowed {C_AGREEMENT:g}), sign changes equal: {check['sign_changes_equal']}"
+            )
+    if sweep["wall_seconds"] >= 60:
+        problems.append(f"escape-time sweep took {sweep['wall_seconds']:.1f} s (target < 60 s)")
+    return problems
 
 
 def run_benchmark(*, quick: bool = False, json_path: Path | None = None) -> StageOutput:
     """Measure the table and the escape sweep; write JSON (+ provenance) if ``json_path`` is given.
 
-    ``quick``: 0.1 s per timing and the sweep down to π₁(a*) = 1e-5 (instead of 0.3 s and down to 1e-7); one
-    run per π₁(a*), the other K − 1 logits random. ``headline`` holds the Markdown table and the sweep line;
-    ``problems`` names every target missed (compiled ≥ 100× naive, sweep < 60 s).
+    ``quick``: 0.1 s per timing, 3 rounds, the sweep down to π₁(a*) = 1e-5 (instead of 0.3 s, 5 rounds, down to
+    1e-7); one run per π₁(a*), the other K − 1 logits random. ``headline`` holds the Markdown table, the C
+    reference's build line and the sweep line; ``problems`` names every target missed (:func:`_problems`).
     """
     started = time.perf_counter()
-    budget = 0.1 if quick else 0.3
-    measurements = [
-        measure_throughput(method, algorithm, K, batch, budget=budget)
-        for algorithm in ("spg", "epg")
-        for K in (5, 100)
-        for batch in (1, 1000)
-        for method in METHODS
-    ]
-    rows = _ratios(measurements)
+    budget, repeats = (0.1, 3) if quick else (0.3, 5)
+    reference, build_note = build()
+    methods = METHODS if reference is not None else METHODS[:-1]
+    measurements, agreement = [], {}
+    for algorithm in ("spg", "epg"):
+        for K in (5, 100):
+            for batch in (1, 1000):
+                timed = measure_configuration(
+                    algorithm, K, batch, methods, budget=budget, repeats=repeats, reference=reference
+                )
+                measurements += timed
+                if reference is not None:
+                    horizon = next(m.steps for m in timed if m.method == "c")
+                    agreement[(algorithm, K, batch)] = c_agreement(reference, algorithm, K, batch, horizon)
+    rows = _ratios(measurements, agreement)
     probabilities = np.logspace(-1, -5 if quick else -7, 5 if quick else 7)
     sweep = escape_sweep(probabilities, runs=1)
-    problems = [
-        f"compiled is only {row['compiled_over_naive']:.3g}x the naive loop for {row['algorithm']} K={row['K']} "
-        f"B={row['batch']} (target >= 100x)"
-        for row in rows
-        if row["compiled_over_naive"] < 100
-    ]
-    if sweep["wall_seconds"] >= 60:
-        problems.append(f"escape-time sweep took {sweep['wall_seconds']:.1f} s (target < 60 s)")
     sweep_line = (
         f"- escape-time sweep (K = 5, Δ = {ESCAPE_GAP}, π₁(a*) = 1e-1 … {probabilities[-1]:.0e}): "
         f"{sweep['wall_seconds']:.1f} s; log-log slope of t₀ against the smallest three π₁(a*) = "
         f"{sweep['log_log_slope']:.3f}"
     )
+    reference_line = (
+        f"- C reference: `{build_note}`; numba/C is the compiled path's time over C's; medians of {repeats} rounds "
+        "taking the methods in turn" if reference is not None else f"- {build_note}"
+    )
     data = {
         "quick": quick,
         "budget_seconds": budget,
+        "repeats": repeats,
+        "c_reference": {"built": reference is not None, "note": build_note},
         "measurements": [m.__dict__ | {"run_steps_per_second": m.throughput} for m in measurements],
         "ratios": rows,
         "escape_sweep": sweep,
@@ -195,4 +294,5 @@ def run_benchmark(*, quick: bool = False, json_path: Path | None = None) -> Stag
         provenance_path = json_path.with_name(json_path.stem + ".provenance.json")
         write_json(provenance_path, info)
         paths = (json_path, provenance_path)
-    return StageOutput(name="bench", paths=paths, headline=(*_table(rows), sweep_line), problems=tuple(problems))
+    headline = (*_table(rows), reference_line, sweep_line)
+    return StageOutput(name="bench", paths=paths, headline=headline, problems=tuple(_problems(rows, sweep)))

@@ -17,6 +17,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from numerics.kernels.transform_kernels import kernels
 from numerics.experiments.battery.markdown import render
 from numerics.experiments.battery.sizes import Sizes
 from numerics.experiments.battery.nl_coefficient import FIT_WINDOW, OBJECTIVES, ROUNDING, NLSamples, fit_power_law, sample_nl
+from numerics.engine.executor import sweep
 from theory.transforms import Transform, transform
 
 __all__ = ["battery_row", "run_battery"]
@@ -105,6 +107,12 @@ def battery_row(
     return row, samples, well, damped
 
 
+def _timed_row(t: Transform, sizes: Sizes, seed: int) -> tuple:
+    """:func:`battery_row` and its wall time in seconds: one transform, one sweep unit."""
+    start = time.perf_counter()
+    return *battery_row(t, sizes, seed=seed), round(time.perf_counter() - start, 2)
+
+
 def _write_data(folder: Path, samples: dict[str, NLSamples], well: dynamics.GravityWell,
                 damped: dynamics.Damping) -> list[Path]:
     nl_rows = []
@@ -132,12 +140,11 @@ def run_battery(names: Sequence[str], *, quick: bool, out_dir: Path, docs_dir: P
     sizes = Sizes.of(quick)
     out_dir, docs_dir = Path(out_dir), Path(docs_dir)
     rows, paths, timings, traces = [], [], {}, {}
-    for t in transforms:
-        start = time.perf_counter()
-        row, samples, well, damped = battery_row(t, sizes, seed=seed)
+    measured = sweep([(t.name, partial(_timed_row, t, sizes, seed)) for t in transforms])
+    for t, (row, samples, well, damped, seconds) in zip(transforms, measured):
         folder = out_dir / _slug(t.name)
         paths += [write_json(folder / "summary.json", row), *_write_data(folder, samples, well, damped)]
-        timings[t.name] = round(time.perf_counter() - start, 2)
+        timings[t.name] = seconds
         rows.append(row)
         traces[t.name] = (samples, well, damped)
     paths.append(write_json(out_dir / "battery.json", {"sizes": sizes.__dict__, "seed": seed, "rows": rows}))

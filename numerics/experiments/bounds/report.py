@@ -21,6 +21,7 @@ import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,7 @@ from foundation.artifacts import (
 )
 from numerics.experiments.bounds.comparison import BoundComparison
 from numerics.reporting import plotting as pl
+from numerics.engine.executor import sweep
 
 __all__ = ["THEOREMS", "Collected", "Group", "collect", "group_rows", "render_markdown", "run"]
 
@@ -88,12 +90,19 @@ class Collected:
     missing: list[str]
 
 
+def _compared(name: str, quick: bool, seed: int) -> list[dict]:
+    """The rows of ``numerics.experiments.bounds.<name>.compare`` as JSON data: one theorem, one sweep unit."""
+    module = importlib.import_module(f"numerics.experiments.bounds.{name}")
+    return [asdict(r) for r in module.compare(quick=quick, seed=seed)]
+
+
 def collect(names: Sequence[str], *, quick: bool, seed: int, checkpoint: Checkpoint) -> Collected:
     """Rows of every available theorem module, their summaries, and notes on the modules that are missing."""
     rows: list[BoundComparison] = []
     summaries: dict[str, dict] = {}
     descriptions: dict[str, str] = {}
     missing: list[str] = []
+    modules = {}
     for name in names:
         try:
             module = importlib.import_module(f"numerics.experiments.bounds.{name}")
@@ -105,8 +114,9 @@ def collect(names: Sequence[str], *, quick: bool, seed: int, checkpoint: Checkpo
         if not hasattr(module, "compare"):
             missing.append(f"{name}: numerics.experiments.bounds.{name} has no compare(*, quick, seed)")
             continue
-        key = f"{name}/seed={seed}/quick={quick}"
-        saved = checkpoint.unit(key, lambda: [asdict(r) for r in module.compare(quick=quick, seed=seed)])
+        modules[name] = module
+    units = [(f"{name}/seed={seed}/quick={quick}", partial(_compared, name, quick, seed)) for name in modules]
+    for (name, module), saved in zip(modules.items(), sweep(units, checkpoint=checkpoint)):
         found = [BoundComparison(**row) for row in saved]
         rows += found
         descriptions[name] = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())

@@ -20,6 +20,7 @@ Regenerate: ``escort run fig2`` (``--quick``: q ∈ [10⁻⁴, 10⁻¹], 3 runs 
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,7 @@ from numerics.engine import ALGORITHMS, escape_times, recording_steps, run_bandi
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.reporting import plotting as pl
 from numerics.kernels.transforms import policy
+from numerics.engine.executor import sweep
 
 __all__ = ["policy_path", "run"]
 
@@ -61,6 +63,10 @@ def policy_path(algorithm: str, theta0: np.ndarray, r: np.ndarray, steps: int, *
     return schedule, np.array(policies)
 
 
+def _escape_unit(theta0: np.ndarray, r: np.ndarray, eta: float, max_steps: int) -> list[float]:
+    return escape_times(theta0, r, eta=eta, max_steps=max_steps).tolist()
+
+
 def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
         K: int = 5, gap: float = 0.5, base: float = 0.4, eta: float = 0.4) -> StageOutput:
     """Measure escape times, fit the slope, draw the corner-hopping trajectories; see the module docstring."""
@@ -73,14 +79,14 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     checkpoint = Checkpoint(Path(out_dir) / "checkpoint")
     if not resume:
         checkpoint.clear()
-    measured: list[float] = []
-    for value in grid:
-        theta0 = initial_parameters(rng, repeats, K, transform="softmax", optimal_probability=value)
-        key = f"seed={seed}/q={value:.6g}/repeats={repeats}"
-        measured += checkpoint.unit(
-            key, lambda: escape_times(theta0, r, eta=eta, max_steps=int(50 / value)).tolist(),
-            scope={"K": K, "gap": gap, "base": base, "eta": eta},
-        )
+    units = [
+        (f"seed={seed}/q={value:.6g}/repeats={repeats}",
+         partial(_escape_unit, initial_parameters(rng, repeats, K, transform="softmax", optimal_probability=value),
+                 r, eta, int(50 / value)))
+        for value in grid
+    ]
+    measured = [t for unit in sweep(units, checkpoint=checkpoint, scope={"K": K, "gap": gap, "base": base, "eta": eta})
+                for t in unit]
     t0 = np.array(measured, dtype=float)
     decided = np.isfinite(t0)
     fitted = decided & (q <= 1e-2)

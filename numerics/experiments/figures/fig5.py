@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,7 @@ from numerics.environments.gridworld import GridLayout, four_room
 from numerics.engine import ALGORITHMS
 from numerics.engine.mdp_policy_gradient import MDP_ALGORITHMS, run_mdp
 from numerics.engine.step_sizes import spg_mdp_step
+from numerics.engine.executor import sweep
 
 __all__ = ["Settings", "run", "settings"]
 
@@ -143,10 +145,11 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     if not resume:
         checkpoint.clear()
     tag = f"seed={seed}/quick={quick}"
-    bandits = {K: checkpoint.unit(f"{tag}/a/K={K}", lambda K=K: _bandit_unit(config, K, seed), scope=config)
-               for K in config.actions}
-    rooms = {a: checkpoint.unit(f"{tag}/c/{a}", lambda a=a: _four_room_unit(config, a, seed), scope=config)
-             for a in ("spg", "epg")}
+    units = [(f"{tag}/a/K={K}", partial(_bandit_unit, config, K, seed)) for K in config.actions]
+    units += [(f"{tag}/c/{a}", partial(_four_room_unit, config, a, seed)) for a in ("spg", "epg")]
+    values = sweep(units, checkpoint=checkpoint, scope=config)
+    bandits = dict(zip(config.actions, values))
+    rooms = dict(zip(("spg", "epg"), values[len(config.actions):]))
     checks = []
     for K, unit in bandits.items():
         checks.append(Check(f"(a) K = {K}: fraction of EPG runs with final (π* − π)ᵀr < {BANDIT_LEVEL:g}",

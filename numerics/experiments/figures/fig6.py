@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,7 @@ from numerics.environments.datasets import Dataset, load_dataset
 from numerics.engine.neural.heads import Head
 from numerics.reporting import findings
 from numerics.analysis.summary import compare, fmt, markdown_table, mean_sd
+from numerics.engine.executor import sweep
 
 __all__ = ["PAIRS", "Settings", "measure", "run", "settings"]
 
@@ -83,25 +85,28 @@ def measure(
 ) -> tuple[str, dict[Unit, Curve]]:
     """Train every (head, rate, seed) unit not yet in ``checkpoint``; return the data source and all curves."""
     data = load_dataset(seed=seed, data_dir=data_dir)
+    return data.source, _train_all(data, config, seed=seed, checkpoint=checkpoint)
+
+
+def _train_unit(data: Dataset, head: Head, rate: float, run: int, config: Settings, seed: int) -> dict:
     # The matrices are small (a minibatch of 64 against 512 units): multi-threaded BLAS only adds contention on
     # shared cores (measured 6x slower with 2 threads under load), so training runs on one BLAS thread.
     with threadpool_limits(limits=1, user_api="blas"):
-        return data.source, _train_all(data, config, seed=seed, checkpoint=checkpoint)
+        return asdict(train(
+            data, head, optimiser=config.optimiser, learning_rate=rate, epochs=config.epochs,
+            batch_size=config.batch_size, n_hidden=config.n_hidden, seed=seed * 1000 + run,
+        ))
 
 
 def _train_all(data: Dataset, config: Settings, *, seed: int, checkpoint: Checkpoint) -> dict[Unit, Curve]:
-    curves = {}
-    for head in (h for pair in PAIRS for h in pair):
-        for rate in config.learning_rates:
-            for run in range(config.seeds):
-                key = _key(head, rate, run)
-                name = f"{head.label}/lr={rate:g}/seed={run}"
-                saved = checkpoint.unit(name, lambda head=head, rate=rate, run=run: asdict(train(
-                    data, head, optimiser=config.optimiser, learning_rate=rate, epochs=config.epochs,
-                    batch_size=config.batch_size, n_hidden=config.n_hidden, seed=seed * 1000 + run,
-                )), scope=config)
-                curves[key] = Curve(**{name: tuple(values) for name, values in saved.items()})
-    return curves
+    """The rate × seed grid of every head, one sweep unit per training run."""
+    grid = [(head, rate, run) for head in (h for pair in PAIRS for h in pair)
+            for rate in config.learning_rates for run in range(config.seeds)]
+    units = [(f"{head.label}/lr={rate:g}/seed={run}", partial(_train_unit, data, head, rate, run, config, seed))
+             for head, rate, run in grid]
+    saved = sweep(units, checkpoint=checkpoint, scope=config)
+    return {_key(head, rate, run): Curve(**{name: tuple(values) for name, values in curve.items()})
+            for (head, rate, run), curve in zip(grid, saved)}
 
 
 def _finals(curves: dict[Unit, Curve], head: Head, rate: float, seeds: int, field: str) -> list[float]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from numerics.analysis.summary import censored_quantile, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.analysis.statistics import fit_line
 from numerics.environments.trap import ESCAPE_LEVEL, TrapProblem, trap_problem
+from numerics.engine.executor import sweep
 
 __all__ = ["EscapeSettings", "EscapeStudy", "Method", "escape_section", "escape_settings", "escape_study"]
 
@@ -115,20 +117,23 @@ def escape_study(
     seed: int, checkpoint: Checkpoint, prefix: str,
 ) -> EscapeStudy:
     """Run every method on the same trap problems for every π₁(a*); finished units come from ``checkpoint``."""
-    escapes: dict[str, list[list[float]]] = {}
-    for method in methods:
-        per_q = []
-        for index, q in enumerate(probabilities):
-            def measure(method: Method = method, q: float = q, index: int = index) -> list[float]:
-                problem = trap_problem(K, runs=runs, optimal_probability=q, rng=np.random.default_rng([seed, index]))
-                recorded, _, optimal = method.run(problem, steps, record_per_decade)
-                return first_hit(optimal, recorded, level=ESCAPE_LEVEL).tolist()
-
-            per_q.append(checkpoint.unit(f"{prefix}/{method.label}/q={q:g}", measure,
-                                         scope={"K": K, "runs": runs, "steps": steps,
-                                                "record_per_decade": record_per_decade}))
-        escapes[method.label] = per_q
+    units = [
+        (f"{prefix}/{method.label}/q={q:g}", partial(_escape_unit, method, K, runs, q, [seed, index], steps, record_per_decade))
+        for method in methods for index, q in enumerate(probabilities)
+    ]
+    scope = {"K": K, "runs": runs, "steps": steps, "record_per_decade": record_per_decade}
+    values = sweep(units, checkpoint=checkpoint, scope=scope)
+    count = len(probabilities)
+    escapes = {method.label: values[m * count:(m + 1) * count] for m, method in enumerate(methods)}
     return EscapeStudy(tuple(probabilities), steps, runs, escapes)
+
+
+def _escape_unit(
+    method: Method, K: int, runs: int, q: float, seed: list[int], steps: int, record_per_decade: int
+) -> list[float]:
+    problem = trap_problem(K, runs=runs, optimal_probability=q, rng=np.random.default_rng(seed))
+    recorded, _, optimal = method.run(problem, steps, record_per_decade)
+    return first_hit(optimal, recorded, level=ESCAPE_LEVEL).tolist()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ A measured t_ε above t_bound would contradict Theorem 2 and is counted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from numerics.reporting.section import Section
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import parameters_for, trap_problem, uniform_problem
+from numerics.engine.executor import sweep
 from theory.definitions import P
 from theory.statements import BOUNDS, C, K_SYM, T
 
@@ -76,11 +78,10 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     """Sweep p, K and the initialisation; compare measured and guaranteed step counts; recommend a p."""
     config = settings(quick)
     inits = ("uniform", f"trap π₁(a*)={config.trap_probability:g}")
-    units = {
-        (K, init, p): checkpoint.unit(f"q2/K={K}/{init}/p={p:g}",
-                                      lambda K=K, init=init, p=p: _measure(config, K, init, p, seed), scope=config)
-        for K in config.actions for init in inits for p in config.powers
-    }
+    grid = [(K, init, p) for K in config.actions for init in inits for p in config.powers]
+    values = sweep([(f"q2/K={K}/{init}/p={p:g}", partial(_measure, config, K, init, p, seed)) for K, init, p in grid],
+                   checkpoint=checkpoint, scope=config)
+    units = dict(zip(grid, values))
     rows, best_measured, best_bound = [], {}, {}
     violations = dict.fromkeys(config.powers, 0)
     for (K, init, p), unit in units.items():

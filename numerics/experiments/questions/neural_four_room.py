@@ -16,6 +16,7 @@ near 0, so the level separates the two outcomes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from numerics.environments.mdp import optimal_values
 from numerics.engine.neural.four_room import state_features, train
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.summary import compare, fmt, markdown_table, mean_sd
+from numerics.engine.executor import sweep
 
 __all__ = ["METHODS", "Settings", "run", "settings"]
 
@@ -77,15 +79,14 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     config = settings(quick)
     mdp, _ = four_room()
     starts = np.random.default_rng(seed).integers(0, mdp.n_states, size=config.runs)
-    units = {
-        (features, method[0]): [
-            checkpoint.unit(f"q7/{features}/{method[0]}/run={i}",
-                            lambda features=features, method=method, i=i:
-                            _measure(config, features, method, int(starts[i]), seed + i), scope=config)
-            for i in range(config.runs)
-        ]
-        for features in config.features for method in METHODS
-    }
+    grid = [(features, method) for features in config.features for method in METHODS]
+    values = sweep(
+        [(f"q7/{features}/{method[0]}/run={i}", partial(_measure, config, features, method, int(starts[i]), seed + i))
+         for features, method in grid for i in range(config.runs)],
+        checkpoint=checkpoint, scope=config,
+    )
+    runs = config.runs
+    units = {(features, method[0]): values[g * runs:(g + 1) * runs] for g, (features, method) in enumerate(grid)}
     finals = {key: [u["gap"][-1] for u in runs] for key, runs in units.items()}
     stops = {key: [u["stopped_at"] for u in runs if u["stopped_at"] is not None] for key, runs in units.items()}
     rows = [[features, label, *mean_sd(finals[features, label]),

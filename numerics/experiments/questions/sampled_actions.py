@@ -17,6 +17,7 @@ multiplier η is taken from a grid, per method and baseline, by the lowest mean 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from numerics.analysis.summary import compare, fmt, markdown_table, mean_sd
 from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import ESCAPE_LEVEL, parameters_for, trap_problem
 from numerics.kernels.transforms import p_norm, policy
+from numerics.engine.executor import sweep
 from theory.definitions import P
 from theory.statements import BOUNDS, K_SYM, NORM
 
@@ -104,14 +106,11 @@ def _unit(config: Settings, method: tuple[str, str, float], baseline: bool, eta:
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Measure every (method, baseline, η) unit, select η per (method, baseline), and write the section."""
     config = settings(quick)
-    units = {}
-    for method in METHODS:
-        for baseline, baseline_name in enumerate(BASELINES):
-            for eta in config.step_multipliers:
-                units[method[0], baseline_name, eta] = checkpoint.unit(
-                    f"q1/{method[0]}/{baseline_name}/eta={eta:g}",
-                    lambda: _unit(config, method, bool(baseline), eta, seed), scope=config,
-                )
+    grid = [(method, baseline, baseline_name, eta) for method in METHODS
+            for baseline, baseline_name in enumerate(BASELINES) for eta in config.step_multipliers]
+    values = sweep([(f"q1/{method[0]}/{name}/eta={eta:g}", partial(_unit, config, method, bool(baseline), eta, seed))
+                    for method, baseline, name, eta in grid], checkpoint=checkpoint, scope=config)
+    units = {(method[0], name, eta): value for (method, _, name, eta), value in zip(grid, values)}
     selected = {
         (m[0], b): min(config.step_multipliers, key=lambda e: np.mean(units[m[0], b, e]["final_suboptimality"]))
         for m in METHODS for b in BASELINES

@@ -21,6 +21,7 @@ normalised gap (V*(s₀) − V^{π_t}(s₀))/V*(s₀). A run has reached the goa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ from numerics.engine.mdp_reinforce import run_reinforce
 from numerics.experiments.questions.neural_four_room import GOAL_GAP
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.summary import compare, fmt, markdown_table, mean_sd
+from numerics.engine.executor import sweep
 
 __all__ = ["METHODS", "Settings", "run", "settings"]
 
@@ -109,14 +111,11 @@ def _conclusion(baseline: str, spg: dict, epg: dict, scales: tuple[float, float]
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Measure every (method, baseline, λ) unit, select λ per (method, baseline), and write the section."""
     config = settings(quick)
-    units = {}
-    for method in METHODS:
-        for baseline, baseline_name in enumerate(BASELINES):
-            for scale in config.step_multipliers:
-                units[method[0], baseline_name, scale] = checkpoint.unit(
-                    f"q1-four-room/{method[0]}/{baseline_name}/lambda={scale:g}", lambda method=method, baseline=baseline, scale=scale:
-                    _unit(config, method, bool(baseline), scale, seed), scope=config,
-                )
+    grid = [(method, baseline, baseline_name, scale) for method in METHODS
+            for baseline, baseline_name in enumerate(BASELINES) for scale in config.step_multipliers]
+    values = sweep([(f"q1-four-room/{method[0]}/{name}/lambda={scale:g}", partial(_unit, config, method, bool(baseline), scale, seed))
+                    for method, baseline, name, scale in grid], checkpoint=checkpoint, scope=config)
+    units = {(method[0], name, scale): value for (method, _, name, scale), value in zip(grid, values)}
     selected = {
         (m[0], b): min(config.step_multipliers, key=lambda s: np.mean(units[m[0], b, s]["final_gap"]))
         for m in METHODS for b in BASELINES

@@ -11,6 +11,7 @@ its median and its 90th percentile (the slow tail, where a plateau would show), 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import parameters_for, uniform_problem
+from numerics.engine.executor import sweep
 
 __all__ = ["Settings", "run", "settings"]
 
@@ -58,12 +60,10 @@ def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """SPG and EPG from the uniform policy: steps to ε per K, median and 90th percentile."""
     config = settings(quick)
-    units = {
-        (K, label): checkpoint.unit(f"q6/K={K}/{label}",
-                                    lambda K=K, algorithm=algorithm, transform=transform:
-                                    _measure(config, K, algorithm, transform, seed), scope=config)
-        for K in config.actions for label, algorithm, transform in METHODS
-    }
+    grid = [(K, label, algorithm, transform) for K in config.actions for label, algorithm, transform in METHODS]
+    values = sweep([(f"q6/K={K}/{label}", partial(_measure, config, K, algorithm, transform, seed))
+                    for K, label, algorithm, transform in grid], checkpoint=checkpoint, scope=config)
+    units = {(K, label): value for (K, label, _, _), value in zip(grid, values)}
     rows = []
     for (K, label), unit in units.items():
         reached = np.isfinite(np.array(unit["steps_to_epsilon"], dtype=float))

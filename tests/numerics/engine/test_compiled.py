@@ -10,7 +10,7 @@ import sympy as sp
 
 from numerics.environments import bandit
 from numerics.engine import ALGORITHMS, escape_times, run_bandit
-from numerics.engine.compiled import RULES
+from numerics.engine.compiled import LANES, LANE_MAX_ACTIONS, RULES
 from theory import definitions
 from theory.definitions import P
 from theory.statements import BOUNDS, K_SYM, NORM, STATEMENTS
@@ -125,3 +125,18 @@ def test_where_the_backends_differ_most_the_compiled_epg_follows_the_exact_traje
     for run in (2, 3):  # a 1e-300 entry; the scale 1e250
         exact = _exact_epg_trajectory(theta[run], r[run], 2.0, steps)
         assert _relative_gap(compiled.theta_final[run], exact) <= steps * 4 * EPSILON
+
+
+@pytest.mark.parametrize(("name", "p"), [("spg", 2.0), ("epg", 2.0), ("epg", 3.0)])
+def test_batch_major_lanes_equal_the_numpy_reference(name, p):
+    """At B ≥ LANES runs of K ≤ LANE_MAX_ACTIONS, SPG and integer-p EPG run LANES at a time (batch-major
+    kernels), the last block partly filled; they are held to the same agreement as one run at a time."""
+    rng = np.random.default_rng(11)
+    batch = LANES + 3
+    assert 5 <= LANE_MAX_ACTIONS and batch % LANES
+    theta = bandit.initial_parameters(rng, batch, 5, transform=ALGORITHMS[name].transform, p=p, optimal_probability=1e-3)
+    r = bandit.random_rewards(rng, batch, 5)
+    reference, compiled = _both(name, theta, r, 200, p=p, eta=0.4, record_every=7)
+    for field in ("suboptimality", "optimal_probability", "norm", "theta_final", "policy_final"):
+        assert _relative_gap(getattr(reference, field), getattr(compiled, field)) <= AGREEMENT, field
+    assert np.array_equal(reference.sign_changes, compiled.sign_changes)

@@ -11,7 +11,7 @@ import pytest
 from escort.cli import build_parser
 from numerics.environments import bandit
 from numerics.engine import run_bandit
-from numerics.experiments.benchmark import METHODS, Measurement, _naive_loop, _ratios, escape_sweep, measure_throughput
+from numerics.experiments.benchmark import METHODS, Measurement, _naive_loop, _problems, _ratios, escape_sweep, measure_throughput
 
 
 @pytest.mark.parametrize("algorithm", ["spg", "epg"])
@@ -52,3 +52,18 @@ def test_escape_sweep_reports_times_and_slope():
 def test_cli_has_the_bench_subcommand():
     args = build_parser().parse_args(["bench", "--quick", "--json", "out.json"])
     assert args.quick and str(args.json) == "out.json" and args.command == "bench"
+
+
+def test_the_c_ratio_and_the_batch_gain_are_reported_and_judged():
+    """numba/C is the compiled time over C's; a slow compiled path, a small batch gain and a C run that
+    disagrees are each named as a missed target."""
+    seconds = {"naive": 10.0, "numpy": 5.0, "compiled": 0.02, "c": 0.01}
+    measurements = [Measurement("spg", m, 5, 1, 10, t) for m, t in seconds.items()]
+    measurements += [Measurement("spg", m, 5, 1000, 10, 1000 * t * 0.9) for m, t in seconds.items()]
+    agreement = {("spg", 5, 1): {"steps": 10, "relative_gap": 1e-9, "sign_changes_equal": True}}
+    single, batched = _ratios(measurements, agreement)
+    assert single["numba_over_c"] == pytest.approx(2.0) and batched["compiled_batch_gain"] == pytest.approx(1 / 0.9)
+    problems = " ".join(_problems([single, batched], {"wall_seconds": 1.0}))
+    assert "2x the time of C" in problems and "1.11x faster than at B=1" in problems and "differs" in problems
+    fine = {**single, "numba_over_c": 1.2, "c_agreement": {**agreement[("spg", 5, 1)], "relative_gap": 1e-14}}
+    assert _problems([fine], {"wall_seconds": 1.0}) == []

@@ -1,0 +1,45 @@
+"""numerics.c_reference: the C loops compute the compiled path's trajectories; a missing compiler is a note."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from foundation.validation import InputError
+from numerics.engine import c_reference
+from numerics.experiments.benchmark import C_AGREEMENT, c_agreement
+
+reference, note = c_reference.build()
+needs_compiler = pytest.mark.skipif(reference is None, reason=note)
+
+
+@needs_compiler
+@pytest.mark.parametrize("algorithm", ["spg", "epg"])
+@pytest.mark.parametrize(("K", "batch"), [(5, 1), (5, 40), (100, 2)])
+def test_the_c_reference_follows_the_compiled_trajectory(algorithm, K, batch):
+    check = c_agreement(reference, algorithm, K, batch, 2000)
+    assert check["relative_gap"] <= C_AGREEMENT and check["sign_changes_equal"]
+
+
+@needs_compiler
+def test_the_agreement_check_can_fail():
+    """A C run with another step size is caught: the comparison is not vacuous."""
+    rng = np.random.default_rng(3)
+    theta, r = rng.normal(size=(2, 5)), rng.random((2, 5))
+    first, _ = reference.run("spg", theta, r, 500, p=2.0, eta=0.4)
+    other, _ = reference.run("spg", theta, r, 500, p=2.0, eta=0.4 * (1 + 1e-9))
+    assert np.max(np.abs(first - other) / np.abs(first)) > C_AGREEMENT
+
+
+@needs_compiler
+def test_only_spg_and_integer_power_epg_are_in_c():
+    with pytest.raises(InputError, match="integer p"):
+        reference.run("epg", np.ones((1, 3)), np.ones((1, 3)), 1, p=1.5, eta=0.4)
+
+
+def test_without_a_compiler_the_reference_is_skipped_with_a_note(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    built, why = c_reference.build()
+    assert built is None and "no C compiler" in why
