@@ -41,7 +41,7 @@ def test_conclusions_agree_with_summary(quick_run):
             for method, hits in re.findall(r"(SPG|EPG p=4|SCE|ECE p=2)'s training objective reached ≤ 0.1 in (\d+) of", line):
                 assert hits in {r["runs_reaching_threshold"] for r in rows if r["method"] == method}
         else:
-            assert "no clear difference" in line
+            assert "no clear difference" in line or "too few runs" in line
     assert len(output.headline) == 12
 
 
