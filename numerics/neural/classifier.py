@@ -7,7 +7,7 @@ training objective over a minibatch B is the mean per-example loss (:mod:`numeri
 * cross entropy (Fig. 6c, d):    L = (1/|B|) Σ −log π_θ(a_y|x).
 
 Each step backpropagates dL/dθ through the network (:func:`numerics.neural.mlp.backward`) and applies the
-optimiser. After every epoch the objective is measured on the whole training set and the error rate
+optimiser. At the recorded steps the objective is measured on the training set and the error rate
 1[argmax_a π(a|x) ≠ a_y] on the validation and test sets.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foundation.validation import InputError
+from numerics.algorithms.runs import recording_steps
 from numerics.neural import heads, mlp
 from numerics.neural.datasets import Dataset
 from numerics.neural.optimisers import make_optimiser
@@ -29,8 +30,10 @@ _EVALUATION_BATCH = 4096
 
 @dataclass(frozen=True)
 class Curve:
-    """Per-epoch measurements, index 0 being the initial network: objective on train, error on val / test."""
+    """Measurements at the recorded minibatch ``steps`` (0 = the initial network): the objective on the training set
+    (or its first ``objective_sample`` examples), and the error rate on the validation and test sets."""
 
+    steps: tuple[int, ...]
     train_objective: tuple[float, ...]
     validation_error: tuple[float, ...]
     test_error: tuple[float, ...]
@@ -58,32 +61,43 @@ def train(
     n_hidden: int = 512,
     seed: int = 0,
     dtype: type = np.float64,
+    record_per_decade: int | None = None,
+    objective_sample: int | None = None,
 ) -> Curve:
-    """Train a fresh network (seeded initialisation and minibatch order) and return its per-epoch curve.
+    """Train a fresh network (seeded initialisation and minibatch order) and return its curve.
 
     The output layer starts small (scale 0.1) with bias ``head.initial_bias``, so π_θ(·|x) starts close to
     uniform for either transform, as in the paper ("starting from nearly uniform initializations").
     ``dtype`` (float64 or float32) is the precision of the network's forward and backward passes; the heads
     always evaluate π and the loss gradient in float64 (:func:`numerics.neural.mlp.initialise`).
+    Recording: after every epoch, or at ``record_per_decade`` log-spaced minibatch steps per decade (and after
+    the last step); the training objective is measured on the first ``objective_sample`` training examples
+    (all if None) to bound the cost of a record on large data sets.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise InputError(f"epochs must be a positive integer; got {epochs!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise InputError(f"batch_size must be a positive integer; got {batch_size!r}")
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"{name} must be a positive integer; got {value!r}")
     rng = np.random.default_rng(seed)
     net = mlp.initialise(
         data.x_train.shape[1], n_hidden, data.n_classes, rng=rng, output_scale=0.1, output_bias=head.initial_bias,
         dtype=dtype,
     )
     step = make_optimiser(optimiser, learning_rate=learning_rate)
-    objective, validation, test = [], [], []
+    per_epoch = -(-data.x_train.shape[0] // batch_size)
+    schedule = recording_steps(epochs * per_epoch, record_every=per_epoch, record_per_decade=record_per_decade)
+    recorded = set(schedule.tolist())
+    sample = slice(None) if objective_sample is None else slice(0, objective_sample)
+    records: list[tuple[float, float, float]] = []
 
     def record() -> None:
-        objective.append(evaluate(net, data.x_train, data.y_train, head)[0])
-        validation.append(evaluate(net, data.x_validation, data.y_validation, head)[1])
-        test.append(evaluate(net, data.x_test, data.y_test, head)[1])
+        records.append((
+            evaluate(net, data.x_train[sample], data.y_train[sample], head)[0],
+            evaluate(net, data.x_validation, data.y_validation, head)[1],
+            evaluate(net, data.x_test, data.y_test, head)[1],
+        ))
 
     record()
+    t = 0
     for _ in range(epochs):
         order = rng.permutation(data.x_train.shape[0])
         for start in range(0, order.size, batch_size):
@@ -91,5 +105,8 @@ def train(
             theta, cache = mlp.forward(net, data.x_train[batch])
             grad_theta = head.loss_gradient(theta, data.y_train[batch]) / batch.size
             step.step(net.parameters, mlp.backward(net, cache, grad_theta))
-        record()
-    return Curve(tuple(objective), tuple(validation), tuple(test))
+            t += 1
+            if t in recorded:
+                record()
+    objective, validation, test = zip(*records)
+    return Curve(tuple(int(s) for s in schedule), objective, validation, test)
