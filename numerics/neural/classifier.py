@@ -37,13 +37,19 @@ class Curve:
     train_objective: tuple[float, ...]
     validation_error: tuple[float, ...]
     test_error: tuple[float, ...]
+    diverged_at: int | None = None
+    """The step at which the network's output θ(x) on a minibatch became non-finite (the rate is too large), else
+    None; the training stops there and the remaining records hold objective NaN and errors 1."""
 
 
 def evaluate(net: mlp.Network, x: np.ndarray, y: np.ndarray, head: heads.Head) -> tuple[float, float]:
-    """(mean objective, error rate) of the network on (x, y), in batches to bound memory."""
+    """(mean objective, error rate) of the network on (x, y), in batches to bound memory; (NaN, 1) if an output
+    θ(x) is not finite (a diverged network predicts nothing)."""
     losses, errors = [], []
     for start in range(0, x.shape[0], _EVALUATION_BATCH):
         theta, _ = mlp.forward(net, x[start : start + _EVALUATION_BATCH])
+        if not np.all(np.isfinite(theta)):
+            return float("nan"), 1.0
         labels = y[start : start + _EVALUATION_BATCH]
         losses.append(head.loss(theta, labels))
         errors.append(head.predict(theta) != labels)
@@ -97,16 +103,22 @@ def train(
         ))
 
     record()
-    t = 0
+    t, diverged_at = 0, None
     for _ in range(epochs):
         order = rng.permutation(data.x_train.shape[0])
         for start in range(0, order.size, batch_size):
             batch = order[start : start + batch_size]
             theta, cache = mlp.forward(net, data.x_train[batch])
+            if not np.all(np.isfinite(theta)):
+                diverged_at = t
+                break
             grad_theta = head.loss_gradient(theta, data.y_train[batch]) / batch.size
             step.step(net.parameters, mlp.backward(net, cache, grad_theta))
             t += 1
             if t in recorded:
                 record()
+        if diverged_at is not None:
+            records += [(float("nan"), 1.0, 1.0)] * (len(schedule) - len(records))
+            break
     objective, validation, test = zip(*records)
-    return Curve(tuple(int(s) for s in schedule), objective, validation, test)
+    return Curve(tuple(int(s) for s in schedule), objective, validation, test, diverged_at)

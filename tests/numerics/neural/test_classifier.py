@@ -36,3 +36,12 @@ def test_records_follow_the_schedule_and_the_objective_sample():
 def test_bad_sizes_are_rejected(bad):
     with pytest.raises(InputError, match=next(iter(bad))):
         train(load_dataset(seed=0), Head("cross-entropy", "softmax"), **bad)
+
+
+def test_a_diverging_rate_stops_the_run_and_marks_it():
+    data = load_dataset(seed=0)
+    curve = train(data, Head("cross-entropy", "softmax"), optimiser="gd", learning_rate=1e30, epochs=2, seed=0,
+                  dtype=np.float32)
+    assert curve.diverged_at is not None and curve.diverged_at < 2 * 23
+    assert np.isnan(curve.train_objective[-1]) and curve.test_error[-1] == 1.0
+    assert train(data, Head("cross-entropy", "softmax"), epochs=1, seed=0).diverged_at is None
