@@ -2,6 +2,7 @@
 Reinforcement Learning at the Edge of the Statistical Precipice", NeurIPS 2021; the ``rliable`` library).
 
 Scores form a matrix x ∈ R^{N×M}: N runs (seeds) of one method on each of M tasks (M = 1 for a single setting).
+A failed run may score ±inf (the worst value); the IQM stays finite while at most a quarter of the runs do.
 
 * Interquartile mean: the mean of the middle half of all N·M scores,
       IQM(x) = mean of the sorted scores with ⌊NM/4⌋ removed at each end
@@ -79,8 +80,8 @@ def _tasks(scores: object, *, name: str) -> list[np.ndarray]:
         array = array[:, None]
     if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
         raise InputError(f"{name} must be a non-empty 1-D (runs) or 2-D (runs × tasks) array; got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise InputError(f"{name} must contain only finite numbers (no NaN or inf)")
+    if np.any(np.isnan(array)):
+        raise InputError(f"{name} must contain only numbers (no NaN; ±inf is allowed, e.g. for a diverged run)")
     return list(array.T)
 
 

@@ -77,6 +77,11 @@ def test_bad_scores_are_rejected(bad):
         interquartile_mean(bad)
 
 
+def test_a_failed_run_scored_inf_is_outvoted_by_the_middle_half():
+    assert interquartile_mean([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, float("inf")]) == 4.5
+    assert probability_of_improvement([1.0, float("inf")], [2.0, 2.0], lower_is_better=True) == 0.5
+
+
 def test_mismatched_task_counts_are_rejected():
     with pytest.raises(InputError, match="same number of tasks"):
         probability_of_improvement(np.ones((3, 2)), np.ones((3, 1)))
