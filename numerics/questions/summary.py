@@ -22,7 +22,7 @@ import numpy as np
 
 from numerics.analysis.aggregate import Interval, improvement_interval, iqm_interval
 
-__all__ = ["MINIMUM_RUNS", "censored_quantile", "compare", "fmt", "interval_text", "markdown_table", "mean_sd"]
+__all__ = ["MINIMUM_RUNS", "censored_quantile", "compare", "fmt", "interval_text", "markdown_table"]
 
 MINIMUM_RUNS = 4
 """Runs per method below which no difference is called: with 3 vs 3 runs even complete separation has an exact
@@ -33,12 +33,6 @@ _SEED = 0
 def fmt(value: float) -> str:
     """Three significant digits (``nan`` and ``inf`` spelled out)."""
     return f"{value:.3g}"
-
-
-def mean_sd(values: Sequence[float]) -> tuple[float, float]:
-    """Mean and sample standard deviation (0 for a single run)."""
-    array = np.asarray(values, dtype=float)
-    return float(array.mean()), float(array.std(ddof=1)) if array.size > 1 else 0.0
 
 
 def censored_quantile(values: Sequence[float], q: float) -> float:
