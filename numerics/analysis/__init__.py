@@ -1,1 +1,1 @@
-"""Statistics over repeated runs: first hits, slope fits, summaries and rliable-style aggregates (IQM, bootstrap intervals, probability of improvement)."""
+"""Layer 4 of :mod:`numerics`: statistics of finished runs (first hits, slope fits, summaries, rliable-style aggregates: IQM, bootstrap intervals, probability of improvement) and the pass/fail Check."""

@@ -1,1 +1,1 @@
-"""Environments and data sets: bandits, finite MDPs, grid worlds, and classification data (digits, IDX, MNIST)."""
+"""Layer 2 of :mod:`numerics`: problems to learn on (bandits, finite MDPs, grid worlds, the trap bandit, data sets: digits, IDX, MNIST)."""
