@@ -36,7 +36,8 @@ from matplotlib.figure import Figure
 from foundation.artifacts import Checkpoint, write_csv
 from foundation.validation import InputError
 from numerics.analysis.summary import compare, markdown_table
-from numerics.engine.mdp_policy_gradient import run_mdp, spg_step
+from numerics.engine.mdp_policy_gradient import run_mdp
+from numerics.engine.step_sizes import spg_mdp_step
 from numerics.engine.neural.four_room import train
 from numerics.environments.bandit import same_policy_starts
 from numerics.environments.gridworld import four_room
@@ -108,7 +109,7 @@ def _tabular_gap(reading: Reading, transform: str, mdp, rho: np.ndarray, rng: np
     multiple = fig5_settings(False).step_multiple
     try:
         run = run_mdp("spg" if transform == "softmax" else "epg", mdp, theta0, rho, steps, p=P,
-                      eta=multiple * spg_step(0.99), step_scale=multiple * ((1 - 0.99) / (1 - reading.gamma)) ** 3,
+                      eta=multiple * spg_mdp_step(0.99), step_scale=multiple * ((1 - 0.99) / (1 - reading.gamma)) ** 3,
                       record_every=steps)
     except InputError:
         return None
