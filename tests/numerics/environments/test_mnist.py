@@ -11,7 +11,7 @@ import pytest
 from escort.cli import main
 from foundation.validation import InputError
 from numerics.environments import mnist
-from numerics.neural.datasets import load_dataset
+from numerics.environments.datasets import load_dataset
 
 
 def _wheel(path, payload: bytes) -> tuple:
