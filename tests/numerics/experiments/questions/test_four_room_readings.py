@@ -1,5 +1,5 @@
 """Question 8, the Four-room ambiguity map: the quick form writes its map, table and conclusion from its CSV, and
-the conclusion can say "yes" (a reading where EPG reaches the optimum where SPG stalls) as well as "no"."""
+the conclusion can say "yes" (a reading where EPG reaches the optimum where SPG does not) as well as "no"."""
 
 import csv
 
@@ -48,7 +48,7 @@ def test_the_conclusion_can_say_yes_and_no():
     assert (yes["epg_reached"], yes["spg_reached"], yes["epg_only"], yes["spg_only"]) == (6, 0, 6, 0)
     config = settings(False)
     assert _headline([yes], False, config).startswith(
-        "EPG reaches the optimum where SPG stalls in 1 of 1 readings (re-entry, uniform, γ=0.99, network + Adam, c=1)")
+        "EPG reaches the optimum where SPG does not in 1 of 1 readings (re-entry, uniform, γ=0.99, network + Adam, c=1)")
     no = _row(reading, reaches, stalls)
     assert _headline([no], False, config) == (
-        "EPG reaches the optimum where SPG stalls in 0 of 1 readings; SPG has the lower final gap in 1")
+        "EPG reaches the optimum where SPG does not in 0 of 1 readings; SPG has the lower final gap in 1")
