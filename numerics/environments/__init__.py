@@ -1,1 +1,1 @@
-"""Layer 2 of :mod:`numerics`: problems to learn on (bandits, finite MDPs, grid worlds, the trap bandit, data sets)."""
+"""Layer 2 of :mod:`numerics`: problems to learn on (bandits, finite MDPs, grid worlds, the trap bandit, data sets: digits, IDX, MNIST)."""

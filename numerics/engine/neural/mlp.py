@@ -69,22 +69,28 @@ def initialise(
     rng: np.random.Generator,
     output_scale: float = 1.0,
     output_bias: float = 0.0,
+    dtype: type = np.float64,
 ) -> Network:
     """He-initialised hidden layer (N(0, 2/D)), output layer N(0, output_scale²/H), b₁ = 0, b₂ = output_bias.
 
     With a small ``output_scale`` every θ(x) starts close to b₂·1, i.e. close to the uniform policy for both
     transforms: softmax(c·1) = f_p(c·1) = 1/K for any c ≠ 0 (the escort needs c ≠ 0 to stay off its kink).
+    The weights are drawn in float64 and stored as ``dtype`` (float64 or float32): the same seed gives the same
+    network up to rounding in either precision. Forward and backward passes run in the network's precision.
     """
     for name, value in (("n_inputs", n_inputs), ("n_hidden", n_hidden), ("n_outputs", n_outputs)):
         check_count(value, name=name, minimum=1)
+    if np.dtype(dtype) not in (np.float64, np.float32):
+        raise InputError(f"dtype must be float64 or float32; got {dtype!r}")
     W1 = rng.normal(0.0, np.sqrt(2.0 / n_inputs), size=(n_inputs, n_hidden))
     W2 = rng.normal(0.0, output_scale / np.sqrt(n_hidden), size=(n_hidden, n_outputs))
-    return Network(W1=W1, b1=np.zeros(n_hidden), W2=W2, b2=np.full(n_outputs, float(output_bias)))
+    return Network(W1=W1.astype(dtype), b1=np.zeros(n_hidden, dtype), W2=W2.astype(dtype),
+                   b2=np.full(n_outputs, output_bias, dtype))
 
 
 def forward(net: Network, x: np.ndarray) -> tuple[np.ndarray, Cache]:
     """Return Θ = ReLU(X W₁ + b₁) W₂ + b₂ for a batch X of shape (B, D), and the cache for :func:`backward`."""
-    x = check_finite_array(x, name="x", ndim=2)
+    x = check_finite_array(x, name="x", ndim=2).astype(net.W1.dtype, copy=False)
     if x.shape[1] != net.n_inputs:
         raise InputError(f"x must have {net.n_inputs} columns (one per network input); got shape {x.shape}")
     z = x @ net.W1 + net.b1
@@ -97,6 +103,7 @@ def backward(net: Network, cache: Cache, grad_theta: np.ndarray) -> list[np.ndar
         raise InputError(
             f"grad_theta must have shape {(cache.x.shape[0], net.n_outputs)} (batch, outputs); got {grad_theta.shape}"
         )
+    grad_theta = grad_theta.astype(net.W2.dtype, copy=False)
     hidden = np.maximum(cache.z, 0.0)
     grad_z = (grad_theta @ net.W2.T) * (cache.z > 0)
     return [cache.x.T @ grad_z, grad_z.sum(axis=0), hidden.T @ grad_theta, grad_theta.sum(axis=0)]

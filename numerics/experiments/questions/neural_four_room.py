@@ -26,7 +26,8 @@ from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import optimal_values
 from numerics.engine.neural.four_room import state_features, train
 from numerics.reporting.section import Section, curve_figure
-from numerics.analysis.summary import compare, fmt, markdown_table, mean_sd
+from numerics.analysis.aggregate import iqm_interval
+from numerics.analysis.summary import compare, interval_text, markdown_table
 from numerics.engine.executor import sweep
 
 __all__ = ["METHODS", "Settings", "run", "settings"]
@@ -89,11 +90,14 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     units = {(features, method[0]): values[g * runs:(g + 1) * runs] for g, (features, method) in enumerate(grid)}
     finals = {key: [u["gap"][-1] for u in runs] for key, runs in units.items()}
     stops = {key: [u["stopped_at"] for u in runs if u["stopped_at"] is not None] for key, runs in units.items()}
-    rows = [[features, label, *mean_sd(finals[features, label]),
+    intervals = {key: iqm_interval(values, seed=0) for key, values in finals.items()}
+    rows = [[features, label, intervals[features, label].estimate, intervals[features, label].low,
+             intervals[features, label].high,
              sum(g <= GOAL_GAP for g in finals[features, label]), len(stops[features, label]), config.runs]
             for features in config.features for label, *_ in METHODS]
     data = write_csv(out_dir / "question_neural_four_room.csv",
-                     ["features", "method", "final_gap_mean", "final_gap_sd", "runs_at_goal", "runs_stopped", "runs"],
+                     ["features", "method", "final_gap_iqm", "final_gap_iqm_low", "final_gap_iqm_high", "runs_at_goal",
+                      "runs_stopped", "runs"],
                      rows)
     curves = {key: {"steps": runs[0]["steps"], "mean_suboptimality": np.mean([u["gap"] for u in runs], axis=0).tolist()}
               for key, runs in units.items()}
@@ -117,9 +121,9 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                    f"(steps {', '.join(map(str, sorted(stopped)))})" if stopped else "") + "."
             )
     table = markdown_table(
-        ["features", "method", "final normalised gap", f"reached the goal (gap ≤ {GOAL_GAP:g})",
+        ["features", "method", "final normalised gap: IQM [95 % interval]", f"reached the goal (gap ≤ {GOAL_GAP:g})",
          "stopped at θ(s, a) = 0"],
-        [[r[0], r[1], f"{fmt(r[2])} ± {fmt(r[3])}", f"{r[4]} of {r[6]}", f"{r[5]} of {r[6]}"] for r in rows],
+        [[r[0], r[1], interval_text(intervals[r[0], r[1]]), f"{r[5]} of {r[7]}", f"{r[6]} of {r[7]}"] for r in rows],
     )
     return Section(
         title="Question 7: neural Four-room policy, Adam and plain gradient descent",

@@ -12,7 +12,9 @@ its CSV data to ``out_dir`` and its figure to ``docs/figures/question_*.png``:
 5. :mod:`~numerics.experiments.questions.temperature` — softmax temperature and a temperature schedule;
 6. :mod:`~numerics.experiments.questions.uniform_initialisation` — how much of the well remains from π₁ = 1/K;
 7. :mod:`~numerics.experiments.questions.neural_four_room` — a neural Four-room policy with Adam and with plain gradient
-   descent (the theory covers only the latter).
+   descent (the theory covers only the latter);
+8. :mod:`~numerics.experiments.questions.four_room_readings` — Fig. 5(c) over every reading of Four-room (the
+   ambiguity map).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ QUESTIONS: tuple[str, ...] = (
     "temperature",
     "uniform_initialisation",
     "neural_four_room",
+    "four_room_readings",
 )
 """The question modules under :mod:`numerics.experiments.questions`, in the order of the findings page."""
 

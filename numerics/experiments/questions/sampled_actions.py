@@ -11,7 +11,8 @@ Baselines: none (b = 0) or a running average of observed rewards, b ← b + 0.05
 Step sizes. SPG: θ ← θ + η ĝ. EPG: θ ← u + η·η₀ ĝ(u) with u = θ/‖θ‖_p and Theorem 2's step at ‖u‖_p = 1,
 η₀ = 2/(9p²K^{1/p}) (``BOUNDS['thm2-ascent'].step_size``): the same policies as η_t = η·2‖θ_t‖_p²/(9p²K^{1/p})
 because ĝ is homogeneous of degree −1 in θ and π of degree 0 (Algorithm 2 / Lemma 9 of the paper). The
-multiplier η is taken from a grid, per method and baseline, by the lowest mean final sub-optimality.
+multiplier η is taken from a grid, per method and baseline, by the lowest interquartile mean of the final
+sub-optimality.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from foundation.artifacts import Checkpoint, write_csv
 from numerics.environments.bandit import suboptimality
 from numerics.engine.neural.heads import score
 from numerics.reporting.section import Section, curve_figure
-from numerics.analysis.summary import compare, fmt, markdown_table, mean_sd
+from numerics.analysis.aggregate import interquartile_mean, iqm_interval
+from numerics.analysis.summary import compare, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import ESCAPE_LEVEL, parameters_for, trap_problem
 from numerics.kernels.transforms import p_norm, policy
@@ -112,18 +114,20 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                     for method, baseline, name, eta in grid], checkpoint=checkpoint, scope=config)
     units = {(method[0], name, eta): value for (method, _, name, eta), value in zip(grid, values)}
     selected = {
-        (m[0], b): min(config.step_multipliers, key=lambda e: np.mean(units[m[0], b, e]["final_suboptimality"]))
+        (m[0], b): min(config.step_multipliers, key=lambda e: interquartile_mean(units[m[0], b, e]["final_suboptimality"]))
         for m in METHODS for b in BASELINES
     }
     rows = []
     for (name, baseline, eta), unit in units.items():
         escape = np.array(unit["escape"], dtype=float)
-        final = mean_sd(unit["final_suboptimality"])
-        rows.append([name, baseline, eta, "yes" if selected[name, baseline] == eta else "no", *final,
+        final = iqm_interval(unit["final_suboptimality"], seed=0)
+        rows.append([name, baseline, eta, "yes" if selected[name, baseline] == eta else "no",
+                     final.estimate, final.low, final.high,
                      int(np.isfinite(escape).sum()), config.runs,
                      float(np.nanmedian(escape)) if np.isfinite(escape).any() else "never"])
     data = write_csv(out_dir / "question_sampled_actions.csv",
-                     ["method", "baseline", "eta", "selected", "final_suboptimality_mean", "final_suboptimality_sd",
+                     ["method", "baseline", "eta", "selected", "final_suboptimality_iqm", "final_suboptimality_iqm_low",
+                      "final_suboptimality_iqm_high",
                       "runs_escaped", "runs", "median_escape_step"], rows)
     figure = figures_dir / "question_sampled_actions.png"
     curve_figure(
@@ -146,9 +150,10 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                       quantity="final sub-optimality") + "."
         )
     table = markdown_table(
-        ["method", "baseline", "η", "selected", "final sub-optimality", "escaped", "median escape step"],
-        [[r[0], r[1], r[2], r[3], f"{fmt(r[4])} ± {fmt(r[5])}", f"{r[6]} of {r[7]}",
-          r[8] if isinstance(r[8], str) else fmt(r[8])] for r in rows],
+        ["method", "baseline", "η", "selected", "final sub-optimality: IQM [95 % interval]", "escaped",
+         "median escape step"],
+        [[r[0], r[1], r[2], r[3], f"{fmt(r[4])} [{fmt(r[5])}, {fmt(r[6])}]", f"{r[7]} of {r[8]}",
+          r[9] if isinstance(r[9], str) else fmt(r[9])] for r in rows],
     )
     return Section(
         title="Question 1: sampled actions (REINFORCE)",
@@ -157,6 +162,6 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
         setup=(f"K = {config.K}, {config.runs} runs with random rewards (r(a*) = 1, others U[0, 0.9]), started at "
                f"π₁(a*) = {config.optimal_probability:g} with 0.9 on the best suboptimal action; one sampled action "
                f"per step, {config.steps} steps; η from {{{', '.join(map(fmt, config.step_multipliers))}}} chosen per "
-               "method and baseline by the lowest mean final sub-optimality. 'Escaped' = π_t(a*) ≥ 1/2."),
+               "method and baseline by the lowest interquartile mean (IQM) of the final sub-optimality. 'Escaped' = π_t(a*) ≥ 1/2."),
         figure=figure.name, table=table, conclusions=tuple(conclusions), data=(data,),
     )

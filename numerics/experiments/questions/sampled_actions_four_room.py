@@ -10,7 +10,8 @@ over a few on-policy episodes, without a baseline (b = 0) or with the per-state 
 returns. Each run has its own random start cell s₀ (ρ = δ_{s₀}, as in Fig. 5(c) read literally and question 7),
 and SPG and EPG (p = 2) start from the same policy (:func:`numerics.environments.bandit.same_policy_starts`). Steps as
 in Fig. 5(c): a multiple λ of each method's own theoretical step, SPG η = λ(1−γ)³/8 and EPG λ·η_t(s) of
-Theorem 3; λ is taken from a grid per method and baseline by the lowest mean final normalised gap.
+Theorem 3; λ is taken from a grid per method and baseline by the lowest interquartile mean (IQM) of the final
+normalised gap.
 
 Measured exactly (:func:`numerics.environments.mdp.value`, :func:`numerics.environments.mdp.optimal_values`) at the recorded updates: the
 normalised gap (V*(s₀) − V^{π_t}(s₀))/V*(s₀). A run has reached the goal if its final gap is ≤ 0.05
@@ -34,7 +35,8 @@ from numerics.environments.mdp import optimal_values
 from numerics.engine.mdp_reinforce import run_reinforce
 from numerics.experiments.questions.neural_four_room import GOAL_GAP
 from numerics.reporting.section import Section, curve_figure
-from numerics.analysis.summary import compare, fmt, markdown_table, mean_sd
+from numerics.analysis.aggregate import interquartile_mean, iqm_interval
+from numerics.analysis.summary import compare, fmt, markdown_table
 from numerics.engine.executor import sweep
 
 __all__ = ["METHODS", "Settings", "run", "settings"]
@@ -86,6 +88,12 @@ def _unit(config: Settings, method: tuple[str, str, str], baseline: bool, scale:
             "half_gap": gaps[:, half].tolist()}
 
 
+def _iqm_row(values: list[float]) -> tuple[float, float, float]:
+    """IQM of the runs with its 95 % bootstrap interval (numerics.analysis.aggregate)."""
+    interval = iqm_interval(values, seed=0)
+    return interval.estimate, interval.low, interval.high
+
+
 def _at_goal(unit: dict) -> int:
     return int(np.sum(np.array(unit["final_gap"]) <= GOAL_GAP))
 
@@ -117,14 +125,15 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                     for method, baseline, name, scale in grid], checkpoint=checkpoint, scope=config)
     units = {(method[0], name, scale): value for (method, _, name, scale), value in zip(grid, values)}
     selected = {
-        (m[0], b): min(config.step_multipliers, key=lambda s: np.mean(units[m[0], b, s]["final_gap"]))
+        (m[0], b): min(config.step_multipliers, key=lambda s: interquartile_mean(units[m[0], b, s]["final_gap"]))
         for m in METHODS for b in BASELINES
     }
-    rows = [[name, baseline, scale, "yes" if selected[name, baseline] == scale else "no", *mean_sd(unit["final_gap"]),
+    rows = [[name, baseline, scale, "yes" if selected[name, baseline] == scale else "no",
+             *_iqm_row(unit["final_gap"]),
              _at_goal(unit), _stalled(unit), config.runs]
             for (name, baseline, scale), unit in units.items()]
     data = write_csv(out_dir / "question_sampled_actions_four_room.csv",
-                     ["method", "baseline", "step_scale", "selected", "final_gap_mean", "final_gap_sd",
+                     ["method", "baseline", "step_scale", "selected", "final_gap_iqm", "final_gap_iqm_low", "final_gap_iqm_high",
                       "runs_at_goal", "runs_stalled", "runs"], rows)
     figure = curve_figure(
         figures_dir / "question_sampled_actions_four_room.png", panels=[
@@ -140,9 +149,9 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
     )
     half_step = next(iter(units.values()))["half_step"]
     table = markdown_table(
-        ["method", "baseline", "λ", "selected", "final normalised gap", f"reached the goal (gap ≤ {GOAL_GAP:g})",
+        ["method", "baseline", "λ", "selected", "final normalised gap: IQM [95 % interval]", f"reached the goal (gap ≤ {GOAL_GAP:g})",
          "stalled short of it"],
-        [[r[0], r[1], r[2], r[3], f"{fmt(r[4])} ± {fmt(r[5])}", f"{r[6]} of {r[8]}", f"{r[7]} of {r[8]}"]
+        [[r[0], r[1], r[2], r[3], f"{fmt(r[4])} [{fmt(r[5])}, {fmt(r[6])}]", f"{r[7]} of {r[9]}", f"{r[8]} of {r[9]}"]
          for r in rows],
     )
     return Section(
@@ -154,7 +163,7 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                f"{config.episodes} on-policy episodes of geometric length (mean 100 steps; unbiased for V(s₀)); "
                f"steps λ·(1−γ)³/8 (SPG) and λ·η_t(s) of Theorem 3 (EPG), λ from "
                f"{{{', '.join(map(fmt, config.step_multipliers))}}} chosen per method and baseline by the lowest "
-               "mean final gap. Gap = (V*(s₀) − V^{π_t}(s₀))/V*(s₀), computed exactly; 'reached the goal' = final "
+               "IQM of the final gap. Gap = (V*(s₀) − V^{π_t}(s₀))/V*(s₀), computed exactly; 'reached the goal' = final "
                f"gap ≤ {GOAL_GAP:g} (a sub-goal keeps it near 0.2–0.3); 'stalled' = short of the goal with the gap "
                f"down by less than {STALL:g} since update {half_step}."),
         figure=figure.name, table=table, conclusions=conclusions, data=(data,),

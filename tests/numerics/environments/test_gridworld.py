@@ -58,3 +58,16 @@ def test_bad_maps_and_rewards_are_rejected() -> None:
         grid_mdp("#  #\n####", {}, gamma=0.9)
     with pytest.raises(InputError, match="free cell"):
         four_room()[1].state(0, 0)
+
+
+def test_terminal_reading_pays_each_reward_once_so_values_are_discounted_distances() -> None:
+    """terminal=True: V*(s) = γ^{d−1}·R for the best (sub-)goal d steps away; the goal pays nothing after entry."""
+    mdp, layout = four_room(gamma=0.99, terminal=True)
+    goal, above = layout.state(*layout.goal), layout.state(10, 11)
+    values = optimal_values(mdp)
+    assert values[goal] == 0.0 and np.all(mdp.P[goal, :, goal] == 1.0)
+    assert values[above] == pytest.approx(1.0, rel=1e-12)
+    assert values[layout.state(9, 11)] == pytest.approx(0.99, rel=1e-12)
+    # the continuing reading pays again on re-entry, so its values are larger everywhere off the rewarding cells
+    continuing = optimal_values(four_room(gamma=0.99)[0])
+    assert continuing[above] > 1.5

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from foundation.validation import InputError
-from numerics.environments.gridworld import grid_mdp
+from numerics.environments.gridworld import four_room, grid_mdp
 from numerics.environments.mdp import value
 from numerics.engine.neural import mlp
 from numerics.engine.neural.four_room import NeuralPolicy, state_features, train, value_and_gradient
@@ -81,3 +81,9 @@ def test_features_validation():
         state_features("pixels", cells)
     with pytest.raises(InputError, match="cells"):
         state_features("one-hot", np.ones(3))
+
+
+def test_escort_scale_at_the_kink_is_rejected():
+    mdp, _ = four_room()
+    with pytest.raises(InputError, match="escort_bias"):
+        train(mdp, mdp.rho, np.eye(mdp.n_states), transform="escort", steps=1, escort_bias=0.0)

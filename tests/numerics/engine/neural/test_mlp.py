@@ -57,3 +57,20 @@ def test_backward_rejects_wrong_gradient_shape():
     _, cache = mlp.forward(net, x)
     with pytest.raises(InputError, match="grad_theta"):
         mlp.backward(net, cache, np.ones((4, 2)))
+
+
+def test_float32_network_runs_in_float32_and_agrees_with_float64_to_single_precision():
+    net64, x, weights = _network_and_batch()
+    net32 = mlp.initialise(5, 7, 3, rng=np.random.default_rng(0), dtype=np.float32)
+    theta32, cache32 = mlp.forward(net32, x)
+    grads32 = mlp.backward(net32, cache32, weights)
+    assert theta32.dtype == np.float32 and all(g.dtype == np.float32 for g in grads32)
+    theta64, cache64 = mlp.forward(net64, x)
+    np.testing.assert_allclose(theta32, theta64, rtol=1e-5, atol=1e-6)
+    for g32, g64 in zip(grads32, mlp.backward(net64, cache64, weights)):
+        np.testing.assert_allclose(g32, g64, rtol=1e-5, atol=1e-5)
+
+
+def test_other_precisions_are_rejected():
+    with pytest.raises(InputError, match="float64 or float32"):
+        mlp.initialise(5, 7, 3, rng=np.random.default_rng(0), dtype=np.float16)

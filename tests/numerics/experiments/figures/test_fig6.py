@@ -1,23 +1,27 @@
-"""`escort run fig6 --quick`: files written, resume, and conclusions that agree with the saved numbers."""
+"""`escort run fig6 --quick`: files written, resume, rates chosen on the validation split, and conclusions that
+agree with the saved numbers."""
 
 import csv
-import re
 
+import numpy as np
 import pytest
 
+from numerics.analysis.aggregate import interquartile_mean
+from numerics.engine.neural.classifier import Curve
 from numerics.experiments.figures import fig6
-from numerics.analysis.summary import fmt
 
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("run")
     output = fig6.run(quick=True, out_dir=root / "results" / "fig6", docs_dir=root / "docs", seed=0, resume=False)
-    return root, output
+    with open(root / "results" / "fig6" / "fig6_summary.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    return root, output, rows
 
 
 def test_writes_data_figure_and_findings(quick_run):
-    root, output = quick_run
+    root, output, _ = quick_run
     names = {path.name for path in output.paths}
     assert {"fig6_curves.csv", "fig6_summary.csv", "fig6.json", "fig6.provenance.json", "findings.md"} <= names
     assert (root / "docs" / "figures" / "fig6_classification.png").stat().st_size > 10_000
@@ -25,28 +29,61 @@ def test_writes_data_figure_and_findings(quick_run):
     assert "quick form" in findings and "escort run fig6" in findings.splitlines()[2]
 
 
-def test_conclusions_agree_with_summary(quick_run):
-    """Every 'X has the lower Q (a ± … vs b ± …)' names the method whose saved mean is a, and a < b."""
-    root, output = quick_run
-    with open(root / "results" / "fig6" / "fig6_summary.csv") as handle:
-        rows = list(csv.DictReader(handle))
-    column = {"final training objective": "train_objective_mean", "final test error": "test_error_mean"}
-    for line in output.headline:
-        match = re.search(r"(SPG|EPG p=4|SCE|ECE p=2) has the lower (final \w+ \w+) \(([\d.e-]+) ± [\d.e-]+ vs ([\d.e-]+)", line)
-        if match:
-            method, quantity, low, high = match.groups()
-            assert float(low) < float(high)
-            assert low in {fmt(float(r[column[quantity]])) for r in rows if r["method"] == method}
-        elif "reached ≤" in line:
-            for method, hits in re.findall(r"(SPG|EPG p=4|SCE|ECE p=2)'s training objective reached ≤ 0.1 in (\d+) of", line):
-                assert hits in {r["runs_reaching_threshold"] for r in rows if r["method"] == method}
-        else:
-            assert "no clear difference" in line
-    assert len(output.headline) == 12
+def test_one_rate_selected_per_method_and_optimiser_by_validation_error(quick_run):
+    _, _, rows = quick_run
+    config = fig6.settings(True)
+    for method in {(r["method"], r["optimiser"]) for r in rows}:
+        mine = [r for r in rows if (r["method"], r["optimiser"]) == method]
+        assert len(mine) == len(dict(config.rates)[method[1]])
+        chosen = [r for r in mine if r["selected"] == "yes"]
+        assert len(chosen) == 1
+        assert float(chosen[0]["validation_error_iqm"]) == min(float(r["validation_error_iqm"]) for r in mine)
+
+
+def test_quick_verdicts_are_marked_quick_and_refuse_to_call_differences(quick_run):
+    _, output, _ = quick_run
+    # 2 optimisers × 2 pairs × (2 comparisons + 1 threshold line), and a note if a rate sits at an end of its grid
+    assert len(output.headline) in (12, 13)
+    assert all(line.startswith("- Fig. 6 (quick form): ") for line in output.headline)
+    comparisons = [line for line in output.headline if "IQM" in line]
+    assert len(comparisons) == 8 and all("too few runs" in line for line in comparisons)
+
+
+def test_selection_picks_the_lower_validation_error_and_can_pick_either_rate():
+    config = fig6.settings(True)
+    method = ("SPG", "momentum")
+
+    def curves(errors):
+        return {(*method, rate, s): Curve((0, 1), (1.0, 0.5), (1.0, error), (1.0, 0.5))
+                for (rate, error) in errors.items() for s in range(config.selection_seeds)}
+
+    for low, high in ((0.01, 0.1), (0.1, 0.01)):
+        data = curves({low: 0.2, high: 0.3})
+        assert fig6._criterion(data, method, low, 2) < fig6._criterion(data, method, high, 2)
+        chosen = min(dict(config.rates)["momentum"], key=lambda rate: fig6._criterion(data, method, rate, 2))
+        assert chosen == low
+    assert interquartile_mean(fig6._finals(curves({0.01: 0.2, 0.1: 0.3}), method, 0.01, 2, "validation_error")) == 0.2
+    assert len(fig6._methods(config)) == 8  # 4 heads × 2 optimisers
 
 
 def test_resume_reuses_finished_units(quick_run, monkeypatch):
-    root, _ = quick_run
+    root, _, _ = quick_run
     monkeypatch.setattr(fig6, "train", lambda *a, **k: pytest.fail("a finished unit was trained again"))
     again = fig6.run(quick=True, out_dir=root / "results" / "fig6", docs_dir=root / "docs", seed=0, resume=True)
     assert again.headline
+
+
+def test_a_rate_at_an_end_of_its_grid_is_reported():
+    config = fig6.settings(False)
+    inside = {m: 0.03 if m[1] == "momentum" else 0.3 for m in fig6._methods(config)}
+    assert fig6._edge_notes(config, inside) == []
+    edge = {**inside, ("SPG", "momentum"): 0.3}
+    assert fig6._edge_notes(config, edge) == [
+        "- Chosen at an end of its grid, so a better rate may lie beyond it: SPG with SGD + momentum 0.9 (η = 0.3)."]
+
+
+def test_full_form_is_mnist_in_float32_with_ten_seeds():
+    config = fig6.settings(False)
+    assert config.mnist and config.dtype == "float32" and config.seeds == 10
+    assert all(0.01 in rates for optimiser, rates in config.rates if optimiser == "momentum")
+    assert np.dtype(config.dtype).type is np.float32

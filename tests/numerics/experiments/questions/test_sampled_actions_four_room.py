@@ -33,12 +33,12 @@ def test_quick_section_has_table_figure_and_conclusions(quick):
     assert section.title.startswith("Question 1 (Four-room)") and "## Question 1 (Four-room)" in section.markdown()
 
 
-def test_selected_step_has_the_lowest_mean_gap(quick):
+def test_selected_step_has_the_lowest_iqm_gap(quick):
     _, _, _, rows = quick
     for method, *_ in METHODS:
         for baseline in BASELINES:
             mine = [r for r in rows if r["method"] == method and r["baseline"] == baseline]
-            best = min(mine, key=lambda r: float(r["final_gap_mean"]))
+            best = min(mine, key=lambda r: float(r["final_gap_iqm"]))
             assert [r["selected"] for r in mine].count("yes") == 1 and best["selected"] == "yes"
 
 
@@ -51,8 +51,8 @@ def test_conclusions_state_the_csv_counts(quick):
         assert (epg, spg) == (int(counts["EPG p=2"]["runs_at_goal"]), int(counts["SPG"]["runs_at_goal"]))
         others = tuple(map(int, re.search(r"the other (\d+) EPG and (\d+) SPG runs", line).groups()))
         assert others == tuple(int(counts[m]["runs"]) - int(counts[m]["runs_at_goal"]) for m in ("EPG p=2", "SPG"))
-        for method in ("SPG", "EPG p=2"):
-            assert f"{float(counts[method]['final_gap_mean']):.3g} ± " in line
+        runs = [counts[m]["runs"] for m in ("SPG", "EPG p=2")]
+        assert f"95 % bootstrap intervals over {runs[0]} vs {runs[1]} runs" in line
 
 
 def test_resume_recomputes_nothing(quick, monkeypatch):
@@ -68,12 +68,12 @@ def test_run_classification_and_verdict_can_say_no():
     moving = {"final_gap": [0.1, 0.2, 0.01], "half_gap": [0.5, 0.6, 0.01]}
     assert (_at_goal(stuck), _stalled(stuck)) == (1, 1)
     assert (_at_goal(moving), _stalled(moving)) == (1, 0)
-    config = replace(settings(True), runs=3)
-    far = {"final_gap": [0.30, 0.31, 0.29], "half_gap": [0.30, 0.31, 0.29]}
-    near = {"final_gap": [0.01, 0.02, 0.03], "half_gap": [0.5, 0.5, 0.5]}
+    config = replace(settings(True), runs=4)
+    far = {"final_gap": [0.30, 0.31, 0.29, 0.3], "half_gap": [0.30, 0.31, 0.29, 0.3]}
+    near = {"final_gap": [0.01, 0.02, 0.03, 0.01], "half_gap": [0.5, 0.5, 0.5, 0.5]}
     line = _conclusion("no baseline", far, near, (1e5, 3e4), config)
-    assert line.startswith("- No baseline (λ = 1e+05 for SPG, 3e+04 for EPG): EPG reached the goal in 3 of 3 runs "
-                           "and SPG in 0 of 3; the other 0 EPG and 3 SPG runs ended with gaps from 0.29 to 0.31; ")
+    assert line.startswith("- No baseline (λ = 1e+05 for SPG, 3e+04 for EPG): EPG reached the goal in 4 of 4 runs "
+                           "and SPG in 0 of 4; the other 0 EPG and 4 SPG runs ended with gaps from 0.29 to 0.31; ")
     assert "EPG p=2 has the lower final normalised gap" in line
     assert "SPG has the lower" in _conclusion("no baseline", near, far, (1e5, 1e5), config)
     assert "no clear difference" in _conclusion("no baseline", far, far, (1e5, 1e5), config)
