@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from foundation.validation import InputError
-from numerics.battery.kernels import entmax, entmax_jacobian, kernels
+from numerics.battery.kernels import kernels
+from numerics.entmax import entmax, entmax_jacobian
 from numerics.battery.symbolic import fast_agreement
 from theory.transforms import Transform, transform
 
