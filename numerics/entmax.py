@@ -70,7 +70,8 @@ def _checked(theta: object) -> tuple[np.ndarray, np.dtype]:
 
 def _shifted(theta: np.ndarray, alpha: float) -> np.ndarray:
     """x = (α−1)(θ − max θ), clipped below at −1 (see the module docstring: shift and clipping)."""
-    return np.maximum((alpha - 1) * (theta - theta.max(axis=-1, keepdims=True)), -1.0)
+    with np.errstate(over="ignore"):  # a difference beyond 1.8e308 is −inf, clipped to −1 like any x < −1
+        return np.maximum((alpha - 1) * (theta - theta.max(axis=-1, keepdims=True)), -1.0)
 
 
 def _closed_form_threshold(x: np.ndarray, degree: int) -> np.ndarray:
