@@ -28,10 +28,12 @@ from numerics.battery import dynamics, symbolic
 from numerics.battery.figures import draw_figures
 from numerics.battery.kernels import kernels
 from numerics.battery.markdown import render
-from numerics.battery.nl_coefficient import FIT_WINDOW, OBJECTIVES, ROUNDING, NLSamples, fit_power_law, sample_nl
+from numerics.battery.nl_coefficient import (
+    FIT_WINDOW, FLOAT_WINDOW, OBJECTIVES, NLSamples, PowerLawFit, claim_kind, fit_power_law, sample_nl,
+)
 from theory.transforms import Transform, transform
 
-__all__ = ["Sizes", "battery_row", "run_battery"]
+__all__ = ["Sizes", "battery_row", "paper_verdict", "run_battery"]
 
 AGREEMENT = 1e-9
 """Largest |fast − SymPy| (π, Jacobian and Jᵀw entries, O(1) at the test points) accepted as agreement."""
@@ -50,38 +52,59 @@ class Sizes:
     damping_K: int = 10
     damping_runs: int = 10
     damping_steps: int = 20_000
-    resamples: int = 1000
 
     @classmethod
     def of(cls, quick: bool) -> Sizes:
         """The full sizes, or the quick ones (fewer paths and runs, 10× fewer steps)."""
         if not quick:
             return cls()
-        return cls(nl_paths=8, gravity_steps=3_000, damping_runs=5, damping_steps=2_000, resamples=400)
+        return cls(nl_paths=8, gravity_steps=3_000, damping_runs=5, damping_steps=2_000)
 
 
 def _slug(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
-def _fit_record(samples: NLSamples, rng: np.random.Generator, resamples: int) -> dict:
-    fit = fit_power_law(samples.x, samples.ratio, samples.path, rng=rng, resamples=resamples)
+def paper_verdict(fit: PowerLawFit, exponent: float, claim: str) -> tuple[bool, str]:
+    """(agrees, verdict) of a measured exponent against the paper's exponent m of a lower bound C ≥ c·x^m.
+
+    A claimed exponent agrees when m lies in the measured interval. A bound only constrains k ≤ m near the vertex
+    (C ∝ x^k ≥ c·x^m as x → 0): it agrees when the interval reaches down to m, and is "loose" when the whole
+    interval lies below m; an interval entirely above m would contradict the bound.
+    """
+    if claim == "exponent":
+        return (True, "agrees") if fit.contains(exponent) else (False, "differs")
+    if fit.low > exponent:
+        return False, "differs: k > m contradicts the bound"
+    return True, "agrees with the bound (tight)" if fit.contains(exponent) else "agrees with the bound (loose: k < m)"
+
+
+def _fit_record(samples: NLSamples, t: Transform, objective: str) -> dict:
+    fit = fit_power_law(samples.x, samples.ratio, samples.path, relative_error=samples.relative_error,
+                        window=samples.window)
     record: dict = {
         "points": int(len(samples.x)),
+        "window": list(samples.window),
+        "precision": "float64 kernels" if samples.window == FLOAT_WINDOW else "50 digits",
         "exits": samples.exits,
         "exit_ratio": samples.exit_ratio,
         "exit_gradient_astar": samples.exit_gradient,
         "empty_paths": samples.empty_paths,
-        "fit": None if fit is None else fit.__dict__,
+        "fit": None if fit is None else dataclasses.asdict(fit),
         "paper": None,
     }
     if samples.bound is not None:
-        paper = fit_power_law(samples.x, samples.bound, samples.path, rng=rng, resamples=resamples)
-        tolerance = ROUNDING * np.finfo(float).eps / samples.x
+        eps = np.finfo(float).eps
+        paper = fit_power_law(samples.x, samples.bound, samples.path, relative_error=eps, window=samples.window)
+        claim = claim_kind(t, objective)
+        agrees, verdict = (None, "no fit") if fit is None or paper is None else paper_verdict(fit, paper.exponent,
+                                                                                              claim)
         record["paper"] = {
             "exponent": None if paper is None else paper.exponent,
-            "bound_holds": int(np.sum(samples.ratio >= samples.bound * (1 - tolerance))),
-            "agrees": None if fit is None or paper is None else fit.contains(paper.exponent),
+            "claim": claim,
+            "bound_holds": int(np.sum(samples.ratio >= samples.bound * (1 - samples.relative_error - eps))),
+            "agrees": agrees,
+            "verdict": verdict,
         }
     return record
 
@@ -110,7 +133,7 @@ def battery_row(
     for objective in OBJECTIVES:
         samples[objective] = sample_nl(kern, objective, K=sizes.nl_K, paths=sizes.nl_paths,
                                        rng=np.random.default_rng(seed))
-        row["nl"][objective] = _fit_record(samples[objective], np.random.default_rng(seed), sizes.resamples)
+        row["nl"][objective] = _fit_record(samples[objective], t, objective)
     well = dynamics.gravity_well(kernels(t, sizes.gravity_K), K=sizes.gravity_K, runs=sizes.gravity_runs,
                                  steps=sizes.gravity_steps, rng=np.random.default_rng(seed))
     reached = well.hit_time[well.hit_time > 0]
@@ -174,7 +197,7 @@ def run_battery(names: Sequence[str], *, quick: bool, out_dir: Path, docs_dir: P
     paths.append(atomic_write_text(docs_dir / "transforms.md",
                                    render(rows, command=command, sizes=sizes, data=os.path.relpath(out_dir, docs_dir),
                                           figures=[os.path.relpath(f, docs_dir) for f in figures],
-                                          window=FIT_WINDOW, agreement=AGREEMENT, problems=problems)))
+                                          windows=(FIT_WINDOW, FLOAT_WINDOW), agreement=AGREEMENT, problems=problems)))
     return StageOutput(name="battery", paths=tuple(paths), headline=headline, problems=problems)
 
 
@@ -187,8 +210,10 @@ def _summary(rows: list[dict]) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 parts.append(f"{objective} NŁ exponent {record['fit']['exponent']:.4f}")
             paper = record["paper"]
             if paper is not None and paper["agrees"] is False:
-                problems.append(f"{row['name']}: {objective} NŁ exponent {record['fit']['exponent']:.5f} outside the "
-                                f"95% interval of the paper's {paper['exponent']:.5f}")
+                fit = record["fit"]
+                problems.append(f"{row['name']}: {objective} NŁ exponent {fit['exponent']:.6f} "
+                                f"[{fit['low']:.6f}, {fit['high']:.6f}] against the paper's {paper['claim']} "
+                                f"{paper['exponent']:.6f}: {paper['verdict']}")
             if paper is not None and paper["bound_holds"] < record["points"]:
                 problems.append(f"{row['name']}: the paper's {objective} NŁ bound fails at "
                                 f"{record['points'] - paper['bound_holds']} of {record['points']} points")

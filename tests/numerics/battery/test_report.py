@@ -14,7 +14,7 @@ from numerics.battery import run_battery
 from numerics.battery.report import Sizes, battery_row
 from theory.transforms import transform
 
-TINY = Sizes(nl_paths=4, gravity_runs=4, gravity_steps=300, damping_runs=2, damping_steps=300, resamples=100)
+TINY = Sizes(nl_paths=4, gravity_runs=4, gravity_steps=300, damping_runs=2, damping_steps=300)
 
 
 def test_quick_battery_runs_on_a_transform_registered_from_a_module(tmp_path, monkeypatch) -> None:
