@@ -34,29 +34,15 @@ array([0., 1.])
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from foundation.validation import InputError, check_finite_array
+from foundation.validation import InputError, check_entmax_alpha, check_finite_array
 
-__all__ = ["check_alpha", "entmax", "entmax_jacobian", "entmax_vjp", "sparsemax"]
+__all__ = ["entmax", "entmax_jacobian", "entmax_vjp", "sparsemax"]
 
 _CLOSED_FORM = {2.0: 1, 1.5: 2}
 """α with a closed-form threshold on each support, and its degree 1/(α−1)."""
 _HALVINGS = 64
-
-
-def check_alpha(alpha: float) -> float:
-    """Return α as a float if it is finite and > 1 (α = 1 is the softmax limit, α < 1 is not an entmax)."""
-    try:
-        value = float(alpha)
-    except (TypeError, ValueError):
-        raise InputError(f"alpha must be a finite number > 1 (the entmax parameter); got {alpha!r}") from None
-    if not math.isfinite(value) or value <= 1:
-        raise InputError(f"alpha must be a finite number > 1 (the entmax parameter; alpha -> 1 is softmax); "
-                         f"got {alpha!r}")
-    return value
 
 
 def _checked(theta: object) -> tuple[np.ndarray, np.dtype]:
@@ -120,7 +106,7 @@ def _entmax(theta: np.ndarray, alpha: float) -> np.ndarray:
 def entmax(theta: np.ndarray, alpha: float) -> np.ndarray:
     """π = α-entmax(θ) along the last axis, for any α > 1 (see the module docstring)."""
     array, dtype = _checked(theta)
-    return _entmax(array, check_alpha(alpha)).astype(dtype, copy=False)
+    return _entmax(array, check_entmax_alpha(alpha)).astype(dtype, copy=False)
 
 
 def sparsemax(theta: np.ndarray) -> np.ndarray:
@@ -138,7 +124,7 @@ def _weights(theta: np.ndarray, alpha: float) -> np.ndarray:
 def entmax_jacobian(theta: np.ndarray, alpha: float) -> np.ndarray:
     """dπ/dθ = diag(s) − s sᵀ/Σs, shape (..., K, K) (only for inspection: the loops use :func:`entmax_vjp`)."""
     array, dtype = _checked(theta)
-    s = _weights(array, check_alpha(alpha))
+    s = _weights(array, check_entmax_alpha(alpha))
     K = s.shape[-1]
     jacobian = s[..., :, None] * np.eye(K) - s[..., :, None] * s[..., None, :] / s.sum(axis=-1)[..., None, None]
     return jacobian.astype(dtype, copy=False)
@@ -148,6 +134,6 @@ def entmax_vjp(theta: np.ndarray, v: np.ndarray, alpha: float) -> np.ndarray:
     """Jᵀv = s ⊙ v − s·(sᵀv)/Σs for rows of θ and v (broadcast), without forming the K×K Jacobian."""
     array, dtype = _checked(theta)
     vector = check_finite_array(v, name="v")
-    s = _weights(array, check_alpha(alpha))
+    s = _weights(array, check_entmax_alpha(alpha))
     product = s * vector - s * np.sum(s * vector, axis=-1, keepdims=True) / s.sum(axis=-1, keepdims=True)
     return product.astype(dtype, copy=False)

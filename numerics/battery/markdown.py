@@ -42,14 +42,20 @@ def _number(value: float) -> str:
 
 def _exponent(record: dict) -> str:
     fit = record["fit"]
+    low, high = record["window"]
     if fit is None:
-        return f"no fit: {record['points']} points with x > 0 ({record['empty_paths']} paths start at x = 0)"
+        return (f"no fit: no path has 5 points in {low:g} ≤ x ≤ {high:g} ({record['points']} points; "
+                f"{record['empty_paths']} paths start at x = 0)")
+    if not fit["paths"]:
+        first, last = fit["last_slopes"]
+        return (f"not settled on any of {fit['unsettled']} paths by x = {low:g}: the local slopes still drift "
+                f"(last ones in [{_number(first)}, {_number(last)}])")
     unsettled = f", {fit['unsettled']} unsettled" if fit["unsettled"] else ""
     text = (f"{_number(fit['exponent'])} [{_number(fit['low'])}, {_number(fit['high'])}] "
             f"({fit['paths']} paths{unsettled}, {fit['points']} pts, {record['precision']})")
     paper = record["paper"]
     if paper is not None and paper["exponent"] is not None:
-        verdict = paper["verdict"] if paper["agrees"] else f"**{paper['verdict']}**"
+        verdict = f"**{paper['verdict']}**" if paper["agrees"] is False else paper["verdict"]
         text += (f"; paper's {paper['claim']} {_number(paper['exponent'])}: {verdict}; "
                  f"bound holds at {paper['bound_holds']}/{record['points']} points")
     return text

@@ -41,6 +41,7 @@ from theory.transforms import Transform
 
 __all__ = [
     "CLAIMS",
+    "CONTRACTION",
     "DIGITS",
     "FIT_WINDOW",
     "FLOAT_WINDOW",
@@ -68,6 +69,9 @@ ROUNDING = 64
 π(a) → 1, which cancels to an absolute error of a few ε, i.e. a relative error of a few ε/x; 64 is a generous budget."""
 TARGETS = np.logspace(-0.5, -19.5, 20)
 """Targets of x on each path: decade steps placed between decades, so no sample sits on a window end."""
+CONTRACTION = 0.8
+"""Largest factor |ρ| by which successive local-slope differences may shrink for the limit to be extrapolated
+(1/(1 − ρ) ≤ 5 amplifies the errors of the last slopes); ρ = 10^{−β} at decade steps, so β ≥ 0.1."""
 DIGITS = 50
 """Working precision of the NŁ ratios of smooth transforms (evaluated from the SymPy definition with mpmath)."""
 _BOUND_STATEMENTS = {("softmax", OBJECTIVES[0]): "eq8", ("escort", OBJECTIVES[0]): "eq9",
@@ -95,19 +99,20 @@ class PowerLawFit:
     """C ∝ x^exponent near the vertex: per-path extrapolated exponents and the interval [low, high] that holds
     each of them with its truncation and numerical error (see :func:`fit_power_law`)."""
 
-    exponent: float
-    low: float
-    high: float
+    exponent: float | None
+    low: float | None
+    high: float | None
     points: int
     paths: int
     unsettled: int
     path_exponents: tuple[float, ...]
     path_errors: tuple[float, ...]
     numerical: float
+    last_slopes: tuple[float, float]
 
     def contains(self, value: float) -> bool:
-        """Whether ``value`` lies in [low, high]."""
-        return self.low <= value <= self.high
+        """Whether ``value`` lies in [low, high] (False when no path has settled)."""
+        return self.paths > 0 and self.low <= value <= self.high
 
 
 @dataclass(frozen=True)
@@ -294,7 +299,7 @@ def precise_ratio(t: Transform, objective: str, K: int
                     values.append(mpmath.sqrt(norm_squared) / suboptimality)
                 else:
                     x.append(min(policy))
-                    values.append(norm_squared / -mpmath.log(policy[0]))
+                    values.append(norm_squared / -mpmath.log1p(-mpmath.fsum(policy[1:])))
         return np.array([float(v) for v in x]), np.array([float(v) for v in values])
 
     return ratio
@@ -305,20 +310,21 @@ def _ratio(kern: Kernels, objective: str, theta: np.ndarray, r: np.ndarray) -> t
 
 
 def _limit(slopes: np.ndarray, noise: float) -> float:
-    """The limit of local slopes s_1, s_2, … whose differences shrink geometrically (ratio ρ, |ρ| < 1), from the
-    last three: s_m + d·ρ/(1 − ρ) with d = s_m − s_{m−1}; s_m itself if the last difference is within ``noise``;
-    NaN if the differences do not shrink (not yet asymptotic)."""
+    """The limit of local slopes s_1, s_2, … whose differences shrink geometrically, from the last three:
+    s_m + d·ρ/(1 − ρ) with d = s_m − s_{m−1}, ρ = d/(s_{m−1} − s_{m−2}); s_m itself if the last difference is
+    within ``noise``; NaN unless |ρ| ≤ :data:`CONTRACTION` (the differences shrink too slowly, or not at all)."""
     first, last = slopes[-2] - slopes[-3], slopes[-1] - slopes[-2]
     if abs(last) <= noise:
         return float(slopes[-1])
     ratio = last / first if first != 0 else np.inf
-    if not -1 < ratio < 1:
+    if not abs(ratio) <= CONTRACTION:
         return float("nan")
     return float(slopes[-1] + last * ratio / (1 - ratio))
 
 
-def _path_exponent(x: np.ndarray, y: np.ndarray, relative_error: np.ndarray) -> tuple[float, float, float]:
-    """(extrapolated exponent, its error bound, the numerical part of it) on one path (x decreasing)."""
+def _path_exponent(x: np.ndarray, y: np.ndarray, relative_error: np.ndarray) -> tuple[float, float, float, float]:
+    """(extrapolated exponent, its error bound, the numerical part of it, last local slope) on one path
+    (x decreasing); the exponent is NaN if the slopes have not settled."""
     # logs of neighbour quotients: each is exact to a few ε relative, where a difference of two large logs
     # (|log x| ≈ 46 at x = 1e-20) would carry an absolute error of ~46ε
     step_x, step_y = np.log(x[1:] / x[:-1]), np.log(y[1:] / y[:-1])
@@ -329,16 +335,18 @@ def _path_exponent(x: np.ndarray, y: np.ndarray, relative_error: np.ndarray) -> 
     slope_error = (rounding[1:] + rounding[:-1]) / np.abs(step_x) + 4 * eps * np.abs(slopes)
     noise = 2 * float(slope_error[-2:].sum())
     exponent = _limit(slopes, noise)
-    previous = _limit(slopes[:-1], noise) if len(slopes) > 3 else float("nan")
-    if np.isnan(previous):  # only the last three slopes shrink: the whole extrapolated step is the error
-        previous = float(slopes[-1]) - abs(float(slopes[-1] - slopes[-2]))
+    # what is left of the next-order terms: the change of the extrapolation over the two earlier triples
+    earlier = [_limit(slopes[:-i], noise) for i in (1, 2) if len(slopes) - i >= 3]
+    earlier = [value for value in earlier if not np.isnan(value)]
+    truncation = max((abs(exponent - value) for value in earlier), default=abs(exponent - float(slopes[-1]))
+                     + abs(float(slopes[-1] - slopes[-2])))
     numerical = 0.0
     for i in range(1, 4):
         moved = slopes.copy()
         moved[-i] += slope_error[-i]
         numerical += abs(_limit(moved, noise) - exponent)
     numerical = numerical if np.isfinite(numerical) else float(slope_error[-3:].sum())
-    return exponent, abs(exponent - previous) + numerical + noise, numerical + noise
+    return exponent, truncation + numerical + noise, numerical + noise, float(slopes[-1])
 
 
 def fit_power_law(x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, relative_error: float | np.ndarray,
@@ -350,34 +358,42 @@ def fit_power_law(x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, relative_
     ρ = q^β per step (points a fixed factor q apart in x, here decades). The geometric tail is summed
     (Aitken's Δ²): k ≈ s_m + d·ρ/(1 − ρ), d = s_m − s_{m−1}, ρ = d/(s_{m−1} − s_{m−2}). No order β is assumed, so
     the escort's slow corrections (β = 2/p: x^{2/3} at p = 3, x^{1/4} at p = 8) are removed as well as softmax's
-    (β = 1). The error of a path is |k − k′| (k′: the same extrapolation one point earlier, what is left of the
-    next-order terms) plus the numerical resolution (each of the last slopes moved by its rounding bound
-    (δ_i + δ_{i+1})/|Δlog x|, δ = ``relative_error`` of y). A path whose slope differences do not shrink is
-    "unsettled" and left out. The interval [low, high] is the union of the path intervals k ± error (the truth
-    lies in it whenever it lies in any path's), the exponent their median.
+    (β = 1). The error of a path is the largest change of k when the extrapolation starts one or two points
+    earlier (what is left of the next-order terms) plus the numerical resolution (each of the last slopes moved
+    by its rounding bound (δ_i + δ_{i+1})/|Δlog x|, δ = ``relative_error`` of y). The sum 1/(1 − ρ) amplifies
+    every error as ρ → 1, so a path with |ρ| > :data:`CONTRACTION` (β < 0.1 at decade steps: the escort beyond
+    p = 20 by x = 1e-20) is "unsettled" and left out, as is a path whose differences do not shrink. The interval
+    [low, high] is the union of the path intervals k ± error (the truth lies in it whenever it lies in any
+    path's), the exponent their median; with no settled path they are None and ``last_slopes`` (the range of
+    the last local slope over the paths) is what can be said.
 
-    Points outside ``window`` or with y ≤ 0 are ignored; None if no path has at least 4 points in the window.
+    Points outside ``window`` or with y ≤ 0 are ignored; paths need 5 points (two shrink factors ρ, so the
+    extrapolation can be checked one point earlier); None if no path has 5 points in the window.
     """
     keep = (x >= window[0]) & (x <= window[1]) & (y > 0) & np.isfinite(y)
     error = np.broadcast_to(np.asarray(relative_error, dtype=float), x.shape)
-    estimates, unsettled, points = [], 0, 0
+    estimates, last_slopes, unsettled, points = [], [], 0, 0
     for label in np.unique(groups[keep]):
         member = np.flatnonzero(keep & (groups == label))
-        if len(member) < 4:
+        if len(member) < 5:
             continue
         order = member[np.argsort(-x[member])]
-        exponent, bound, numerical = _path_exponent(x[order], y[order], error[order])
+        exponent, bound, numerical, last = _path_exponent(x[order], y[order], error[order])
+        last_slopes.append(last)
         if np.isnan(exponent):
             unsettled += 1
             continue
         estimates.append((exponent, bound, numerical))
         points += len(member)
-    if not estimates:
+    if not last_slopes:
         return None
+    span = (float(min(last_slopes)), float(max(last_slopes)))
+    if not estimates:
+        return PowerLawFit(None, None, None, 0, 0, unsettled, (), (), 0.0, span)
     exponents, bounds, numerical = (np.array(column) for column in zip(*estimates))
     return PowerLawFit(
         exponent=float(np.median(exponents)), low=float(np.min(exponents - bounds)),
         high=float(np.max(exponents + bounds)), points=points, paths=len(estimates), unsettled=unsettled,
         path_exponents=tuple(float(v) for v in exponents), path_errors=tuple(float(v) for v in bounds),
-        numerical=float(numerical.max()),
+        numerical=float(numerical.max()), last_slopes=span,
     )

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from foundation.artifacts import StageOutput, atomic_write_text, provenance, write_csv, write_json
 from foundation.validation import InputError, check_seed
@@ -31,7 +33,7 @@ from numerics.battery.markdown import render
 from numerics.battery.nl_coefficient import (
     FIT_WINDOW, FLOAT_WINDOW, OBJECTIVES, NLSamples, PowerLawFit, claim_kind, fit_power_law, sample_nl,
 )
-from theory.transforms import Transform, transform
+from theory.transforms import Transform, check_transform, transform
 
 __all__ = ["Sizes", "battery_row", "paper_verdict", "run_battery"]
 
@@ -97,10 +99,12 @@ def _fit_record(samples: NLSamples, t: Transform, objective: str) -> dict:
         eps = np.finfo(float).eps
         paper = fit_power_law(samples.x, samples.bound, samples.path, relative_error=eps, window=samples.window)
         claim = claim_kind(t, objective)
-        agrees, verdict = (None, "no fit") if fit is None or paper is None else paper_verdict(fit, paper.exponent,
-                                                                                              claim)
+        if fit is None or paper is None or not fit.paths or not paper.paths:
+            agrees, verdict = None, "undetermined (no settled exponent)"
+        else:
+            agrees, verdict = paper_verdict(fit, paper.exponent, claim)
         record["paper"] = {
-            "exponent": None if paper is None else paper.exponent,
+            "exponent": None if paper is None else paper.exponent,  # None also when no path of the bound settled
             "claim": claim,
             "bound_holds": int(np.sum(samples.ratio >= samples.bound * (1 - samples.relative_error - eps))),
             "agrees": agrees,
@@ -109,14 +113,21 @@ def _fit_record(samples: NLSamples, t: Transform, objective: str) -> dict:
     return record
 
 
+STEPS = ("symbolic checks", *(f"NŁ ratios, {objective}" for objective in OBJECTIVES), "gravity well", "damping")
+"""The steps of one battery row, in order (what ``step`` is called with)."""
+
+
 def battery_row(
-    t: Transform, sizes: Sizes, *, seed: int
+    t: Transform, sizes: Sizes, *, seed: int, step: Callable[[str], None] = lambda label: None
 ) -> tuple[dict, dict[str, NLSamples], dynamics.GravityWell, dynamics.Damping]:
     """Everything the battery measures for one transform: (summary row, NŁ samples, gravity well, damping).
+
+    ``step(label)`` is called as each of :data:`STEPS` begins (progress output).
 
     A map found 0-homogeneous (π(cθ) = π(θ)) without a declared ``invariant_norm`` is measured at ‖θ‖_2 = 1 with
     the step sizes of a 0-homogeneous map: otherwise the growth of ‖θ‖ along a path would enter its NŁ exponent.
     """
+    step(STEPS[0])
     scale_invariant = symbolic.is_scale_invariant(t, sizes.symbolic_K)
     if scale_invariant and t.invariant_norm is None:
         t = dataclasses.replace(t, invariant_norm=2.0)
@@ -130,10 +141,12 @@ def battery_row(
     row["concavity"] = symbolic.concavity_witness(t, sizes.symbolic_K)
     samples = {}
     row["nl"] = {}
-    for objective in OBJECTIVES:
+    for objective, label in zip(OBJECTIVES, STEPS[1:3]):
+        step(label)
         samples[objective] = sample_nl(kern, objective, K=sizes.nl_K, paths=sizes.nl_paths,
                                        rng=np.random.default_rng(seed))
         row["nl"][objective] = _fit_record(samples[objective], t, objective)
+    step(STEPS[3])
     well = dynamics.gravity_well(kernels(t, sizes.gravity_K), K=sizes.gravity_K, runs=sizes.gravity_runs,
                                  steps=sizes.gravity_steps, rng=np.random.default_rng(seed))
     reached = well.hit_time[well.hit_time > 0]
@@ -144,6 +157,7 @@ def battery_row(
         "median_hit_time": float(np.median(reached)) if reached.size else None,
         "never_reached": int(np.sum(well.hit_time < 0)),
     }
+    step(STEPS[4])
     damped = dynamics.damping(kernels(t, sizes.damping_K), K=sizes.damping_K, runs=sizes.damping_runs,
                               steps=sizes.damping_steps, rng=np.random.default_rng(seed))
     row["damping"] = {"K": damped.K, "runs": sizes.damping_runs, "steps": damped.steps,
@@ -169,27 +183,34 @@ def _write_data(folder: Path, samples: dict[str, NLSamples], well: dynamics.Grav
     ]
 
 
-def run_battery(names: Sequence[str], *, quick: bool, out_dir: Path, docs_dir: Path, seed: int = 0) -> StageOutput:
-    """Run the battery on the transforms ``names`` and write data, figures and ``docs_dir/transforms.md``."""
-    if not names:
-        raise InputError("names must list at least one transform, e.g. 'softmax escort:2'")
+def run_battery(names: Sequence[str | Transform], *, quick: bool, out_dir: Path, docs_dir: Path,
+                seed: int = 0, progress: bool = True) -> StageOutput:
+    """Run the battery on ``names`` (built-in names, ``module:attr`` strings or :class:`Transform` objects) and
+    write data, figures and ``docs_dir/transforms.md``; ``progress`` shows each step on stderr."""
+    if isinstance(names, (str, Transform)) or not names:
+        raise InputError("names must list at least one transform, e.g. ['softmax', 'escort:2']")
     seed = check_seed(seed)
-    transforms = list({t.name: t for t in (transform(n) for n in names)}.values())
+    transforms = list({t.name: t for t in (transform(n) if isinstance(n, str) else check_transform(n)
+                                           for n in names)}.values())
     sizes = Sizes.of(quick)
     out_dir, docs_dir = Path(out_dir), Path(docs_dir)
     rows, paths, timings, traces = [], [], {}, {}
+    bar = tqdm(total=len(transforms) * len(STEPS), desc="battery", unit="step", disable=not progress,
+               file=sys.stderr)
     for t in transforms:
         start = time.perf_counter()
-        row, samples, well, damped = battery_row(t, sizes, seed=seed)
+        row, samples, well, damped = battery_row(t, sizes, seed=seed, step=_announce(bar, t.name))
+        bar.update()
         folder = out_dir / _slug(t.name)
         paths += [write_json(folder / "summary.json", row), *_write_data(folder, samples, well, damped)]
         timings[t.name] = round(time.perf_counter() - start, 2)
         rows.append(row)
         traces[t.name] = (samples, well, damped)
+    bar.close()
     paths.append(write_json(out_dir / "battery.json", {"sizes": sizes.__dict__, "seed": seed, "rows": rows}))
-    command = "escort battery " + " ".join(names) + (" --quick" if quick else "")
+    command = "escort battery " + " ".join(t.name for t in transforms) + (" --quick" if quick else "")
     paths.append(write_json(out_dir / "battery.provenance.json", provenance(
-        command=command, parameters={"names": list(names), "quick": quick, "sizes": sizes.__dict__},
+        command=command, parameters={"names": [t.name for t in transforms], "quick": quick, "sizes": sizes.__dict__},
         seed=seed, wall_time=sum(timings.values())) | {"seconds_per_transform": timings}))
     figures = draw_figures(traces, docs_dir / "figures")
     headline, problems = _summary(rows)
@@ -201,12 +222,25 @@ def run_battery(names: Sequence[str], *, quick: bool, out_dir: Path, docs_dir: P
     return StageOutput(name="battery", paths=tuple(paths), headline=headline, problems=problems)
 
 
+def _announce(bar: tqdm, name: str) -> Callable[[str], None]:
+    """A ``step`` callback that advances ``bar`` past the previous step and names the next one."""
+    started = []
+
+    def step(label: str) -> None:
+        if started:
+            bar.update()
+        started.append(label)
+        bar.set_description(f"battery {name}: {label}")
+
+    return step
+
+
 def _summary(rows: list[dict]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     headline, problems = [], []
     for row in rows:
         parts = []
         for objective, record in row["nl"].items():
-            if record["fit"] is not None:
+            if record["fit"] is not None and record["fit"]["paths"]:
                 parts.append(f"{objective} NŁ exponent {record['fit']['exponent']:.4f}")
             paper = record["paper"]
             if paper is not None and paper["agrees"] is False:

@@ -42,9 +42,9 @@ def test_a_slow_correction_biases_a_log_log_slope_but_not_the_extrapolation() ->
     assert abs(biased - 7 / 8) > 5e-4 and fit.contains(7 / 8) and not fit.contains(biased)
 
 
-def test_fit_needs_a_path_of_four_points() -> None:
-    x = np.logspace(-10, -4, 3)
-    assert fit_power_law(x, x, np.zeros(3, dtype=int), relative_error=0.0) is None
+def test_fit_needs_a_path_of_five_points() -> None:
+    x = np.logspace(-10, -4, 4)
+    assert fit_power_law(x, x, np.zeros(4, dtype=int), relative_error=0.0) is None
 
 
 def test_slopes_that_do_not_settle_are_not_an_exponent() -> None:
@@ -114,7 +114,7 @@ def test_the_paper_is_judged_by_what_it_claims() -> None:
     assert claim_kind(transform("escort:3"), OBJECTIVES[1]) == "exponent"
     assert claim_kind(transform("escort:1.5"), OBJECTIVES[1]) == "bound"
     assert claim_kind(transform("sparsemax"), OBJECTIVES[0]) is None
-    fit = PowerLawFit(-1.0, -1.0001, -0.9999, 10, 2, 0, (-1.0, -1.0), (1e-4, 1e-4), 0.0)
+    fit = PowerLawFit(-1.0, -1.0001, -0.9999, 10, 2, 0, (-1.0, -1.0), (1e-4, 1e-4), 0.0, (-1.0, -1.0))
     assert paper_verdict(fit, 0.0, "bound") == (True, "agrees with the bound (loose: k < m)")
     assert paper_verdict(fit, 0.0, "exponent") == (False, "differs")
     assert paper_verdict(fit, -2.0, "bound")[0] is False, "k > m contradicts a lower bound"
