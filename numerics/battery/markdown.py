@@ -51,6 +51,12 @@ def _exponent(record: dict) -> str:
         return (f"not settled on any of {fit['unsettled']} paths by x = {low:g}: the local slopes still drift "
                 f"(last ones in [{_number(first)}, {_number(last)}])")
     unsettled = f", {fit['unsettled']} unsettled" if fit["unsettled"] else ""
+    if len(fit["classes"]) > 1:
+        classes = "; ".join(f"{_number(c['exponent'])} [{_number(c['low'])}, {_number(c['high'])}] on paths "
+                            f"{', '.join(map(str, c['paths']))} ({c['condition'] or 'no recorded condition'})"
+                            for c in fit["classes"])
+        return (f"**depends on the path, {len(fit['classes'])} classes**: {classes} ({fit['points']} pts"
+                f"{unsettled}, {record['precision']})")
     text = (f"{_number(fit['exponent'])} [{_number(fit['low'])}, {_number(fit['high'])}] "
             f"({fit['paths']} paths{unsettled}, {fit['points']} pts, {record['precision']})")
     paper = record["paper"]

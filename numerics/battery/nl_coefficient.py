@@ -43,6 +43,7 @@ __all__ = [
     "CLAIMS",
     "CONTRACTION",
     "DIGITS",
+    "ExponentClass",
     "FIT_WINDOW",
     "FLOAT_WINDOW",
     "ROUNDING",
@@ -95,6 +96,18 @@ def claim_kind(t: Transform, objective: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class ExponentClass:
+    """Paths whose exponent intervals chain together: their exponent (median), the union interval, the path ids,
+    and the condition on the start of the path that singles them out (None if none of the recorded facts does)."""
+
+    exponent: float
+    low: float
+    high: float
+    paths: tuple[int, ...]
+    condition: str | None
+
+
+@dataclass(frozen=True)
 class PowerLawFit:
     """C ∝ x^exponent near the vertex: per-path extrapolated exponents and the interval [low, high] that holds
     each of them with its truncation and numerical error (see :func:`fit_power_law`)."""
@@ -109,10 +122,11 @@ class PowerLawFit:
     path_errors: tuple[float, ...]
     numerical: float
     last_slopes: tuple[float, float]
+    classes: tuple[ExponentClass, ...] = ()
 
     def contains(self, value: float) -> bool:
-        """Whether ``value`` lies in [low, high] (False when no path has settled)."""
-        return self.paths > 0 and self.low <= value <= self.high
+        """Whether ``value`` lies in [low, high] (False when no path has settled or the paths disagree)."""
+        return self.low is not None and self.low <= value <= self.high
 
 
 @dataclass(frozen=True)
@@ -123,7 +137,9 @@ class NLSamples:
     counts such paths, ``exit_ratio`` is the largest NŁ ratio found there and ``exit_gradient`` the largest
     |∂f/∂θ(a*)| (policy gradient; 0 means a* gets no signal to return). ``empty_paths`` had x = 0 at the start.
     ``relative_error`` bounds the relative error of each ratio: ε (computed at :data:`DIGITS` digits, then rounded)
-    or :data:`ROUNDING`·ε/x (numpy kernels).
+    or :data:`ROUNDING`·ε/x (numpy kernels). ``conditions`` holds, per path id, yes/no facts about the start of
+    the path (initial signs, the direction of the push; keyed by (text if true, text if false)), by which classes
+    of exponents can be recognised; b is the action pushed (b = a_y for cross entropy).
     """
 
     objective: str
@@ -137,6 +153,7 @@ class NLSamples:
     exit_ratio: float | None
     exit_gradient: float | None
     empty_paths: int
+    conditions: dict[tuple[str, str], np.ndarray]
 
 
 def reward_ratio(kern: Kernels, theta: np.ndarray, r: np.ndarray, astar: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -234,6 +251,10 @@ def sample_nl(kern: Kernels, objective: str, *, K: int, paths: int, rng: np.rand
     measure = _measure(kern, objective, 0)
     bound = paper_bound(t, objective, K)
     rows, rewards, path_ids, exit_ratios, exit_gradients, empty = [], [], [], [], [], 0
+    watched = "a*" if objective == OBJECTIVES[0] else "a_y"
+    facts: dict[tuple[str, str], list[bool]] = {(f"θ₁({watched}) > 0", f"θ₁({watched}) < 0"): [],
+                                                 ("θ₁(b) > 0", "θ₁(b) < 0"): [],
+                                                 ("θ(b) pushed up", "θ(b) pushed down"): []}
     for path in range(paths):
         start = rng.normal(size=(1, K))
         r = rng.uniform(size=K)
@@ -241,6 +262,8 @@ def sample_nl(kern: Kernels, objective: str, *, K: int, paths: int, rng: np.rand
         b = int(rng.integers(1, K)) if objective == OBJECTIVES[0] else 0
         unit = np.eye(K)[b]
         sign = 1.0 if kern.pi(start + unit)[0, b] >= kern.pi(start - unit)[0, b] else -1.0
+        for fact, value in zip(facts, (start[0, 0] > 0, start[0, b] > 0, sign > 0)):
+            facts[fact].append(bool(value))
         empty += int(measure(start)[0] == 0)
         points, beyond = _path_points(kern, start, sign * unit, targets[targets < measure(start)[0]], measure)
         points = points[~np.isnan(points).any(axis=1)]
@@ -267,6 +290,7 @@ def sample_nl(kern: Kernels, objective: str, *, K: int, paths: int, rng: np.rand
         exit_ratio=float(np.nanmax(exit_ratios)) if exit_ratios else None,
         exit_gradient=max(exit_gradients) if exit_gradients and objective == OBJECTIVES[0] else None,
         empty_paths=empty,
+        conditions={fact: np.array(values) for fact, values in facts.items()},
     )
 
 
@@ -350,7 +374,8 @@ def _path_exponent(x: np.ndarray, y: np.ndarray, relative_error: np.ndarray) -> 
 
 
 def fit_power_law(x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, relative_error: float | np.ndarray,
-                  window: tuple[float, float] = FIT_WINDOW) -> PowerLawFit | None:
+                  window: tuple[float, float] = FIT_WINDOW,
+                  conditions: dict[tuple[str, str], np.ndarray] | None = None) -> PowerLawFit | None:
     """Exponent k of y ∝ x^k as x → 0 from local slopes on each path, extrapolated to the limit.
 
     Why: on a path C(x) = A·x^k·(1 + B·x^β + o(x^β)), so the local slope between neighbouring points,
@@ -367,12 +392,17 @@ def fit_power_law(x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, relative_
     path's), the exponent their median; with no settled path they are None and ``last_slopes`` (the range of
     the last local slope over the paths) is what can be said.
 
+    Paths need not agree: sorted by exponent, a path joins the class of its predecessor when their intervals
+    overlap. With more than one class there is no single exponent (exponent, low and high are None) and
+    ``classes`` lists each with the condition (a fact of ``conditions``, indexed by path id and keyed by its
+    (true, false) texts, that holds on exactly that class's paths) that recognises it, where one does.
+
     Points outside ``window`` or with y ≤ 0 are ignored; paths need 5 points (two shrink factors ρ, so the
     extrapolation can be checked one point earlier); None if no path has 5 points in the window.
     """
     keep = (x >= window[0]) & (x <= window[1]) & (y > 0) & np.isfinite(y)
     error = np.broadcast_to(np.asarray(relative_error, dtype=float), x.shape)
-    estimates, last_slopes, unsettled, points = [], [], 0, 0
+    estimates, labels, last_slopes, unsettled, points = [], [], [], 0, 0
     for label in np.unique(groups[keep]):
         member = np.flatnonzero(keep & (groups == label))
         if len(member) < 5:
@@ -384,6 +414,7 @@ def fit_power_law(x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, relative_
             unsettled += 1
             continue
         estimates.append((exponent, bound, numerical))
+        labels.append(int(label))
         points += len(member)
     if not last_slopes:
         return None
@@ -391,9 +422,46 @@ def fit_power_law(x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, relative_
     if not estimates:
         return PowerLawFit(None, None, None, 0, 0, unsettled, (), (), 0.0, span)
     exponents, bounds, numerical = (np.array(column) for column in zip(*estimates))
+    classes = _classes(exponents, bounds, labels, conditions or {})
+    single = len(classes) == 1
     return PowerLawFit(
-        exponent=float(np.median(exponents)), low=float(np.min(exponents - bounds)),
-        high=float(np.max(exponents + bounds)), points=points, paths=len(estimates), unsettled=unsettled,
+        exponent=classes[0].exponent if single else None, low=classes[0].low if single else None,
+        high=classes[0].high if single else None, points=points, paths=len(estimates), unsettled=unsettled,
         path_exponents=tuple(float(v) for v in exponents), path_errors=tuple(float(v) for v in bounds),
-        numerical=float(numerical.max()), last_slopes=span,
+        numerical=float(numerical.max()), last_slopes=span, classes=tuple(classes),
     )
+
+
+def _classes(exponents: np.ndarray, bounds: np.ndarray, labels: list[int],
+             conditions: dict[tuple[str, str], np.ndarray]) -> list[ExponentClass]:
+    """Chain paths sorted by exponent into classes of overlapping intervals k ± error (see fit_power_law)."""
+    order = np.argsort(exponents)
+    groups: list[list[int]] = [[int(order[0])]]
+    for i in order[1:]:
+        previous = groups[-1]
+        if exponents[i] - bounds[i] <= max(exponents[j] + bounds[j] for j in previous):
+            previous.append(int(i))
+        else:
+            groups.append([int(i)])
+    result = []
+    for members in groups:
+        paths = tuple(labels[i] for i in members)
+        result.append(ExponentClass(
+            exponent=float(np.median(exponents[members])), low=float(np.min(exponents[members] - bounds[members])),
+            high=float(np.max(exponents[members] + bounds[members])), paths=paths,
+            condition=None if len(groups) == 1 else _condition(paths, labels, conditions),
+        ))
+    return result
+
+
+def _condition(paths: tuple[int, ...], labels: list[int],
+               conditions: dict[tuple[str, str], np.ndarray]) -> str | None:
+    """A recorded fact that holds on exactly these paths (among the settled ones), or fails on exactly them."""
+    inside = np.isin(labels, paths)
+    for (true, false), values in conditions.items():
+        held = values[labels]
+        if np.all(held == inside):
+            return true
+        if np.all(held == ~inside):
+            return false
+    return None

@@ -83,7 +83,7 @@ def paper_verdict(fit: PowerLawFit, exponent: float, claim: str) -> tuple[bool, 
 
 def _fit_record(samples: NLSamples, t: Transform, objective: str) -> dict:
     fit = fit_power_law(samples.x, samples.ratio, samples.path, relative_error=samples.relative_error,
-                        window=samples.window)
+                        window=samples.window, conditions=samples.conditions)
     record: dict = {
         "points": int(len(samples.x)),
         "window": list(samples.window),
@@ -99,7 +99,9 @@ def _fit_record(samples: NLSamples, t: Transform, objective: str) -> dict:
         eps = np.finfo(float).eps
         paper = fit_power_law(samples.x, samples.bound, samples.path, relative_error=eps, window=samples.window)
         claim = claim_kind(t, objective)
-        if fit is None or paper is None or not fit.paths or not paper.paths:
+        if fit is not None and len(fit.classes) > 1:
+            agrees, verdict = None, f"undetermined: the exponent depends on the path ({len(fit.classes)} classes)"
+        elif fit is None or paper is None or paper.exponent is None or fit.exponent is None:
             agrees, verdict = None, "undetermined (no settled exponent)"
         else:
             agrees, verdict = paper_verdict(fit, paper.exponent, claim)
@@ -240,8 +242,15 @@ def _summary(rows: list[dict]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for row in rows:
         parts = []
         for objective, record in row["nl"].items():
-            if record["fit"] is not None and record["fit"]["paths"]:
-                parts.append(f"{objective} NŁ exponent {record['fit']['exponent']:.4f}")
+            fit = record["fit"]
+            if fit is not None and len(fit["classes"]) > 1:
+                described = "; ".join(f"{c['exponent']:.6f} [{c['low']:.6f}, {c['high']:.6f}] on {len(c['paths'])} "
+                                      f"paths ({c['condition'] or 'no recorded condition'})" for c in fit["classes"])
+                problems.append(f"{row['name']}: warning: the {objective} NŁ exponent depends on the path, "
+                                f"{len(fit['classes'])} classes: {described}")
+                parts.append(f"{objective} NŁ exponent path-dependent ({len(fit['classes'])} classes)")
+            elif fit is not None and fit["exponent"] is not None:
+                parts.append(f"{objective} NŁ exponent {fit['exponent']:.4f}")
             paper = record["paper"]
             if paper is not None and paper["agrees"] is False:
                 fit = record["fit"]

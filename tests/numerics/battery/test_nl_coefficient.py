@@ -126,3 +126,34 @@ def test_sparsemax_reports_zero_gradient_when_the_optimal_action_leaves_the_supp
     samples = sample_nl(kern, "policy gradient", K=4, paths=6, rng=np.random.default_rng(0))
     assert samples.bound is None and samples.exits > 0
     assert samples.exit_gradient == 0.0
+
+
+def _sign_escort(theta: np.ndarray) -> np.ndarray:
+    """A planted path-dependent transform: the escort with p = 2 where θ(a*) > 0 and p = 4 where θ(a*) < 0."""
+    theta = np.asarray(theta, dtype=float)
+    weights = np.abs(theta) ** np.where(theta[..., :1] > 0, 2.0, 4.0)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def _sign_escort_jacobian(theta: np.ndarray) -> np.ndarray:
+    theta = np.asarray(theta, dtype=float)
+    pi, p = _sign_escort(theta), np.where(theta[..., :1] > 0, 2.0, 4.0)
+    return p[..., None] * pi[..., :, None] * (np.eye(theta.shape[-1]) - pi[..., None, :]) / theta[..., None, :]
+
+
+def test_a_path_dependent_exponent_is_reported_as_classes_with_their_condition() -> None:
+    """Paths with θ(a*) > 0 have exponent 1 − 1/2, the others 1 − 1/4: two classes, never one mixed number."""
+    planted = Transform(name="sign escort", formula="", piecewise=True, nonzero=True, invariant_norm=2.0,
+                        symbolic=lambda theta, at: d.escort(theta, 2 if at[0] > 0 else 4),
+                        fast=_sign_escort, fast_jacobian=_sign_escort_jacobian)
+    samples = sample_nl(kernels(planted, 4), OBJECTIVES[0], K=4, paths=8, rng=np.random.default_rng(0))
+    fit = fit_power_law(samples.x, samples.ratio, samples.path, relative_error=samples.relative_error,
+                        window=samples.window, conditions=samples.conditions)
+    assert fit.exponent is None and not fit.contains(0.5) and len(fit.classes) == 2
+    low, high = fit.classes
+    assert low.low <= 0.5 <= low.high and high.low <= 0.75 <= high.high
+    assert (low.condition, high.condition) == ("θ₁(a*) > 0", "θ₁(a*) < 0")
+    one_class = fit_power_law(samples.x, samples.ratio, samples.path, relative_error=samples.relative_error,
+                              window=samples.window)
+    assert len(one_class.classes) == 2 and all(c.condition is None for c in one_class.classes), \
+        "without recorded facts: still two classes, with no condition named"
