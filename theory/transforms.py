@@ -2,7 +2,7 @@
 
 The paper compares two transforms, softmax (Section 1) and escort f_p (Definition 1, Eq. (3)), and ends asking
 which transform is best. A :class:`Transform` states any other candidate in the same language, so that the
-battery (:mod:`numerics.battery`) derives, checks and runs for it everything the paper did for those two.
+battery (:mod:`numerics.experiments.battery`) derives, checks and runs for it everything the paper did for those two.
 
 Built in (names accepted by :func:`transform`):
 
@@ -11,7 +11,7 @@ Built in (names accepted by :func:`transform`):
 * ``entmax:α``                 Tsallis α-entmax, π(a) = [(α−1)θ(a) − τ]_+^{1/(α−1)} with τ fixed by Σπ = 1
   (Peters et al. 2019), for α ∈ {3/2, 2}: on a fixed support S the threshold τ solves a polynomial equation
   of degree 1/(α−1) ≤ 2, so the map is closed-form piece by piece; ``sparsemax`` is α = 2 (the numpy kernel
-  :func:`numerics.entmax.entmax` takes any α > 1, by bisection);
+  :func:`numerics.kernels.entmax.entmax` takes any α > 1, by bisection);
 * ``taylor``                   π(a) = g(θ(a)) / Σ_a' g(θ(a')), g(x) = 1 + x + x²/2 > 0 (second-order Taylor
   polynomial of exp);
 * ``spherical``, ``hadamard``   π(a) = θ(a)² / Σ_a' θ(a')², the escort with p = 2 written differently (the
@@ -209,7 +209,7 @@ def _make_entmax(parameter: float | None) -> Transform:
     if alpha not in _ENTMAX_ALPHAS:
         raise InputError(
             "entmax alpha must be 1.5 or 2 for the battery (its exact checks need the closed form on each support, "
-            "1/(alpha-1) in {1, 2}; the kernel numerics.entmax.entmax takes any alpha > 1); "
+            "1/(alpha-1) in {1, 2}; the kernel numerics.kernels.entmax.entmax takes any alpha > 1); "
             f"got {parameter!r}"
         )
     return Transform(
@@ -337,7 +337,7 @@ def check_transform(t: object, K: int = 3) -> Transform:
 
     The map must return :data:`_CONTRACT`; a piecewise map must carry numpy ``fast`` and ``fast_jacobian``
     functions (its closed form needs an exact point). Whether π lies in the simplex is checked numerically where
-    the kernels are built (:mod:`numerics.battery.kernels`).
+    the kernels are built (:mod:`numerics.kernels.transform_kernels`).
     """
     if not isinstance(t, Transform):
         raise InputError(f"transform must be a theory.transforms.Transform or a name such as 'escort:2'; "
