@@ -18,6 +18,7 @@ The built-in vector–Jacobian products apply these forms to v in O(K) per row, 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,7 +31,9 @@ from numerics.kernels.entmax import entmax, entmax_jacobian, entmax_vjp
 from theory import definitions as d
 from theory.transforms import Transform
 
-__all__ = ["Kernels", "escort_jacobian", "escort_vjp", "kernels", "softmax", "softmax_jacobian", "softmax_vjp"]
+__all__ = [
+    "KernelError", "Kernels", "escort_jacobian", "escort_vjp", "kernels", "softmax", "softmax_jacobian", "softmax_vjp",
+]
 
 Kernel = Callable[[np.ndarray], np.ndarray]
 
@@ -100,7 +103,7 @@ def _lambdified(expressions: list[sp.Expr], arguments: list[sp.Symbol]) -> Calla
 
     def kernel(*blocks: np.ndarray) -> np.ndarray:
         blocks = np.broadcast_arrays(*(np.asarray(b, dtype=np.float64) for b in blocks))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # the guard names a non-finite value
             columns = [column for block in blocks for column in np.moveaxis(block, -1, 0)]
             return _stack(function(*columns), blocks[0].shape[:-1])
 
@@ -125,7 +128,33 @@ def kernels(t: Transform, K: int) -> Kernels:
 
     Raises :class:`foundation.validation.InputError` if π does not map random points into the simplex.
     """
-    return _checked(_kernels(t, K), K)
+    return _checked(_guarded(_kernels(t, K)), K)
+
+
+class KernelError(InputError):
+    """A kernel returned a non-finite value at a finite θ: a failure of the numpy kernel (overflow, 0/0), not a
+    property of the transform; the CLI reports it with exit code 2."""
+
+
+def _finite(kern: Kernels, what: str, theta: np.ndarray, values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    if not np.all(np.isfinite(values)):
+        row = np.argwhere(~np.isfinite(values))[0][:-1]
+        point = np.asarray(theta)[tuple(row)] if np.ndim(theta) > 1 else np.asarray(theta)
+        raise KernelError(f"the {kern.source} kernel {what} of transform {kern.transform.name!r} is not finite at "
+                          f"θ = {np.array2string(point, precision=6, separator=', ')}: the kernel fails there "
+                          f"(overflow or 0/0), not the transform; give fast= kernels or a stabler formula")
+    return values
+
+
+def _guarded(kern: Kernels) -> Kernels:
+    """``kern`` whose π, Jacobian and Jᵀv raise :class:`KernelError` instead of returning NaN or ±inf."""
+    return dataclasses.replace(
+        kern,
+        pi=lambda theta: _finite(kern, "π", theta, kern.pi(theta)),
+        jacobian=lambda theta: _finite(kern, "dπ/dθ", theta, kern.jacobian(theta)),
+        vjp=lambda theta, v: _finite(kern, "Jᵀv", theta, kern.vjp(theta, v)),
+    )
 
 
 def _checked(kern: Kernels, K: int) -> Kernels:

@@ -75,8 +75,18 @@ def _exits(record: dict) -> str:
     return text
 
 
+def _trap(record: dict, trapped: int) -> str:
+    if not trapped:
+        return ""
+    runs = ", ".join(map(str, record["trapped_runs"]))
+    return f"; **structural trap**: gradient exactly 0 in {trapped} runs ({runs})"
+
+
 def _damping(record: dict) -> str:
     verdict = record["verdict"]
+    if verdict.startswith("stalls"):
+        return (f"**{verdict}**: δ down by less than 0.1 % over the second half of the steps in {record['runs_stalled']}/"
+                f"{record['runs_defined']} defined runs{_trap(record, record['runs_trapped'])}")
     if verdict.startswith("sublinear"):
         return f"{verdict}, k = {record['loglog_slope']:.3f} (R² {record['r2_loglog']:.4f})"
     if verdict.startswith("linear"):
@@ -89,8 +99,10 @@ def _damping(record: dict) -> str:
 
 def _gravity(record: dict) -> str:
     median = "never" if record["median_hit_time"] is None else f"{record['median_hit_time']:.0f}"
+    stalled = f"; {record['stalled']} stall (π_t(a*) flat, < 0.99)" if record["stalled"] else ""
     return (f"{record['bad_fraction']:.0%} bad; median t to 0.99: {median}; {record['never_reached']} never; "
-            f"median π₁(a*) = {record['median_initial_optimal_probability']:.3f}")
+            f"median π₁(a*) = {record['median_initial_optimal_probability']:.3f}{stalled}"
+            f"{_trap(record, record['trapped'])}")
 
 
 def render(rows: Sequence[dict], *, command: str, sizes: Sizes, data: str, figures: Sequence[str],
@@ -122,9 +134,13 @@ def render(rows: Sequence[dict], *, command: str, sizes: Sizes, data: str, figur
     ]
     for row in rows:
         agree = row["fast_vs_symbolic"]
+        visited = row["fast_at_visited"]
         status = "" if max(agree["pi"], agree["jacobian"], agree["vjp"]) <= agreement else " **exceeds tolerance**"
+        reached = "" if max(visited["pi"], visited["vjp"]) <= agreement else " **exceeds tolerance**"
         lines.append(f"| `{row['name']}` | {row['kernel']} | π {agree['pi']:.1e}, J {agree['jacobian']:.1e}, "
-                     f"Jᵀw {agree['vjp']:.1e}{status} "
+                     f"Jᵀw {agree['vjp']:.1e}{status}; at {visited['points']} visited points, |θ| from "
+                     f"{visited['smallest']:.1e} to {visited['largest']:.1e} (relative): π {visited['pi']:.1e}, "
+                     f"Jᵀw {visited['vjp']:.1e}{reached} "
                      f"| {_symmetry(row['symmetry'])} | {_concavity(row['concavity'])} |")
     lines += [
         "",

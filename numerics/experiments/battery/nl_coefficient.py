@@ -139,7 +139,7 @@ class NLSamples:
     ``relative_error`` bounds the relative error of each ratio: ε (computed at :data:`DIGITS` digits, then rounded)
     or :data:`ROUNDING`·ε/x (numpy kernels). ``conditions`` holds, per path id, yes/no facts about the start of
     the path (initial signs, the direction of the push; keyed by (text if true, text if false)), by which classes
-    of exponents can be recognised; b is the action pushed (b = a_y for cross entropy).
+    of exponents can be recognised; b is the action pushed (b = a_y for cross entropy). ``theta``: the points.
     """
 
     objective: str
@@ -154,6 +154,7 @@ class NLSamples:
     exit_gradient: float | None
     empty_paths: int
     conditions: dict[tuple[str, str], np.ndarray]
+    theta: np.ndarray
 
 
 def reward_ratio(kern: Kernels, theta: np.ndarray, r: np.ndarray, astar: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -291,6 +292,7 @@ def sample_nl(kern: Kernels, objective: str, *, K: int, paths: int, rng: np.rand
         exit_gradient=max(exit_gradients) if exit_gradients and objective == OBJECTIVES[0] else None,
         empty_paths=empty,
         conditions={fact: np.array(values) for fact, values in facts.items()},
+        theta=theta,
     )
 
 
