@@ -59,6 +59,22 @@ def check_escort_power(p: float, *, name: str = "p") -> float:
     return value
 
 
+def check_entmax_alpha(alpha: float, *, name: str = "alpha") -> float:
+    """Return α as a float if it is finite and > 1 (α-entmax; α = 1 is the softmax limit, α < 1 is no entmax).
+
+    >>> check_entmax_alpha(1.5)
+    1.5
+    """
+    try:
+        value = float(alpha)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a finite number > 1 (the entmax parameter); got {alpha!r}") from None
+    if not math.isfinite(value) or value <= 1:
+        raise InputError(f"{name} must be a finite number > 1 (the entmax parameter; alpha -> 1 is softmax); "
+                         f"got {alpha!r}")
+    return value
+
+
 def check_positive(value: float, *, name: str) -> float:
     """Return ``value`` as a float if it is finite and > 0."""
     try:

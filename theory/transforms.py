@@ -7,13 +7,15 @@ battery (:mod:`numerics.experiments.battery`) derives, checks and runs for it ev
 Built in (names accepted by :func:`transform`):
 
 * ``softmax`` / ``softmax:τ``  π(a) = exp(θ(a)/τ) / Σ_a' exp(θ(a')/τ), temperature τ > 0 (default 1);
-* ``escort`` / ``escort:p``    π(a) = |θ(a)|^p / Σ_a' |θ(a')|^p, p ≥ 1 (Eq. (3); default p = 2);
+* ``escort`` / ``escort:p``    π(a) = |θ(a)|^p / Σ_a' |θ(a')|^p, 1 ≤ p ≤ 1000 (Eq. (3); default p = 2);
 * ``entmax:α``                 Tsallis α-entmax, π(a) = [(α−1)θ(a) − τ]_+^{1/(α−1)} with τ fixed by Σπ = 1
   (Peters et al. 2019), for α ∈ {3/2, 2}: on a fixed support S the threshold τ solves a polynomial equation
-  of degree 1/(α−1) ≤ 2, so the map is closed-form piece by piece; ``sparsemax`` is α = 2;
+  of degree 1/(α−1) ≤ 2, so the map is closed-form piece by piece; ``sparsemax`` is α = 2 (the numpy kernel
+  :func:`numerics.kernels.entmax.entmax` takes any α > 1, by bisection);
 * ``taylor``                   π(a) = g(θ(a)) / Σ_a' g(θ(a')), g(x) = 1 + x + x²/2 > 0 (second-order Taylor
   polynomial of exp);
-* ``spherical``                π(a) = θ(a)² / Σ_a' θ(a')², which is the escort with p = 2 written differently;
+* ``spherical``, ``hadamard``   π(a) = θ(a)² / Σ_a' θ(a')², the escort with p = 2 written differently (the
+  Hadamard parametrisation π = u ⊙ u of the simplex by the unit sphere u = θ/‖θ‖₂);
 * ``package.module:attr``      a user's :class:`Transform`, or a function mapping a SymPy column θ to π.
 
 A piecewise transform (entmax) gives its closed form on the piece that contains an exact point: the support is
@@ -33,17 +35,19 @@ from __future__ import annotations
 import difflib
 import importlib
 import math
+import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
 
-from foundation.validation import InputError, check_choice, check_escort_power, check_positive
+from foundation.validation import InputError, check_choice, check_entmax_alpha, check_escort_power, check_positive
 from theory import definitions as d
 
-__all__ = ["BUILTIN", "Transform", "entmax_support", "transform"]
+__all__ = ["BUILTIN", "ESCORT_POWER_MAX", "Transform", "check_transform", "entmax_support", "transform"]
 
 SymbolicMap = Callable[[sp.Matrix, Sequence[sp.Expr] | None], sp.Matrix]
 
@@ -178,8 +182,16 @@ def _make_softmax(parameter: float | None) -> Transform:
     )
 
 
+ESCORT_POWER_MAX = 1000.0
+"""Largest escort exponent accepted by name: exact checks raise rationals to the power p (|1/4|^p has ~0.6·p
+digits), which stays fast to p = 1000 and hangs for p = 1e6; Definition 1's p is unbounded."""
+
+
 def _make_escort(parameter: float | None) -> Transform:
     p = 2.0 if parameter is None else check_escort_power(parameter, name="escort exponent p")
+    if p > ESCORT_POWER_MAX:
+        raise InputError(f"escort exponent p must be at most {ESCORT_POWER_MAX:g} for the battery (its exact checks "
+                         f"take rational θ to the power p); got {parameter!r}")
     return Transform(
         name=f"escort:{_format(p)}",
         formula=r"\pi(a) = |\theta(a)|^p / \sum_{a'} |\theta(a')|^p" + rf",\ p = {_format(p)}",
@@ -193,10 +205,11 @@ def _make_escort(parameter: float | None) -> Transform:
 
 
 def _make_entmax(parameter: float | None) -> Transform:
-    alpha = 1.5 if parameter is None else float(parameter)
+    alpha = 1.5 if parameter is None else check_entmax_alpha(parameter, name="entmax alpha")
     if alpha not in _ENTMAX_ALPHAS:
         raise InputError(
-            "entmax alpha must be 1.5 or 2 (closed form on each support needs 1/(alpha-1) in {1, 2}); "
+            "entmax alpha must be 1.5 or 2 for the battery (its exact checks need the closed form on each support, "
+            "1/(alpha-1) in {1, 2}; the kernel numerics.kernels.entmax.entmax takes any alpha > 1); "
             f"got {parameter!r}"
         )
     return Transform(
@@ -222,16 +235,19 @@ def _make_taylor(parameter: float | None) -> Transform:
     )
 
 
-def _make_spherical(parameter: float | None) -> Transform:
-    return Transform(
-        name="spherical",
-        formula=r"\pi(a) = \theta(a)^2 / \sum_{a'} \theta(a')^2",
-        symbolic=_spherical,
-        family="spherical",
-        nonzero=True,
-        invariant_norm=2.0,
-        reference="de Brébisson & Vincent (2016); equals the escort with p = 2",
-    )
+def _make_squared(name: str, reference: str) -> Callable[[float | None], Transform]:
+    def make(parameter: float | None) -> Transform:
+        return Transform(
+            name=name,
+            formula=r"\pi(a) = \theta(a)^2 / \sum_{a'} \theta(a')^2",
+            symbolic=_spherical,
+            family="spherical",
+            nonzero=True,
+            invariant_norm=2.0,
+            reference=reference,
+        )
+
+    return make
 
 
 BUILTIN: dict[str, Callable[[float | None], Transform]] = {
@@ -240,7 +256,9 @@ BUILTIN: dict[str, Callable[[float | None], Transform]] = {
     "entmax": _make_entmax,
     "sparsemax": lambda parameter: _make_entmax(2.0 if parameter is None else parameter),
     "taylor": _make_taylor,
-    "spherical": _make_spherical,
+    "spherical": _make_squared("spherical", "de Brébisson & Vincent (2016); equals the escort with p = 2"),
+    "hadamard": _make_squared("hadamard", "Hadamard parametrisation π = u ⊙ u, u = θ/‖θ‖₂ on the unit sphere; "
+                                          "equals the escort with p = 2"),
 }
 """Built-in transform families by name; the optional ``name:value`` parameter is passed to the factory."""
 
@@ -276,13 +294,26 @@ def transform(name: str) -> Transform:
     return BUILTIN[family](parameter)
 
 
+def _import(module_name: str):
+    """Import ``module_name``, also from the current folder (the ``escort`` script does not put it on sys.path)."""
+    folder = os.getcwd()
+    added = folder not in sys.path
+    if added:
+        sys.path.append(folder)
+    try:
+        return importlib.import_module(module_name)
+    finally:
+        if added:
+            sys.path.remove(folder)
+
+
 def _from_module(name: str) -> Transform:
     """Import ``package.module:attr``: a :class:`Transform`, or a function θ (SymPy column) ↦ π (SymPy column)."""
     if not _MODULE_PATH.match(name):
         raise InputError(f"transform {name!r} must be a built-in name or 'package.module:attribute'")
     module_name, attribute = name.split(":")
     try:
-        module = importlib.import_module(module_name)
+        module = _import(module_name)
     except ImportError as error:
         close = difflib.get_close_matches(module_name, BUILTIN, n=1, cutoff=0.6)
         hint = f"; did you mean the built-in {close[0]!r}?" if close else ""
@@ -291,7 +322,41 @@ def _from_module(name: str) -> Transform:
         raise InputError(f"transform module {module_name!r} has no attribute {attribute!r}")
     value = getattr(module, attribute)
     if isinstance(value, Transform):
-        return value
+        return check_transform(value)
     if callable(value):
-        return Transform(name=name, formula=f"{name}(\\theta)", symbolic=lambda theta, at: value(theta))
+        user = Transform(name=name, formula=f"{name}(\\theta)", symbolic=lambda theta, at: value(theta))
+        return check_transform(user)
     raise InputError(f"transform {name!r} must be a Transform or a function theta -> pi; got {type(value).__name__}")
+
+
+_CONTRACT = "a column of K SymPy expressions π(θ) for a column θ of K symbols (theory.transforms.Transform.symbolic)"
+
+
+def check_transform(t: object, K: int = 3) -> Transform:
+    """Return ``t`` if it is a :class:`Transform` whose map honours its contract at K symbols; else InputError.
+
+    The map must return :data:`_CONTRACT`; a piecewise map must carry numpy ``fast`` and ``fast_jacobian``
+    functions (its closed form needs an exact point). Whether π lies in the simplex is checked numerically where
+    the kernels are built (:mod:`numerics.kernels.transform_kernels`).
+    """
+    if not isinstance(t, Transform):
+        raise InputError(f"transform must be a theory.transforms.Transform or a name such as 'escort:2'; "
+                         f"got {type(t).__name__}")
+    label = f"transform {t.name!r}"
+    if not callable(t.symbolic):
+        raise InputError(f"{label}: symbolic must be a function (theta, at) -> pi; got {type(t.symbolic).__name__}")
+    if t.piecewise:
+        if not (callable(t.fast) and callable(t.fast_jacobian)):
+            raise InputError(f"{label} is piecewise: give both fast and fast_jacobian (numpy) kernels")
+        return t
+    theta = d.parameters(K)
+    try:
+        pi = t.expression(theta)
+    except InputError:
+        raise
+    except Exception as error:  # a user's map: any failure is a broken contract, reported without a traceback
+        raise InputError(f"{label} must return {_CONTRACT}; calling it raised "
+                         f"{type(error).__name__}: {error}") from None
+    if pi.shape != (K, 1) or not all(isinstance(entry, sp.Expr) for entry in pi):
+        raise InputError(f"{label} must return {_CONTRACT}; got shape {pi.shape} for K = {K}")
+    return t

@@ -11,12 +11,14 @@ Jacobians: entry [..., i, j] = ∂π(i)/∂θ(j).
 
 * softmax(θ/τ):  J = (diag π − ππᵀ)/τ.
 * escort f_p:    J = p (diag π − ππᵀ) diag(1/θ)   (the transpose of Eq. (7)).
-* α-entmax:      π(i) = (x(i) − τ)^n on the support S, x = (α−1)θ, n = 1/(α−1); differentiating Σπ = 1 gives
-  J = diag(s) − s sᵀ/Σs with s(i) = π(i)^{2−α} on S and 0 off S (Peters et al. 2019, Prop. 1).
+* α-entmax:      J = diag(s) − s sᵀ/Σs, s = π^{2−α} on the support (:mod:`numerics.kernels.entmax`).
+
+The built-in vector–Jacobian products apply these forms to v in O(K) per row, never forming the K×K matrix.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,10 +27,13 @@ import sympy as sp
 
 from foundation.validation import InputError
 from numerics.kernels import transforms
+from numerics.kernels.entmax import entmax, entmax_jacobian, entmax_vjp
 from theory import definitions as d
 from theory.transforms import Transform
 
-__all__ = ["Kernels", "entmax", "entmax_jacobian", "escort_jacobian", "kernels", "softmax", "softmax_jacobian"]
+__all__ = [
+    "KernelError", "Kernels", "escort_jacobian", "escort_vjp", "kernels", "softmax", "softmax_jacobian", "softmax_vjp",
+]
 
 Kernel = Callable[[np.ndarray], np.ndarray]
 
@@ -46,7 +51,7 @@ class Kernels:
 
 def softmax(theta: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """softmax(θ/τ) along the last axis (:func:`numerics.kernels.transforms.softmax` of the rescaled logits)."""
-    return transforms.softmax(theta / temperature)
+    return transforms.softmax(np.asarray(theta) / temperature)
 
 
 def _covariance(pi: np.ndarray) -> np.ndarray:
@@ -54,9 +59,19 @@ def _covariance(pi: np.ndarray) -> np.ndarray:
     return pi[..., :, None] * (np.eye(pi.shape[-1]) - pi[..., None, :])
 
 
+def _centred(pi: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """(diag π − ππᵀ)v = π ⊙ (v − πᵀv), batched, without the K×K matrix."""
+    return pi * (v - np.sum(pi * v, axis=-1, keepdims=True))
+
+
 def softmax_jacobian(theta: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """(diag π − ππᵀ)/τ for π = softmax(θ/τ)."""
     return _covariance(softmax(theta, temperature)) / temperature
+
+
+def softmax_vjp(theta: np.ndarray, v: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Jᵀv = π ⊙ (v − πᵀv)/τ (J is symmetric)."""
+    return _centred(softmax(theta, temperature), v) / temperature
 
 
 def escort_jacobian(theta: np.ndarray, p: float) -> np.ndarray:
@@ -64,38 +79,16 @@ def escort_jacobian(theta: np.ndarray, p: float) -> np.ndarray:
     return p * _covariance(transforms.escort(theta, p)) / theta[..., None, :]
 
 
-def _entmax_threshold(x_sorted: np.ndarray, degree: int) -> np.ndarray:
-    """τ_k for every prefix k of the decreasingly sorted x: Σ_{i≤k}(x_(i) − τ_k)^degree = 1 (degree 1 or 2)."""
-    k = np.arange(1, x_sorted.shape[-1] + 1)
-    mean = np.cumsum(x_sorted, axis=-1) / k
-    if degree == 1:
-        return mean - 1 / k
-    mean_square = np.cumsum(x_sorted**2, axis=-1) / k
-    return mean - np.sqrt(np.maximum(1 / k - (mean_square - mean**2), 0.0))
+def escort_vjp(theta: np.ndarray, v: np.ndarray, p: float) -> np.ndarray:
+    """Jᵀv = p·π ⊙ (v − πᵀv)/θ (Eq. (7) applied to v)."""
+    return p * _centred(transforms.escort(theta, p), v) / theta
 
 
-def entmax(theta: np.ndarray, alpha: float) -> np.ndarray:
-    """α-entmax for α ∈ {3/2, 2}, sort-based: the support is the largest prefix whose threshold τ_k < x_(k)."""
-    degree = round(1 / (alpha - 1))
-    x = (alpha - 1) * theta
-    x_sorted = -np.sort(-x, axis=-1)
-    tau_k = _entmax_threshold(x_sorted, degree)
-    size = np.sum(tau_k < x_sorted, axis=-1, keepdims=True)
-    tau = np.take_along_axis(tau_k, size - 1, axis=-1)
-    return np.maximum(x - tau, 0.0) ** degree
-
-
-def entmax_jacobian(theta: np.ndarray, alpha: float) -> np.ndarray:
-    """diag(s) − s sᵀ/Σs with s = π^{2−α} on the support (0 elsewhere)."""
-    pi = entmax(theta, alpha)
-    s = np.where(pi > 0, pi ** (2 - alpha), 0.0)
-    return s[..., :, None] * np.eye(pi.shape[-1]) - s[..., :, None] * s[..., None, :] / s.sum(axis=-1)[..., None, None]
-
-
-_BUILTIN: dict[str, tuple[Callable[[np.ndarray, float], np.ndarray], Callable[[np.ndarray, float], np.ndarray]]] = {
-    "softmax": (softmax, softmax_jacobian),
-    "escort": (transforms.escort, escort_jacobian),
-    "entmax": (entmax, entmax_jacobian),
+_BUILTIN: dict[str, tuple[Callable[[np.ndarray, float], np.ndarray], Callable[[np.ndarray, float], np.ndarray],
+                          Callable[[np.ndarray, np.ndarray, float], np.ndarray]]] = {
+    "softmax": (softmax, softmax_jacobian, softmax_vjp),
+    "escort": (transforms.escort, escort_jacobian, escort_vjp),
+    "entmax": (entmax, entmax_jacobian, entmax_vjp),
 }
 
 
@@ -110,7 +103,7 @@ def _lambdified(expressions: list[sp.Expr], arguments: list[sp.Symbol]) -> Calla
 
     def kernel(*blocks: np.ndarray) -> np.ndarray:
         blocks = np.broadcast_arrays(*(np.asarray(b, dtype=np.float64) for b in blocks))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # the guard names a non-finite value
             columns = [column for block in blocks for column in np.moveaxis(block, -1, 0)]
             return _stack(function(*columns), blocks[0].shape[:-1])
 
@@ -135,7 +128,33 @@ def kernels(t: Transform, K: int) -> Kernels:
 
     Raises :class:`foundation.validation.InputError` if π does not map random points into the simplex.
     """
-    return _checked(_kernels(t, K), K)
+    return _checked(_guarded(_kernels(t, K)), K)
+
+
+class KernelError(InputError):
+    """A kernel returned a non-finite value at a finite θ: a failure of the numpy kernel (overflow, 0/0), not a
+    property of the transform; the CLI reports it with exit code 2."""
+
+
+def _finite(kern: Kernels, what: str, theta: np.ndarray, values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    if not np.all(np.isfinite(values)):
+        row = np.argwhere(~np.isfinite(values))[0][:-1]
+        point = np.asarray(theta)[tuple(row)] if np.ndim(theta) > 1 else np.asarray(theta)
+        raise KernelError(f"the {kern.source} kernel {what} of transform {kern.transform.name!r} is not finite at "
+                          f"θ = {np.array2string(point, precision=6, separator=', ')}: the kernel fails there "
+                          f"(overflow or 0/0), not the transform; give fast= kernels or a stabler formula")
+    return values
+
+
+def _guarded(kern: Kernels) -> Kernels:
+    """``kern`` whose π, Jacobian and Jᵀv raise :class:`KernelError` instead of returning NaN or ±inf."""
+    return dataclasses.replace(
+        kern,
+        pi=lambda theta: _finite(kern, "π", theta, kern.pi(theta)),
+        jacobian=lambda theta: _finite(kern, "dπ/dθ", theta, kern.jacobian(theta)),
+        vjp=lambda theta, v: _finite(kern, "Jᵀv", theta, kern.vjp(theta, v)),
+    )
 
 
 def _checked(kern: Kernels, K: int) -> Kernels:
@@ -156,19 +175,17 @@ def _product(jacobian: Kernel) -> Callable[[np.ndarray, np.ndarray], np.ndarray]
     return lambda theta, v: np.einsum("...ij,...i->...j", jacobian(theta), v)
 
 
+def _builtin(t: Transform) -> Kernels:
+    pi, jacobian, product = _BUILTIN[t.family]
+    return Kernels(t, lambda theta: pi(theta, t.parameter), lambda theta: jacobian(theta, t.parameter),
+                   lambda theta, v: product(theta, v, t.parameter), "built-in numpy")
+
+
 def _kernels(t: Transform, K: int) -> Kernels:
-    if t.fast is not None:
-        pi, source = t.fast, "given"
-    elif t.family in _BUILTIN:
-        pi, source = (lambda theta, f=_BUILTIN[t.family][0]: f(theta, t.parameter)), "built-in numpy"
-    else:
-        pi, source = None, "lambdified"
-    if t.fast_jacobian is not None:
-        jacobian = t.fast_jacobian
-    elif t.family in _BUILTIN:
-        jacobian = lambda theta, f=_BUILTIN[t.family][1]: f(theta, t.parameter)  # noqa: E731
-    else:
-        jacobian = None
+    if t.fast is None and t.fast_jacobian is None and t.family in _BUILTIN:
+        return _builtin(t)
+    pi, source = (t.fast, "given") if t.fast is not None else (None, "lambdified")
+    jacobian = t.fast_jacobian
     if pi is not None and jacobian is not None:
         return Kernels(t, pi, jacobian, _product(jacobian), source)
     if t.piecewise:

@@ -12,14 +12,15 @@ from hypothesis import strategies as st
 
 from foundation.validation import InputError
 from theory import definitions as d
-from theory.transforms import Transform, entmax_support, transform
+from theory.transforms import Transform, check_transform, entmax_support, transform
 
 
 @pytest.mark.parametrize(
     ("name", "canonical", "parameter"),
     [("softmax", "softmax", 1.0), ("softmax:0.5", "softmax:0.5", 0.5), ("escort", "escort:2", 2.0),
      ("escort:3", "escort:3", 3.0), ("entmax:1.5", "entmax:1.5", 1.5), ("sparsemax", "sparsemax", 2.0),
-     ("entmax:2", "sparsemax", 2.0), ("taylor", "taylor", None), ("spherical", "spherical", None)],
+     ("entmax:2", "sparsemax", 2.0), ("taylor", "taylor", None), ("spherical", "spherical", None),
+     ("hadamard", "hadamard", None), ("escort:1000", "escort:1000", 1000.0)],
 )
 def test_names_resolve_to_their_parameters(name: str, canonical: str, parameter: float | None) -> None:
     t = transform(name)
@@ -32,7 +33,8 @@ def test_names_resolve_to_their_parameters(name: str, canonical: str, parameter:
      ("entmax:1.7", "1.5 or 2"), ("taylor:2", "takes no parameter"), ("escort:abc", "must be a number"),
      ("pkg.mod", "package.module:attribute"), ("a.b:c:d", "package.module:attribute"), ("", "non-empty"),
      ("no_such_module_xyz:f", "cannot be imported"), ("softmx:0.5", "did you mean 'softmax'"),
-     ("sofmax_typo:f", "cannot be imported")],
+     ("sofmax_typo:f", "cannot be imported"), ("escort:1e6", "at most 1000"), ("entmax:1", "> 1"),
+     ("entmax:nan", "finite"), ("entmax:1.3", "takes any alpha > 1"), ("numpy:sum", "must return a column")],
 )
 def test_bad_names_raise_input_error(name: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
@@ -124,3 +126,28 @@ def test_a_piecewise_transform_without_a_point_uses_theta_itself() -> None:
 def test_a_piecewise_transform_needs_an_exact_point_for_symbolic_input() -> None:
     with pytest.raises(InputError, match="exact point"):
         transform("entmax:1.5").expression(d.parameters(3))
+
+
+def test_a_module_in_the_current_folder_is_found(tmp_path, monkeypatch) -> None:
+    """The ``escort`` console script does not put the current folder on sys.path; the transform lookup does."""
+    (tmp_path / "folder_transforms.py").write_text("def squares(theta):\n    w = theta.applyfunc(lambda t: t**2)\n"
+                                                   "    return w / sum(w)\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.path", [p for p in __import__("sys").path if p not in ("", str(tmp_path))])
+    assert transform("folder_transforms:squares").expression(sp.Matrix([1, 2]))[1] == sp.Rational(4, 5)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (lambda theta: theta[0], "must return a column"),
+    (lambda theta: 1 / 0, "raised ZeroDivisionError"),
+    (lambda theta: sp.Matrix([1, 2]), "got shape"),
+])
+def test_a_map_that_breaks_the_contract_names_it(value, message: str) -> None:
+    t = Transform(name="broken", formula="", symbolic=lambda theta, at: value(theta))
+    with pytest.raises(InputError, match=message):
+        check_transform(t)
+
+
+def test_check_transform_rejects_what_is_not_a_transform() -> None:
+    with pytest.raises(InputError, match="must be a theory.transforms.Transform"):
+        check_transform(sum)

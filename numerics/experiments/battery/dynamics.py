@@ -11,6 +11,10 @@ Both loops differentiate through the transform's Jacobian J = dπ/dθ (batched o
   rate. A sparse transform can reach δ = 0 exactly (π(a_y) = 1 with the other actions off the support): that is
   reported as finite-time convergence, and a run that starts with π(a_y) = 0 has an undefined cross entropy.
 
+A run that stops moving short of its goal (π_T(a*) < 0.99, or δ_T > 0 down by less than :data:`STALL` over the
+second half of the steps) "stalls / does not converge"; if the transform's gradient is exactly 0 there, the run is
+caught in a structural trap (a region where the gradient vanishes), and the runs are named.
+
 Step sizes come from the paper where it has one and scale with the transform's declared parameter unit:
 
 * 0-homogeneous transforms (``invariant_norm = q``): Theorem 2's η_t = 2‖θ_t‖_q²/(9q²K^{1/q}) for πᵀr and
@@ -34,10 +38,13 @@ from numerics.kernels.transform_kernels import Kernels
 from theory import definitions as d
 from theory.statements import BOUNDS, C1, K_SYM, NORM
 
-__all__ = ["FLOOR", "Damping", "GravityWell", "checkpoints", "damping", "gravity_well", "step_rule"]
+__all__ = ["FLOOR", "STALL", "Damping", "GravityWell", "checkpoints", "damping", "gravity_well", "step_rule"]
 
 FLOOR = 1e-250
 """δ below this is at the floor of double precision (π(a) underflows); such points are left out of rate fits."""
+STALL = 1e-3
+"""A run stalls when its measure (π_t(a*) absolute, δ_t relative) moves by less than this over the second half
+of its steps while short of the goal: "does not converge" rather than a rate fitted to a flat line."""
 
 
 def checkpoints(steps: int, count: int = 60) -> np.ndarray:
@@ -73,11 +80,21 @@ class GravityWell:
     optimal_probability: np.ndarray
     hit_time: np.ndarray
     threshold: float
+    trapped: np.ndarray
 
     @property
     def bad_fraction(self) -> float:
         """Fraction of runs with π_T(a*) < threshold at the last iterate (Fig. 1's "bad" initialisations)."""
         return float(np.mean(self.optimal_probability[:, -1] < self.threshold))
+
+    def outcome(self) -> dict:
+        """Bad runs split into stalled (π_t(a*) moved by less than :data:`STALL` over the second half of the steps) and
+        trapped (Jᵀr exactly 0 at the last step: a region where the gradient vanishes, a structural trap)."""
+        bad = self.optimal_probability[:, -1] < self.threshold
+        late = self.optimal_probability[:, self.checkpoints >= self.steps / 2]
+        stalled = bad & (np.ptp(late, axis=1) < STALL)
+        return {"stalled": int(stalled.sum()), "trapped": int((bad & self.trapped).sum()),
+                "trapped_runs": np.flatnonzero(bad & self.trapped).tolist()}
 
 
 def gravity_well(kern: Kernels, *, K: int = 6, runs: int = 20, steps: int = 30_000, threshold: float = 0.99,
@@ -99,8 +116,9 @@ def gravity_well(kern: Kernels, *, K: int = 6, runs: int = 20, steps: int = 30_0
         if step == marks[column]:
             record[:, column] = optimal
             column += 1
-        theta = theta + eta(theta, ones)[:, None] * kern.vjp(theta, r)
-    return GravityWell(K, steps, formula, marks, record, hit, threshold)
+        gradient = kern.vjp(theta, r)
+        theta = theta + eta(theta, ones)[:, None] * gradient
+    return GravityWell(K, steps, formula, marks, record, hit, threshold, np.all(gradient == 0, axis=1))
 
 
 @dataclass(frozen=True)
@@ -112,15 +130,19 @@ class Damping:
     step_size: str
     checkpoints: np.ndarray
     delta: np.ndarray
+    trapped: np.ndarray
 
     def rate(self) -> dict:
         """Late-phase fits (t ≥ T/10, δ > FLOOR): median log–log slope k, median linear rate c, their R², verdict."""
         defined = ~np.isnan(self.delta[:, 0])
         finite_time = defined & (self.delta[:, -1] == 0)
         late = self.checkpoints >= self.steps / 10
+        # stalled: δ still above the floor and down by less than STALL (relative) over the second half of the steps
+        first_late = self.delta[:, np.argmax(self.checkpoints >= self.steps / 2)]
+        stalled = defined & (self.delta[:, -1] > FLOOR) & (self.delta[:, -1] >= first_late * (1 - STALL))
         slopes, rates, r2_power, r2_linear = [], [], [], []
-        for row in self.delta[defined & ~finite_time]:
-            use = late & (row > FLOOR)
+        for row in self.delta[defined & ~finite_time & ~stalled]:
+            use = late & (row > FLOOR) & np.isfinite(row)
             if use.sum() < 3:
                 continue
             log_t, t, log_delta = np.log(self.checkpoints[use]), self.checkpoints[use], np.log(row[use])
@@ -138,9 +160,14 @@ class Damping:
             "linear_rate": float(-np.median(rates)) if rates else None,
             "r2_loglog": float(np.median(r2_power)) if slopes else None,
             "r2_linear": float(np.median(r2_linear)) if rates else None,
+            "runs_stalled": int(stalled.sum()),
+            "runs_trapped": int((stalled & self.trapped).sum()),
+            "trapped_runs": np.flatnonzero(stalled & self.trapped).tolist(),
         }
         if not defined.any():
             result["verdict"] = "undefined (π(a_y) = 0 at every start)"
+        elif stalled.any() and stalled.sum() >= max(len(slopes), finite_time.sum()):
+            result["verdict"] = "stalls / does not converge"
         elif finite_time.sum() > len(slopes):
             result["verdict"] = "finite time (δ = 0 reached)"
         elif not slopes:
@@ -163,6 +190,7 @@ def damping(kern: Kernels, *, K: int = 10, runs: int = 5, steps: int = 20_000, r
     marks = checkpoints(steps)
     record = np.full((runs, len(marks)), np.nan)
     column = 0
+    gradient = np.ones((runs, K))
     for step in range(1, steps + 1):
         pi = kern.pi(theta)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -176,4 +204,4 @@ def damping(kern: Kernels, *, K: int = 10, runs: int = 5, steps: int = 20_000, r
         with np.errstate(divide="ignore", invalid="ignore"):
             gradient = np.where(defined[:, None], kern.vjp(theta, unit) / pi[:, label, None], 0.0)
         theta = theta + np.where(defined, eta(theta, np.where(defined, pi_1, 1.0)), 0.0)[:, None] * gradient
-    return Damping(K, steps, formula, marks, record)
+    return Damping(K, steps, formula, marks, record, defined & np.all(gradient == 0, axis=1))

@@ -20,11 +20,10 @@ class Sizes:
     damping_K: int = 10
     damping_runs: int = 10
     damping_steps: int = 20_000
-    resamples: int = 1000
 
     @classmethod
     def of(cls, quick: bool) -> Sizes:
         """The full sizes, or the quick ones (fewer paths and runs, 10× fewer steps)."""
         if not quick:
             return cls()
-        return cls(nl_paths=8, gravity_steps=3_000, damping_runs=5, damping_steps=2_000, resamples=400)
+        return cls(nl_paths=8, gravity_steps=3_000, damping_runs=5, damping_steps=2_000)

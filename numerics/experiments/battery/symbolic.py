@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -27,7 +28,10 @@ from numerics.kernels.transform_kernels import Kernels
 from theory import definitions as d
 from theory.transforms import Transform
 
-__all__ = ["concavity_witness", "derivatives", "exact_points", "fast_agreement", "is_scale_invariant", "symmetry"]
+__all__ = [
+    "concavity_witness", "derivatives", "exact_points", "fast_agreement", "is_scale_invariant", "symmetry",
+    "visited_agreement",
+]
 
 _BASE_POINTS = ((1, 2, 3), (2, -1, sp.Rational(1, 2)), (-3, 1, 2), (1, 3, sp.Rational(-1, 2)))
 _SCALES = (sp.Rational(1, 4), sp.Integer(1), sp.Integer(3))
@@ -63,13 +67,17 @@ def derivatives(t: Transform, K: int = 2) -> dict[str, str]:
     """∂(πᵀr)/∂θ, ∂(−log π(a_1))/∂θ and dπ/dθ as factored SymPy strings (first piece examined if piecewise)."""
     theta, r = d.parameters(K), d.rewards(K)
     _, pi = _pieces(t, theta)[0]
-    def tidy(matrix: sp.Matrix) -> str:
-        return str(matrix.applyfunc(lambda e: sp.factor(sp.cancel(e))).T.tolist()[0])
+
+    def tidy(matrix: sp.Matrix) -> sp.Matrix:
+        # factor the numerator only: factoring the expanded denominator (Σ|θ|^p)² is slow for large p
+        # (cyclotomic factors of θ₁^p + θ₂^p), and its together() form is already the readable one
+        return matrix.applyfunc(lambda e: sp.factor(sp.expand(sp.fraction(sp.together(e))[0]))
+                                / sp.fraction(sp.together(e))[1])
 
     return {
-        "reward_gradient": tidy(d.gradient(d.expected_reward(pi, r), theta)),
-        "cross_entropy_gradient": tidy(d.gradient(d.cross_entropy(pi, 0), theta)),
-        "jacobian": str(d.jacobian(pi, theta).applyfunc(lambda e: sp.factor(sp.cancel(e))).tolist()),
+        "reward_gradient": str(tidy(d.gradient(d.expected_reward(pi, r), theta)).T.tolist()[0]),
+        "cross_entropy_gradient": str(tidy(d.gradient(d.cross_entropy(pi, 0), theta)).T.tolist()[0]),
+        "jacobian": str(tidy(d.jacobian(pi, theta)).tolist()),
     }
 
 
@@ -218,3 +226,32 @@ def fast_agreement(kern: Kernels, K: int, *, points: int = 8, seed: int = 0) -> 
         errors["jacobian"] = max(errors["jacobian"], float(np.abs(kern.jacobian(sample) - reference_jacobian).max()))
         errors["vjp"] = max(errors["vjp"], float(np.abs(kern.vjp(sample, w) - reference_jacobian.T @ w).max()))
     return {**errors, "points": points}
+
+
+def visited_agreement(kern: Kernels, K: int, theta: np.ndarray, *, points: int = 8, seed: int = 0) -> dict:
+    """Largest relative |numpy − SymPy| of π and Jᵀw at visited θ: the ``points`` rows of ``theta`` (shape (N, K))
+    with the largest and with the smallest entries, so the check covers the range the runs reach (large |θ| and
+    entries near zero), not only |θ| ≤ 2. The reference takes the float θ as exact and evaluates the SymPy
+    definition (its piece, if piecewise) and ∇_θ(wᵀπ) at 30 digits; errors are relative to the largest entry."""
+    t = kern.transform
+    magnitude = np.abs(theta)
+    chosen = np.unique(np.concatenate([np.argsort(-magnitude.max(axis=1))[: points // 2],
+                                       np.argsort(magnitude.min(axis=1))[: points // 2]]))
+    rows = theta[chosen]
+    weights = np.random.default_rng(seed).normal(size=rows.shape)
+    symbols, w = d.parameters(K), sp.Matrix(sp.symbols(f"w_1:{K + 1}", real=True))
+    functions: dict[str, object] = {}
+    errors = {"pi": 0.0, "vjp": 0.0}
+    for row, weight in zip(rows, weights):
+        exact = tuple(sp.Rational(float(v)) for v in row)
+        pi = t.expression(symbols, at=exact) if t.piecewise else t.expression(symbols)
+        function = functions.setdefault(str(pi), sp.lambdify(
+            [*symbols, *w], [*pi, *d.gradient((w.T * pi)[0, 0], symbols)], modules="mpmath"))
+        with mpmath.workdps(30):
+            reference = np.array([float(v) for v in function(*(mpmath.mpf(float(v)) for v in (*row, *weight)))])
+        for name, fast, exact_values in (("pi", kern.pi(row[None])[0], reference[:K]),
+                                         ("vjp", kern.vjp(row[None], weight[None])[0], reference[K:])):
+            scale = max(float(np.abs(exact_values).max()), np.finfo(float).tiny)
+            errors[name] = max(errors[name], float(np.abs(fast - exact_values).max()) / scale)
+    return {**errors, "points": int(len(rows)), "largest": float(magnitude[chosen].max()),
+            "smallest": float(magnitude[chosen].min())}

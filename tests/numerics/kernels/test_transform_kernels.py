@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from foundation.validation import InputError
-from numerics.kernels.transform_kernels import entmax, entmax_jacobian, kernels
-from numerics.experiments.battery.symbolic import fast_agreement
+from escort.cli import main
+from numerics.experiments.battery.symbolic import fast_agreement, visited_agreement
+from numerics.kernels.entmax import entmax, entmax_jacobian
+from numerics.kernels.transform_kernels import KernelError, kernels
 from theory.transforms import Transform, transform
 
 BUILTINS = ["softmax", "softmax:0.5", "escort:2", "escort:3", "entmax:1.5", "sparsemax", "taylor", "spherical"]
@@ -92,3 +94,37 @@ def test_exact_and_numeric_entmax_choose_the_same_support() -> None:
     exact = transform("entmax:1.5").expression(sp.Matrix(values), at=values)
     numeric = entmax(np.array([float(v) for v in values]), 1.5)
     np.testing.assert_allclose([float(v) for v in exact], numeric, atol=1e-14)
+
+
+def _exp_weights(scale: int) -> Transform:
+    return Transform(name=f"exp{scale}", formula="", symbolic=lambda theta, at: theta.applyfunc(
+        lambda t: sp.exp(scale * t)) / sum(theta.applyfunc(lambda t: sp.exp(scale * t))))
+
+
+def test_an_overflowing_kernel_is_an_error_about_the_kernel_naming_the_point() -> None:
+    """exp(400θ)/Σexp(400θ) lambdified as written overflows at |θ| ≈ 1.8: a KernelError (exit 2), not a NaN."""
+    with pytest.raises(KernelError, match=r"kernel π of transform 'exp400' is not finite at θ = \["):
+        kernels(_exp_weights(400), 3)
+    fine = kernels(_exp_weights(1), 3)
+    with pytest.raises(KernelError, match="not finite"):
+        fine.vjp(np.array([[800.0, 0.0, 1.0]]), np.ones((1, 3)))
+    assert np.isfinite(fine.pi(np.array([[5.0, 0.0, 1.0]]))).all()
+
+
+def test_the_cli_reports_an_overflowing_kernel_with_exit_2(tmp_path, monkeypatch, capsys) -> None:
+    (tmp_path / "overflowing.py").write_text("import sympy as sp\n\ndef naive(theta):\n"
+                                             "    w = theta.applyfunc(lambda t: sp.exp(400 * t))\n"
+                                             "    return w / sum(w)\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["battery", "overflowing:naive", "--quick", "--out", str(tmp_path), "--docs", str(tmp_path)]) == 2
+    assert "'overflowing:naive' is not finite at θ" in capsys.readouterr().err
+
+
+def test_kernels_are_cross_checked_where_the_runs_go() -> None:
+    """At θ with entries up to 3e6 and down to 1e-12 the built-in escort still agrees with 30-digit SymPy."""
+    theta = np.array([[1e6, -2e6, 3e6, 0.5e6], [1e-12, 1.0, -0.3, 2.0], [0.7, -0.2, 1.1, 1.0]])
+    agreement = visited_agreement(kernels(transform("escort:3"), 4), 4, theta)
+    assert max(agreement["pi"], agreement["vjp"]) < 1e-12
+    assert agreement["largest"] == 3e6 and agreement["smallest"] == 1e-12
+    wrong = dataclasses.replace(transform("escort:3"), fast=lambda th: kernels(transform("escort:2"), 4).pi(th))
+    assert visited_agreement(kernels(wrong, 4), 4, theta)["pi"] > 1e-3

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
 from numerics.experiments.battery.dynamics import damping, gravity_well, step_rule
 from numerics.kernels.transform_kernels import kernels
-from theory.transforms import transform
+from theory import definitions as d
+from theory.transforms import Transform, transform
 
 
 def test_escort_steps_are_theorem_2_and_theorem_5() -> None:
@@ -46,3 +48,39 @@ def test_gravity_well_bookkeeping() -> None:
     for run in np.flatnonzero(reached):
         before = well.checkpoints < well.hit_time[run]
         assert np.all(well.optimal_probability[run, before] < 0.99)
+
+
+def _clipped(theta: np.ndarray) -> np.ndarray:
+    """A planted trap: softmax of θ clipped to [−1/2, 1/2], whose gradient is exactly 0 once every |θ(a)| > 1/2."""
+    z = np.clip(theta, -0.5, 0.5)
+    weights = np.exp(z - z.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def _clipped_jacobian(theta: np.ndarray) -> np.ndarray:
+    pi = _clipped(theta)
+    inside = (np.abs(theta) < 0.5).astype(float)
+    return pi[..., :, None] * (np.eye(theta.shape[-1]) - pi[..., None, :]) * inside[..., None, :]
+
+
+CLIPPED = Transform(
+    name="clipped softmax", formula="", piecewise=True, fast=_clipped, fast_jacobian=_clipped_jacobian,
+    symbolic=lambda theta, at: d.softmax(sp.Matrix([t if abs(a) < 0.5 else sp.sign(a) / 2
+                                                    for t, a in zip(theta, at)])),
+)
+
+
+def test_a_transform_with_a_zero_gradient_region_stalls_and_is_named_a_trap() -> None:
+    well = gravity_well(kernels(CLIPPED, 6), runs=4, steps=2000, rng=np.random.default_rng(0))
+    outcome = well.outcome()
+    assert well.bad_fraction == 1 and outcome["stalled"] == 4 and outcome["trapped"] == 4
+    record = damping(kernels(CLIPPED, 10), runs=3, steps=2000, rng=np.random.default_rng(0)).rate()
+    assert record["verdict"] == "stalls / does not converge" and record["runs_trapped"] == 3
+    assert record["loglog_slope"] is None and record["linear_rate"] is None, "no rate fitted to a flat line"
+
+
+def test_converging_runs_are_not_called_stalled() -> None:
+    softmax = damping(kernels(transform("softmax"), 10), runs=2, steps=1500, rng=np.random.default_rng(0)).rate()
+    assert softmax["runs_stalled"] == 0 and softmax["verdict"].startswith("sublinear")
+    well = gravity_well(kernels(transform("softmax"), 6), runs=8, steps=400, rng=np.random.default_rng(0))
+    assert well.outcome()["trapped"] == 0

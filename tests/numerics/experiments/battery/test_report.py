@@ -13,9 +13,9 @@ from foundation.validation import InputError
 from numerics.experiments.battery import run_battery
 from numerics.experiments.battery.report import battery_row
 from numerics.experiments.battery.sizes import Sizes
-from theory.transforms import transform
+from theory.transforms import Transform, transform
 
-TINY = Sizes(nl_paths=4, gravity_runs=4, gravity_steps=300, damping_runs=2, damping_steps=300, resamples=100)
+TINY = Sizes(nl_paths=4, gravity_runs=4, gravity_steps=300, damping_runs=2, damping_steps=300)
 
 
 def test_quick_battery_runs_on_a_transform_registered_from_a_module(tmp_path, monkeypatch) -> None:
@@ -63,3 +63,19 @@ def test_battery_rejects_bad_input(tmp_path) -> None:
         run_battery(["softmax"], quick=True, out_dir=tmp_path, docs_dir=tmp_path, seed=-1)
     assert main(["battery", "softmx", "--quick", "--out", str(tmp_path), "--docs", str(tmp_path)]) == 2
 
+
+
+def test_run_battery_takes_transform_objects_in_process(tmp_path) -> None:
+    squares = Transform(name="my_squares", formula="θ²/Σθ²", symbolic=lambda theta, at: theta.applyfunc(
+        lambda t: t**2) / sum(theta.applyfunc(lambda t: t**2)))
+    output = run_battery([squares], quick=True, out_dir=tmp_path / "out", docs_dir=tmp_path / "docs", progress=False)
+    row = json.loads((tmp_path / "out" / "my_squares" / "summary.json").read_text())
+    assert row["kernel"] == "lambdified" and "`my_squares`" in (tmp_path / "docs" / "transforms.md").read_text()
+    assert any("my_squares" in line for line in output.headline)
+
+
+def test_a_wrong_object_exits_2_naming_the_contract(tmp_path, capsys) -> None:
+    assert main(["battery", "numpy:sum", "--quick", "--out", str(tmp_path), "--docs", str(tmp_path)]) == 2
+    assert "must return a column of K SymPy expressions" in capsys.readouterr().err
+    with pytest.raises(InputError, match="Transform or a name"):
+        run_battery([42], quick=True, out_dir=tmp_path, docs_dir=tmp_path)
