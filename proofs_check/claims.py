@@ -294,5 +294,53 @@ def _claim_list() -> tuple[Claim, ...]:
     )
 
 
-CLAIMS: dict[str, Claim] = {claim.id: claim for claim in _claim_list()}
-"""Every checked claim, by id (the ids of :data:`theory.statements.STATEMENTS`)."""
+def _descent_claim(p: float) -> Claim:
+    """The ascent lemma of Theorem 2's proof along one update segment, at one exponent p."""
+    exponent = ((p, p),)
+    inside = p == 1.0 or p >= 2.0
+    return Claim(
+        f"thm2-descent-p{p:g}", STATEMENTS["thm2-descent"], ("θ ∈ R^K, θ(a) ≠ 0", "r ∈ [0, 1]^K"),
+        Domain(f"p = {p:g}, r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
+               _escort_points(_SMOOTH_K, exponent, _unit_rewards), ranges=_ranges(exponent, _UNIT)),
+        note=("" if inside else "p = 1.5 is outside Theorem 2's p ∈ {1} ∪ [2, ∞); checked to show where the "
+              "lemma stops. ") + "One EPG step with Theorem 2's step size from θ; the claim is the improvement "
+        "f(θ_{t+1}) − f(θ_t) ≥ (η/2)‖∇f‖² that the proof derives from smoothness on [θ_t, θ_{t+1}].",
+    )
+
+
+def _mdp_points(scalar: str, values: Callable[[], st.SearchStrategy[float]], p_intervals):
+    return lambda: pst.points((4, 4), {"theta": _escort_theta},
+                              {"p": pst.escort_exponents(p_intervals), scalar: values()})
+
+
+_MU_RANGE = ((1e-3, 1.0 - 1e-3),)
+
+
+def _lemma_claims() -> tuple[Claim, ...]:
+    s = STATEMENTS
+    return (
+        *(_descent_claim(p) for p in (1.0, 1.5, 2.0, 4.0)),
+        Claim(
+            "thm3-smoothness-mdp", s["thm3-smoothness-mdp"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "γ"),
+            Domain(f"two states, A = 2, p ∈ {{1}} ∪ [2, 32], γ ∈ [0, 0.999], {_THETA_WORDS}", (4, 4),
+                   _mdp_points("gamma", pst.discount_factors, _P_THEOREM_2),
+                   ranges=_ranges(_P_THEOREM_2, gamma=_GAMMA)),
+            note="The two-state MDP of theory.mdp (fixed P and r, γ free); the per-state scaling D is the project's "
+                 "reading of how a state-wise step size meets a smoothness constant.",
+        ),
+        Claim(
+            "mdp-nl", s["mdp-nl"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "μ = (μ₁, 1 − μ₁)"),
+            Domain(f"two states, A = 2, p ∈ {{1}} ∪ [2, 32], μ₁ ∈ [1e-3, 1 − 1e-3] (μ = ρ at μ₁ = 1/3), "
+                   f"{_THETA_WORDS}", (4, 4),
+                   _mdp_points("mu_1", lambda: st.floats(1e-3, 1.0 - 1e-3), _P_THEOREM_2),
+                   ranges=_ranges(_P_THEOREM_2, mu_1=_MU_RANGE)),
+            Domain(f"two states, A = 2, p ∈ [1, 32], μ₁ ∈ [1e-3, 1 − 1e-3], {_THETA_WORDS}", (4, 4),
+                   _mdp_points("mu_1", lambda: st.floats(1e-3, 1.0 - 1e-3), _P_SMOOTH_WIDE),
+                   ranges=_ranges(_P_SMOOTH_WIDE, mu_1=_MU_RANGE)),
+        ),
+    )
+
+
+CLAIMS: dict[str, Claim] = {claim.id: claim for claim in _claim_list() + _lemma_claims()}
+"""Every checked claim, by id (the ids of :data:`theory.statements.STATEMENTS`, and ``thm2-descent-p<p>`` for the
+ascent lemma at one exponent)."""
