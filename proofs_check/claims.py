@@ -316,9 +316,25 @@ def _mdp_points(scalar: str, values: Callable[[], st.SearchStrategy[float]], p_i
 _MU_RANGE = ((1e-3, 1.0 - 1e-3),)
 
 
+def _two_level_points(K_range, eta_max: float):
+    scalars = {"eta": pst.log_uniform(1e-6, eta_max), "Delta": pst.log_uniform(1e-6, 1.0), "b": st.floats(0.0, 1.0)}
+    return lambda: pst.points(K_range, {"theta": _logits}, scalars)
+
+
 def _lemma_claims() -> tuple[Claim, ...]:
     s = STATEMENTS
     return (
+        Claim(
+            "thm1-odds-step", s["thm1-odds-step"], ("θ ∈ R^K (softmax logits)", "η", "Δ", "b"),
+            Domain(f"η ∈ [1e-6, 1], Δ ∈ [1e-6, 1], b ∈ [0, 1], K ∈ 2…6, {_LOGIT_WORDS}", (2, 6),
+                   _two_level_points((2, 6), 1.0),
+                   ranges=_ranges(eta=((1e-6, 1.0),), Delta=((1e-6, 1.0),), b=((0.0, 1.0),))),
+            Domain(f"η ∈ [1e-6, 100], Δ ∈ [1e-6, 1], b ∈ [0, 1], K ∈ 2…6, {_LOGIT_WORDS}", (2, 6),
+                   _two_level_points((2, 6), 100.0),
+                   ranges=_ranges(eta=((1e-6, 100.0),), Delta=((1e-6, 1.0),), b=((0.0, 1.0),))),
+            note="The step of the project's derivation of Theorem 1's constant; summed over steps it gives "
+                 "BOUNDS['thm1-two-level'] (t₀·Δ·π₁ ≥ (1 − 10π₁)/(2η)).",
+        ),
         *(_descent_claim(p) for p in (1.0, 1.5, 2.0, 4.0)),
         Claim(
             "thm3-smoothness-mdp", s["thm3-smoothness-mdp"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "γ"),

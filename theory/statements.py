@@ -665,7 +665,36 @@ def _mdp_nl_stated(s: Setting) -> sp.Expr:
     return s.p * _smooth_min(*coefficient) / (sp.sqrt(2) * _smooth_max(*mismatch)) * gap
 
 
+_ETA = sp.Symbol("eta", positive=True)
+_GAP = sp.Symbol("Delta", positive=True)
+_BASE = sp.Symbol("b", real=True)
+
+
+def _two_level_rewards(s: Setting) -> sp.Matrix:
+    """r = (b + Δ, b, …, b): the reward vector of Theorem 1's setting (Section 3, 'Escape time')."""
+    return sp.Matrix([_BASE + _GAP] + [_BASE] * (s.K - 1))
+
+
+def _odds_against(pi: sp.Matrix, s: Setting) -> sp.Expr:
+    """x = (1 − π(a*))/π(a*): (π* − π)ᵀr ≥ 0.9Δ under two-level rewards iff π(a*) ≤ 1/10 iff x ≥ 9."""
+    return (1 - pi[s.astar]) / pi[s.astar]
+
+
+def _spg_odds_after(s: Setting) -> sp.Expr:
+    """x after one SPG step θ + η·∇_θ softmax(θ)ᵀr with the two-level r."""
+    r = _two_level_rewards(s)
+    step = d.gradient(d.expected_reward(_softmax(s), r), s.theta)
+    return _odds_against(d.softmax(s.theta + _ETA * step), s)
+
+
 _LEMMA_LIST: tuple[Statement, ...] = (
+    Statement(
+        "thm1-odds-step", "Theorem 1 (the project's derivation of its constant, two-level r)",
+        "one SPG step with η > 0 and r = (b + Δ, b, …, b) lowers x = (1 − π(a*))/π(a*) by at most 2ηΔ: "
+        "x_{t+1} ≥ x_t − 2ηΔ; hence (π* − π_t)ᵀr ≥ 0.9Δ (x ≥ 9) for t ≤ 1 + (1/π₁ − 10)/(2ηΔ), from every θ₁",
+        "softmax", Relation.GREATER_EQUAL, _spg_odds_after,
+        lambda s: _odds_against(_softmax(s), s) - 2 * _ETA * _GAP, ("r = (b + Delta, b, ..., b)", "eta > 0"),
+    ),
     Statement(
         "thm2-descent", "Theorem 2 (proof: ascent lemma along the update segment)",
         "f(θ_{t+1}) − f(θ_t) ≥ (η_t/2)‖∇f(θ_t)‖² for f = f_p(·)ᵀr and θ_{t+1} = θ_t + η_t∇f(θ_t), "
@@ -756,5 +785,18 @@ _BOUND_LIST: tuple[RateBound, ...] = (
     ),
 )
 
-BOUNDS: dict[str, RateBound] = {b.id: b for b in _BOUND_LIST}
+ETA = sp.Symbol("eta", positive=True)
+
+_DERIVED_BOUNDS: tuple[RateBound, ...] = (
+    RateBound(
+        "thm1-two-level", "Theorem 1 (the project's derivation: statement thm1-odds-step, summed over steps)",
+        "for r = (b + Δ, b, …, b), SPG with a constant η from any θ₁ keeps (π* − π_t)ᵀr ≥ 0.9Δ for "
+        "t ≤ t₀ = 1 + (1/π₁ − 10)/(2ηΔ); so t₀·Δ·π₁ ≥ (1 − 10π₁)/(2η) ≥ 1/4 for η ∈ (0, 1], π₁ ≤ 1/20: "
+        "Theorem 1's C = 1/4, for every initialisation (∀θ₁, not only ∃θ₁)",
+        "escape time", Relation.GREATER_EQUAL, 1 + (1 / PI1 - 10) / (2 * ETA * DELTA), None,
+        "r = (b + Delta, b, ..., b) in [0, 1]^K, eta > 0, pi_1 < 1/10",
+    ),
+)
+
+BOUNDS: dict[str, RateBound] = {b.id: b for b in _BOUND_LIST + _DERIVED_BOUNDS}
 """The convergence-rate theorems (1, 2, 3, 5) as step sizes and bounds; Theorem 4's constants are unspecified."""
