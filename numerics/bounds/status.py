@@ -57,6 +57,8 @@ class BoundStatus:
     replay: Mapping[str, Any] | None = None
     confirmation: str = ""
     unconfirmed: int = 0
+    first_unconfirmed_step: float | None = None
+    unconfirmed_ratio: float | None = None
     missing_constant: str = ""
     needed_value: float | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -70,8 +72,13 @@ class BoundStatus:
             return f"vacuous on this horizon (the bound bites {bite})"
         if self.status is Status.EXCEEDED:
             return (f"**exceeded**: ratio {self.worst_ratio:.4g} at step {self.worst_step:g}, {self.confirmation}")
-        return (f"holds: bites from step {self.biting_step:g}, worst ratio there {self.worst_ratio:.3g} "
+        text = (f"holds: bites from step {self.biting_step:g}, worst ratio there {self.worst_ratio:.3g} "
                 f"at step {self.worst_step:g}")
+        if self.first_unconfirmed_step is not None:
+            text += (f"; but above the bound in float64 at {self.unconfirmed} recorded steps from step "
+                     f"{self.first_unconfirmed_step:g} (ratio up to {self.unconfirmed_ratio:.3g}), not confirmed at "
+                     "50 digits (beyond the re-run budget or not reproduced)")
+        return text
 
 
 def first_biting_step(bound_at: Callable[[float], float], *, relation: str, trivial: float, start: float,
@@ -109,6 +116,8 @@ def classify(
 
     ``confirm(i)`` re-runs the trajectory to the recorded index ``i`` at high precision and says whether the
     exceedance there is real (and a sentence saying how it was confirmed); without it no exceedance is confirmed.
+    Only the earliest crossing is sent to ``confirm``; the others are counted (``unconfirmed``). Steps with a
+    non-finite ratio (an undefined output) are ignored.
     ``replay(i)`` gives the minimal replay for a confirmed exceedance at index ``i``. ``bound_at`` extrapolates
     the bound beyond the horizon to find where a vacuous bound would start to bite.
     """
@@ -119,21 +128,23 @@ def classify(
     ratio = empirical / bound
     bites = bound < trivial if upper else bound > trivial
     crossed = np.flatnonzero(empirical > bound if upper else empirical < bound)
-    unconfirmed = 0
-    for i in crossed:
+    for i in crossed[:1]:  # the earliest crossing: its prefix is the minimal replay
         real, how = confirm(int(i)) if confirm is not None else (False, "")
         if real:
             return BoundStatus(Status.EXCEEDED, float(ratio[i]), float(t[i]), replay=None if replay is None
-                               else replay(int(i)), confirmation=how, unconfirmed=unconfirmed)
-        unconfirmed += 1
+                               else replay(int(i)), confirmation=how)
+    unconfirmed = {} if not crossed.size else {
+        "unconfirmed": int(crossed.size), "first_unconfirmed_step": float(t[crossed[0]]),
+        "unconfirmed_ratio": float(np.max(ratio[crossed]))}
+    bites &= ~np.isin(np.arange(t.size), crossed) & np.isfinite(ratio)
     if not bites.any():
         biting = None if bound_at is None else first_biting_step(bound_at, relation=relation, trivial=trivial,
                                                                    start=float(t[-1]))
-        return BoundStatus(Status.VACUOUS, biting_step=biting, unconfirmed=unconfirmed)
+        return BoundStatus(Status.VACUOUS, biting_step=biting, **unconfirmed)
     informative = np.flatnonzero(bites)
     worst = informative[np.argmax(ratio[informative]) if upper else np.argmin(ratio[informative])]
     return BoundStatus(Status.HOLDS, float(ratio[worst]), float(t[worst]), biting_step=float(t[informative[0]]),
-                       unconfirmed=unconfirmed)
+                       **unconfirmed)
 
 
 def not_checkable(constant: str, needed_value: float, **extra: Any) -> BoundStatus:

@@ -113,7 +113,7 @@ def _run(theorem: str, batch: list[Inputs], steps: int):
     t = traj.steps + 1.0
     out = []
     for i, inputs in enumerate(batch):
-        c = float(traj.optimal_probability[i].min())
+        c = float(np.nanmin(traj.optimal_probability[i]))
         value, bound = _value_and_bound(theorem, inputs, t, traj.suboptimality[i], c)
         out.append((value / bound, t, value, bound, c))
     return out
@@ -137,14 +137,20 @@ def _mutate(rng: np.random.Generator, x: Inputs, theorem: str) -> Inputs:
     return Inputs(tuple(theta), tuple(r), x.p, gamma)
 
 
+def _score(ratio: np.ndarray) -> float:
+    """max_t ratio over the steps where the run's output is defined (−inf if none)."""
+    finite = ratio[np.isfinite(ratio)]
+    return float(finite.max()) if finite.size else -np.inf
+
+
 def _worst(theorem: str, K: int, p: float, budget: Budget, rng: np.random.Generator) -> tuple[Inputs, float]:
     """Screening then refinement for one (K, p): the inputs with the largest max_t ratio at the screening horizon."""
     batch = [_random_inputs(rng, K, p, theorem) for _ in range(budget.screen_runs)]
-    scores = [float(np.max(result[0])) for result in _run(theorem, batch, budget.screen_steps)]
+    scores = [_score(result[0]) for result in _run(theorem, batch, budget.screen_steps)]
     best, score = batch[int(np.argmax(scores))], float(np.max(scores))
     for _ in range(budget.generations):
         children = [_mutate(rng, best, theorem) for _ in range(budget.offspring)]
-        found = [float(np.max(result[0])) for result in _run(theorem, children, budget.screen_steps)]
+        found = [_score(result[0]) for result in _run(theorem, children, budget.screen_steps)]
         if max(found) > score:
             best, score = children[int(np.argmax(found))], max(found)
     return best, score
@@ -175,11 +181,14 @@ def _final(theorem: str, inputs: Inputs, budget: Budget) -> tuple[BoundStatus, d
         confirm=_confirm(theorem, inputs, t, bound, budget.confirm_steps),
         replay=lambda i: replay | {"steps": int(t[i]) - 1, "value": float(value[i]), "bound": float(bound[i])},
     )
+    defined = np.isfinite(ratio)
     decades = {f"{t[i]:.0e}": float(ratio[i]) for i in np.unique(np.searchsorted(t, 10.0 ** np.arange(1, 8)))
-               if i < t.size}
+               if i < t.size and defined[i]}
+    worst = int(np.argmax(np.where(defined, ratio, -np.inf)))
     record = {
         "theorem": theorem, "inputs": asdict(inputs), "horizon": budget.final_steps, "c": c,
-        "max_ratio": float(np.max(ratio)), "max_ratio_step": float(t[int(np.argmax(ratio))]),
+        "max_ratio": float(ratio[worst]), "max_ratio_step": float(t[worst]),
+        "undefined_from_step": None if defined.all() else float(t[int(np.argmin(defined))]),
         "ratio_by_decade": decades, "status": status.status.value, "describe": status.describe(),
         "replay": None if status.replay is None else dict(status.replay),
         "outside_stated_domain": not (inputs.p == 1.0 or inputs.p >= 2.0),
@@ -204,8 +213,10 @@ def stress(theorem: str, *, quick: bool, seed: int, out_dir: Path, docs_dir: Pat
         name = f"{theorem}-p{p:g}.json"
         for folder in [Path(out_dir)] + ([Path(docs_dir) / "stress"] if docs_dir is not None else []):
             paths.append(write_json(folder / name, record))
+        undefined = record["undefined_from_step"]
         line = (f"- {theorem} p={p:g}: worst ratio {record['max_ratio']:.4g} at t = {record['max_ratio_step']:g} "
-                f"(K = {len(inputs.r)}) — {status.describe()}")
+                f"(K = {len(inputs.r)}{'' if undefined is None else f'; output NaN from t = {undefined:g}'}) — "
+                f"{status.describe()}")
         headline.append(line)
         if status.status is Status.EXCEEDED and not record["outside_stated_domain"]:
             problems.append(line)
