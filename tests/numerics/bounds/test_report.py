@@ -27,7 +27,7 @@ def test_a_planted_exceedance_is_counted_in_the_float64_table_not_called_a_statu
     assert group.worst.ratio == pytest.approx(2.0) and group.worst.parameters["t"] == 50
     assert len(group.exceeded) == 1 and group.status == "1 of 2 runs on the wrong side in float64"
     text = report.render_markdown(groups, report.Collected([], {}, {}, []), [], [], command="test", quick=True)
-    assert "| Theorem 2 (ascent) | 2 | <= | 2 | 2 | 1 |" in text and "**exceeded**" not in text
+    assert "| Theorem 2 (ascent) | 2 | <= | 2 | 2 | 1 |" in text and "**exceeded**:" not in text
 
 
 def test_the_status_table_shows_each_status_with_its_numbers_and_replay():
