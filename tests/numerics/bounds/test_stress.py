@@ -33,6 +33,14 @@ CASE = {"theorem": "thm2", "inputs": {}, "horizon": 224, "replay": {
     "theta_1": [-0.8259542112148845, -0.4690784545938485]}}
 
 
+def test_the_normalised_engine_visits_the_policies_of_theorem2_epg():
+    rng = np.random.default_rng(4)
+    theta, r = rng.standard_normal((3, 3)), rng.uniform(size=(3, 3))
+    plain = run_bandit("epg", theta, r, 2000, p=1.0, record_per_decade=20, backend="compiled")
+    normalised = run_bandit("epg-normalised", theta, r, 2000, p=1.0, record_per_decade=20, backend="compiled")
+    assert np.allclose(plain.suboptimality, normalised.suboptimality, rtol=0, atol=1e-12)
+
+
 def test_a_saved_p1_worst_case_replays_as_a_confirmed_exceedance(tmp_path):
     path = tmp_path / "case.json"
     path.write_text(json.dumps(CASE))
