@@ -63,7 +63,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def _battery(args: argparse.Namespace) -> int:
-    from numerics.battery import run_battery
+    from numerics.experiments.battery import run_battery
 
     _print_outputs(run_battery(args.transforms, quick=args.quick, out_dir=args.out, docs_dir=args.docs, seed=args.seed))
     return 0
@@ -155,7 +155,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from numerics.benchmark import run_benchmark
+    from numerics.experiments.benchmark import run_benchmark
 
     output = run_benchmark(quick=args.quick, json_path=args.json)
     print("\n".join(output.headline))
@@ -173,7 +173,7 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
 
 
 def _stress(args: argparse.Namespace) -> int:
-    from numerics.bounds.stress import run_stress
+    from numerics.experiments.bounds.stress import run_stress
 
     output = run_stress(args.theorem, quick=args.quick, seed=args.seed, out_dir=args.out, docs_dir=args.docs,
                         replay_path=args.replay)

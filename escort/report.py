@@ -26,6 +26,7 @@ from tqdm import tqdm
 from foundation.artifacts import StageOutput, atomic_write_text
 from foundation.validation import InputError, check_output_folder, check_seed
 from escort.stages import RunSettings, Step, StepRecord, load_records, record_folder, run_step, save_record
+from numerics.experiments.registry import EXPERIMENTS, Experiment, run_experiment
 
 __all__ = ["README_BEGIN", "README_END", "STEPS", "AllResult", "render_saved", "run_all"]
 
@@ -57,22 +58,18 @@ def _check(settings: RunSettings) -> StageOutput:
     )
 
 
-def _experiment(name: str) -> Step:
-    stage = {"bounds": "bounds", "fig6": "findings", "questions": "findings"}.get(name, "figures")
-
+def _experiment(experiment: Experiment) -> Step:
     def run(settings: RunSettings) -> StageOutput:
-        from numerics.experiments import run_experiment
-
         return run_experiment(
-            name, quick=settings.quick, out_dir=settings.out_dir, docs_dir=settings.docs_dir, seed=settings.seed,
-            resume=settings.resume,
+            experiment.name, quick=settings.quick, out_dir=settings.out_dir, docs_dir=settings.docs_dir,
+            seed=settings.seed, resume=settings.resume,
         )
 
-    return Step(stage, name, run)
+    return Step(experiment.page, experiment.name, run)
 
 
 def _transforms(settings: RunSettings) -> StageOutput:
-    from numerics.battery import run_battery
+    from numerics.experiments.battery import run_battery
 
     return run_battery(
         list(TRANSFORMS), quick=settings.quick, out_dir=settings.out_dir / "transforms",
@@ -83,10 +80,7 @@ def _transforms(settings: RunSettings) -> StageOutput:
 STEPS: tuple[Step, ...] = (
     Step("derive", "derive", _derive),
     Step("check", "check", _check),
-    *(_experiment(f"fig{i}") for i in range(1, 6)),
-    _experiment("bounds"),
-    _experiment("fig6"),
-    _experiment("questions"),
+    *(_experiment(experiment) for experiment in EXPERIMENTS.values()),
     Step("transforms", "transforms", _transforms),
 )
 """Every step of ``escort all``, in the order they run."""

@@ -75,6 +75,40 @@ def check_probability(value: float, *, name: str, open_interval: bool = True) ->
     return number
 
 
+def check_count(value: int, *, name: str, minimum: int) -> int:
+    """An integer ``value >= minimum`` (booleans rejected), returned as ``int``.
+
+    >>> check_count(3, name="steps", minimum=1)
+    3
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise InputError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def check_temperature(tau: float, *, name: str = "tau") -> float:
+    """A finite entropy temperature τ ≥ 0 (Theorem 4), returned as ``float``.
+
+    >>> check_temperature(0.1)
+    0.1
+    """
+    temperature = float(tau)
+    if not np.isfinite(temperature) or temperature < 0:
+        raise InputError(f"{name} must be a finite number >= 0 (entropy temperature of Theorem 4); got {tau!r}")
+    return temperature
+
+
+def check_index(value: int, *, name: str, size: int, what: str) -> int:
+    """An integer index in [0, size − 1] (booleans rejected), returned as ``int``; ``what`` says what it indexes.
+
+    >>> check_index(2, name="label", size=3, what="index of the true class")
+    2
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
+        raise InputError(f"{name} must be an integer in [0, {size - 1}] ({what}); got {value!r}")
+    return int(value)
+
+
 def check_num_actions(K: int, *, name: str = "K") -> int:
     """Return ``K`` if it is an integer number of actions (classes) K ≥ 2."""
     if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 2:

@@ -54,6 +54,16 @@ class Domain:
     covered_by_slices: bool = False
     ranges: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
+    @property
+    def p_ranges(self) -> tuple[tuple[float, float], ...]:
+        """The closed ranges of p (empty when p is not a variable of the domain)."""
+        return tuple(self.ranges.get("p", ()))
+
+    @property
+    def p_low(self) -> float | None:
+        """The smallest p of the domain (None when p is not one of its variables)."""
+        return min(low for low, _ in self.p_ranges) if self.p_ranges else None
+
     def admits(self, point: Mapping[str, float]) -> bool:
         """Whether a (shrunk) point is still in the domain: K in range, θ(a) ≠ 0, r(a*) = r_1 maximal, and
         every scalar or reward (``r``) inside its closed ranges."""
@@ -85,6 +95,7 @@ class Claim:
     stated: Domain
     wider: Domain | None = None
     note: str = ""
+    reading_of: str | None = None
 
     @property
     def reference(self) -> str:
@@ -224,6 +235,7 @@ def _claim_list() -> tuple[Claim, ...]:
                    _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0),
                    ranges=_ranges(_P_AT_LEAST_1)),
             note="Reading A of Eq. (12): (min_a π(a))^{1−2/p}; equal to reading B for p ≥ 2.",
+            reading_of="eq12",
         ),
         Claim(
             "sce-example-kl", s["sce-example-kl"], ("ε",),

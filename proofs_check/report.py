@@ -10,9 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from foundation.artifacts import atomic_write_text, to_jsonable, write_json
+import sympy as sp
+
+from proofs_check.chain_check import checked_chain
 from proofs_check.claims import CLAIMS
 from proofs_check.search import PRECISIONS
-from proofs_check.verdicts import Certificate, DomainResult, Verdict
+from proofs_check.verdicts import Certificate, DomainResult, Verdict, label
+from theory.chains import CHAINS, Chain
 
 __all__ = ["as_data", "headline", "problems", "verdict_table", "write_markdown", "write_witnesses"]
 
@@ -66,6 +70,8 @@ def _symbolic_text(result: DomainResult) -> str:
     symbolic = result.evidence.symbolic
     if symbolic is None:
         return "no symbolic tactic for this relation"
+    if symbolic.all_K:
+        return f"proved for {symbolic.scope} ({symbolic.method})"
     tried = ", ".join(map(str, symbolic.tried_K))
     if symbolic.proved_K:
         return f"proved for K = {', '.join(map(str, symbolic.proved_K))} of {tried} tried ({symbolic.method})"
@@ -101,7 +107,7 @@ def as_data(results: list[DomainResult], *, profile: str) -> dict[str, Any]:
         "precisions": list(PRECISIONS),
         "results": [to_jsonable({
             "claim": r.claim, "domain": r.domain, "description": r.description, "verdict": r.verdict.value,
-            "symbolic": None if r.evidence.symbolic is None else vars(r.evidence.symbolic),
+            "label": label(r), "symbolic": None if r.evidence.symbolic is None else vars(r.evidence.symbolic),
             "search": vars(r.evidence.search), "certificates": [vars(c) for c in r.evidence.certificates],
         }) for r in results],
     }
@@ -133,31 +139,55 @@ def write_witnesses(results: list[DomainResult], folder: Path) -> list[Path]:
 
 def verdict_table(results: list[DomainResult]) -> str:
     """A fixed-width terminal table: claim, domain, verdict, margin (witness or worst), examples, false alarms."""
-    header = f"{'claim':<20} {'domain':<7} {'verdict':<10} {'margin':>14} {'examples':>9} {'false alarms':>13}"
+    header = f"{'claim':<20} {'domain':<7} {'margin':>14} {'examples':>9} {'false alarms':>13}  verdict"
     lines = [header, "-" * len(header)]
     for r in results:
         s = r.evidence.search
         lines.append(
-            f"{r.claim:<20} {r.domain:<7} {r.verdict.value:<10} {_number(_shown_margin(r)[0]):>14} {s.examples:>9} "
-            f"{s.false_alarms:>13}"
+            f"{r.claim:<20} {r.domain:<7} {_number(_shown_margin(r)[0]):>14} {s.examples:>9} "
+            f"{s.false_alarms:>13}  {label(r)}"
         )
     return "\n".join(lines)
 
 
+def _failure_subject(r: DomainResult, results: list[DomainResult]) -> str:
+    """Who fails, in words: a second reading of an equation names the printed reading and its verdict."""
+    claim = CLAIMS[r.claim]
+    if claim.reading_of is None:
+        return f"{r.claim} ({claim.reference})"
+    printed = next((label(q) for q in results if q.claim == claim.reading_of and q.domain == r.domain), None)
+    verdict = f": {printed}" if printed else ""
+    return (
+        f"{r.claim}, the other reading of {CLAIMS[claim.reading_of].reference} (not the printed one; the printed "
+        f"reading `{claim.reading_of}`{verdict})"
+    )
+
+
+def _failure_evidence(r: DomainResult) -> str:
+    """A failing domain's evidence: the proved limit, else the confirmed witness, else the interval box."""
+    symbolic = r.evidence.symbolic
+    parts = [f"proof: {symbolic.method}"] if symbolic is not None and symbolic.refuted_all_K else []
+    witness = _witness_text(r) or next(
+        (_certificate_text(c) for c in r.evidence.certificates if c.status == "counterexample"), "")
+    return "; ".join(parts + ([f"witness {witness}"] if witness else []))
+
+
 def headline(results: list[DomainResult]) -> tuple[str, ...]:
-    """Markdown bullets: every FAILS / UNDECIDED with its witness, then the count of the other verdicts."""
+    """Markdown bullets: what is proved for every K, then every FAILS / UNDECIDED with its witness, then counts."""
+    proved = [r for r in results if r.verdict is Verdict.PROVED and r.evidence.symbolic.all_K]
     lines = []
+    if proved:
+        names = ", ".join(dict.fromkeys(f"{r.claim} ({label(r).removeprefix('PROVED for ')})" for r in proved))
+        lines.append(f"- PROVED for every K (lemma chains and index-form derivations): {names}")
     for r in results:
         if r.verdict is Verdict.FAILS:
-            where = _witness_text(r) or next(
-                _certificate_text(c) for c in r.evidence.certificates if c.status == "counterexample"
-            )
-            lines.append(f"- {r.claim}: FAILS on the {r.domain} domain ({r.description}): witness {where}")
+            lines.append(f"- {_failure_subject(r, results)}: {label(r)} on the {r.domain} domain ({r.description}): "
+                         f"{_failure_evidence(r)}")
         elif r.verdict is Verdict.UNDECIDED:
             lines.append(f"- {r.claim}: UNDECIDED on the {r.domain} domain (no certified witness)")
     rest = Counter(r.verdict.value for r in results if r.verdict not in (Verdict.FAILS, Verdict.UNDECIDED))
     summary = ", ".join(f"{count} {verdict}" for verdict, count in sorted(rest.items()))
-    lines.append(f"- other claim/domain pairs: {summary or 'none'}")
+    lines.append(f"- claim/domain pairs by verdict: {summary or 'none'}")
     return tuple(lines)
 
 
@@ -179,13 +209,16 @@ def _section(claim_id: str, results: list[DomainResult]) -> list[str]:
     ]
     if claim.note:
         lines.append(f"- note: {claim.note}")
+    chain = CHAINS.get(claim_id)
+    if chain is not None:
+        lines += ["", *_chain_lines(chain)]
     for r in results:
-        lines += ["", f"**{r.domain} domain** — {r.description}: **{r.verdict.value}**", ""]
+        lines += ["", f"**{r.domain} domain** — {r.description}: **{label(r)}**", ""]
         lines.append(f"- symbolic: {_symbolic_text(r)}")
         lines.append(f"- search: {_worst(r)}; {_counts(r)}")
         if r.evidence.search.witness is not None:
-            label = "witness" if r.evidence.existential else "counterexample (shrunk)"
-            lines.append(f"- {label}: {_witness_text(r)}")
+            kind = "witness" if r.evidence.existential else "counterexample (shrunk)"
+            lines.append(f"- {kind}: {_witness_text(r)}")
             if r.verdict is Verdict.FAILS:
                 replay = f"docs/verification/{r.claim}.{r.domain}.json"
                 lines.append(f"  (replay: `escort check {r.claim} --replay {replay}`)")
@@ -193,12 +226,53 @@ def _section(claim_id: str, results: list[DomainResult]) -> list[str]:
     return lines + [""]
 
 
+def _math(expression: sp.Expr) -> str:
+    return f"${sp.latex(expression)}$"
+
+
+def _chain_lines(chain: Chain) -> list[str]:
+    """The lemma chain, step by step, with each fact's check (see :mod:`proofs_check.chain_check`)."""
+    result = checked_chain(chain.statement_id)
+    status = "every fact and step checked" if result.proved else "BROKEN: " + "; ".join(result.broken)
+    checks = {f.id: f for f in result.facts}
+    lines = [
+        f"**Lemma chain** (reading: {chain.reading}; for {chain.quantifier}; {status}).", "",
+        "Variables: " + "; ".join(f"{_math(symbol)} = {words}" for symbol, words in chain.variables) + ".",
+    ]
+    if chain.atoms:
+        lines.append("Domain facts: " + "; ".join(f"{_math(atom)} ≥ 0 ({why})" for atom, why in chain.atoms) + ".")
+    lines += ["", "| fact | kind | statement | check |", "|---|---|---|---|"]
+    for fact in chain.facts:
+        relation = "= 0" if fact.equality else "≥ 0"
+        lines.append(f"| `{fact.id}` | {fact.kind.value} | {fact.text}: {_math(fact.expression)} {relation} | "
+                     f"{checks[fact.id].detail} |")
+    lines += ["", "| step | | expression | certificate: previous − this = Σ multiplier·fact |", "|---|---|---|---|",
+              f"| 0 | | {_math(chain.start)} | |"]
+    steps = (*chain.steps, *([chain.root] if chain.squared else []))
+    for index, step in enumerate(steps, start=1):
+        uses = " + ".join(f"{_math(sp.sympify(k))}·`{fid}`" for k, fid in step.uses)
+        relation = "=" if step.relation == "==" else "≥"
+        if chain.squared and step is chain.root:
+            lines.append(f"| root | | {_math(step.expression)} ≥ 0, and the last line is its square | {uses} |")
+        else:
+            lines.append(f"| {index} | {relation} | {_math(step.expression)} | {uses} |")
+    first = chain.variables[0][1]
+    conclusion = (f"√{_math(chain.start)} ≥ {_math(chain.root.expression)}" if chain.squared
+                  else f"{_math(chain.start)} ≥ {_math(chain.end)}")
+    return [*lines, "", f"Conclusion ({first} on the left): {conclusion}, the stated right side in these variables."]
+
+
 _METHOD = """\
 Each claim wraps one statement of `theory/statements.py` (never a re-typed formula) and is checked on its
 **stated** domain (the paper's assumptions) and, where one exists, a **wider** natural domain. Per domain:
 
-1. *symbolic* — a SymPy tactic per relation, for K = 2, 3 (identities by simplification on every sign orthant of
-   θ; gradient-norm inequalities as a sum of squares; limits; exact witnesses for existential claims);
+1. *symbolic* — for every K where possible: a **lemma chain** (`theory/chains.py`: each step a SymPy-checked
+   certificate identity previous − next = Σ multiplier·fact with multipliers ≥ 0; each fact an index-form
+   derivation, a definition, a termwise, sign or monotonicity argument, or an Arb ball-arithmetic certificate),
+   or an **index-form derivation** (`theory/index_form.py`: the normaliser W and the other actions' sums as
+   symbols, so one SymPy computation covers every K ≥ 2); otherwise a per-K tactic for K = 2 (identities by
+   simplification on every sign orthant of θ; gradient-norm inequalities as a sum of squares; limits; exact
+   witnesses for existential claims). Exact evaluation at rational points is never counted as a proof;
 2. *search* — hypothesis (strategies in `proofs_check/strategies.py`: near-vertex policies down to 1e-300,
    θ scales 1e-8…1e8 with mixed signs, many K, p across the domain), steered by `hypothesis.target` on the
    normalised margin (lhs − rhs)/(|lhs| + |rhs|), evaluated in float64 from the lambdified statement;
@@ -227,13 +301,14 @@ def write_markdown(results: list[DomainResult], path: Path, *, profile: str) -> 
         "`escort check CLAIM --replay FILE`).", "",
         "## Findings", "", *headline(results), "",
         "## Summary", "",
-        "| claim | reference | domain | verdict | margin: witness or worst (digits) | examples | false alarms |",
+        "| claim | reference | domain | verdict (with its quantifiers) | margin: witness or worst (digits) | examples | "
+        "false alarms |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:
         s = r.evidence.search
         lines.append(
-            f"| `{r.claim}` | {CLAIMS[r.claim].reference} | {r.domain} | {r.verdict.value} | "
+            f"| `{r.claim}` | {CLAIMS[r.claim].reference} | {r.domain} | {label(r)} | "
             f"{_number(_shown_margin(r)[0])} ({_shown_margin(r)[1]}) | {s.examples} | {s.false_alarms} |"
         )
     lines += ["", "## Method", "", _METHOD, "## Claims", ""]

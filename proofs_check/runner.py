@@ -1,6 +1,7 @@
 """``escort check``: run the pipeline on every claim and domain, write verdicts, witnesses and the report.
 
-Per claim and domain (stated, then wider): (1) symbolic proof attempt, (2) hypothesis search in float64,
+Per claim and domain (stated, then wider): (1) symbolic proof (for every K by a lemma chain or an index-form
+derivation when the domain's p lies in its range; else per-K attempts), (2) hypothesis search in float64,
 (3) mpmath confirmation of every float64 violation, (4) shrinking of a confirmed violation, (5) interval
 certificates on the domain's slices (or of an existential witness), (6) a verdict (:func:`verdicts.decide`).
 
@@ -27,7 +28,7 @@ from proofs_check.claims import CLAIMS, Claim, Domain
 from proofs_check.margins import margin_function
 from proofs_check.profiles import PROFILES
 from proofs_check.search import confirm, search
-from proofs_check.symbolic import attempt_proof
+from proofs_check.symbolic import attempt_proof, general_proof
 from proofs_check.verdicts import Certificate, DomainResult, Evidence, SearchOutcome, SymbolicOutcome, decide
 
 __all__ = ["MAX_BOXES", "WORKERS", "check_claim", "check_domain", "replay_witness", "run_checks"]
@@ -79,10 +80,17 @@ def _symbolic(claim: Claim) -> SymbolicOutcome | None:
 
 
 def check_claim(claim_id: str, profile: str) -> list[DomainResult]:
-    """Every domain of one claim (the symbolic step is shared by its domains)."""
+    """Every domain of one claim: a proof for every K where one applies, else the per-K attempts (shared)."""
     claim = CLAIMS[claim_id]
-    symbolic = _symbolic(claim)
-    return [check_domain(claim, name, domain, profile=profile, symbolic=symbolic) for name, domain in _domains(claim)]
+    per_K: list[SymbolicOutcome | None] = []
+    results = []
+    for name, domain in _domains(claim):
+        symbolic = general_proof(claim.statement, domain.p_low, domain.p_ranges)
+        if symbolic is None:
+            per_K = per_K or [_symbolic(claim)]
+            symbolic = per_K[0]
+        results.append(check_domain(claim, name, domain, profile=profile, symbolic=symbolic))
+    return results
 
 
 def replay_witness(path: Path, claims: Sequence[str] | None = None) -> StageOutput:

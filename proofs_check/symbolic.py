@@ -1,4 +1,18 @@
-"""Step 1 of a check: a symbolic attempt for each K of a domain up to :data:`MAX_SYMBOLIC_K`.
+"""Step 1 of a check: a proof for every K (:func:`general_proof`), else an attempt for each K up to
+:data:`MAX_SYMBOLIC_K`.
+
+:func:`general_proof` covers every K ≥ 2 at once:
+
+* inequalities with a lemma chain in :mod:`theory.chains` (Eq. (8), (9), (11), (12) in both readings, the SCE
+  example), checked by :func:`proofs_check.chain_check.checked_chain`, on domains inside the chain's range of p;
+* identities with an index-form derivation in :mod:`theory.index_form` (verified there for every K);
+* the smoothness implied by Theorems 2 and 3 on domains with some 1 < p < 2: refuted for every K by the proved
+  limit of :func:`theory.witness_families.smoothness_blowup` (the Hessian is unbounded as θ(a) → 0);
+* Proposition 1: the parametric witness family of :mod:`theory.witness_families` (every K ≥ 2, p > 0);
+* Remark 3: the index-form entry [J − Jᵀ]_ab = p·π(a)π(b)(θ(b) − θ(a))/(θ(a)θ(b)), non-zero wherever
+  θ(a) ≠ θ(b) (p, π(a), π(b) > 0).
+
+Per-K attempts (below) are the fallback:
 
 * ``==``, ``->``, not symmetric, positive eigenvalue: :func:`theory.proof.prove` (simplification, SymPy limit,
   exact rational witness or sign argument). Its exact rational *counterexample* disproves the statement; its
@@ -18,11 +32,15 @@ import itertools
 
 import sympy as sp
 
-from theory.proof import Method, prove
-from theory.statements import Instance, Relation, Statement
+from proofs_check.chain_check import checked_chain
 from proofs_check.verdicts import SymbolicOutcome
+from theory.chains import CHAINS
+from theory.index_form import IndexSymbols, covering
+from theory.proof import Method, prove
+from theory.witness_families import smoothness_blowup, verify_prop1_family
+from theory.statements import Instance, Relation, Statement
 
-__all__ = ["MAX_SYMBOLIC_K", "attempt_proof", "prove_instance"]
+__all__ = ["MAX_SYMBOLIC_K", "attempt_proof", "general_proof", "prove_instance"]
 
 MAX_SYMBOLIC_K = 2
 """Symbolic attempts stop at this K: expression sizes grow quickly with K (the search covers larger K)."""
@@ -103,4 +121,56 @@ def attempt_proof(statement: Statement, K_range: tuple[int, int]) -> SymbolicOut
     method = "; ".join(dict.fromkeys(m for _, m in outcomes.values()))
     proved = tuple(K for K in covered if outcomes[tried[0] if k_free else K][0] is True)
     refuted = tuple(K for K in covered if outcomes[tried[0] if k_free else K][0] is False)
-    return SymbolicOutcome(proved, covered, method, refuted)
+    every = k_free and bool(proved)
+    scope = "every value of its variables (the statement has no K)" if every else ""
+    return SymbolicOutcome(proved, covered, method, refuted, all_K=every, scope=scope)
+
+
+def _remark3_entry_factorises(stated: sp.Expr) -> bool:
+    """[J − Jᵀ]_ab / ((θ(b) − θ(a))/(θ(a)θ(b))) is positive (it is p·π(a)π(b)): the entry vanishes iff θ(a) = θ(b)."""
+    s = IndexSymbols()
+    return sp.simplify(stated / ((s.theta_b - s.theta_a) / (s.theta_a * s.theta_b))).is_positive is True
+
+
+_BLOWUP = ("thm2-smoothness", "thm3-smoothness")
+
+
+def general_proof(
+    statement: Statement, p_low: float | None = None, p_ranges: tuple[tuple[float, float], ...] = ()
+) -> SymbolicOutcome | None:
+    """A proof (or disproof) of ``statement`` for every K ≥ 2 on a domain whose p lies in ``p_ranges`` (smallest
+    ``p_low``), or None."""
+    if statement.id in _BLOWUP and any(low < 2 and high > 1 for low, high in p_ranges):
+        family = smoothness_blowup()
+        if not family.established:
+            return None
+        return SymbolicOutcome((), (), family.method, refuted_all_K=True, scope="every K ≥ 2, 1 < p < 2")
+    if statement.id == "prop1":
+        family = verify_prop1_family()
+        if not family.established:
+            return None
+        return SymbolicOutcome((), (), family.method, all_K=True, scope="every K ≥ 2, p > 0 (a parametric witness)")
+    chain = CHAINS.get(statement.id)
+    if chain is not None:
+        result = checked_chain(statement.id)
+        if not result.proved or not chain.covers_p(0.0 if p_low is None else p_low):
+            return None
+        method = f"lemma chain of {len(chain.facts)} facts and {len(result.steps)} steps, each checked"
+        return SymbolicOutcome((), (), method, all_K=True, scope=chain.quantifier)
+    derivation = covering(statement.id)
+    if derivation is None:
+        return None
+    proof = derivation.verify()
+    scope = "every K ≥ 2" + (", p > 0" if derivation.transform == "escort" else "")
+    if not proof.established:
+        return None
+    if statement.relation is Relation.NOT_SYMMETRIC:
+        (case,) = derivation.cases()
+        if not _remark3_entry_factorises(case.stated):
+            return None
+        return SymbolicOutcome((), (), f"index-form entry of J − Jᵀ ({derivation.id}) = p·π(a)π(b)(θ(b) − θ(a))/"
+                               "(θ(a)θ(b)) ≠ 0", all_K=True, scope=f"{scope}, wherever θ(a) ≠ θ(b)")
+    if statement.relation is not Relation.EQUAL:
+        return None
+    return SymbolicOutcome((), (), f"index-form derivation '{derivation.id}' ({', '.join(proof.cases)})",
+                           all_K=True, scope=scope)

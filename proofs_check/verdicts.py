@@ -1,7 +1,8 @@
 """Verdicts: what the evidence of each step says about a claim on one domain.
 
 ========== =====================================================================================
-PROVED     a symbolic proof covers every K of the domain (or the claim has no K)
+PROVED     a symbolic proof covers every K of the domain: a lemma chain or an index-form derivation for every
+           K ≥ 2 (the label names the range of K and p it holds on), or per-K proofs of each K in the domain
 CERTIFIED  interval arithmetic certifies the claim on the whole domain, or (existential claims) certifies
            a witness point
 HOLDS      no confirmed counterexample among n examples; worst margin and its precision are reported
@@ -20,7 +21,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Certificate", "DomainResult", "Evidence", "SearchOutcome", "SymbolicOutcome", "Verdict", "decide"]
+__all__ = [
+    "Certificate", "DomainResult", "Evidence", "SearchOutcome", "SymbolicOutcome", "Verdict", "decide", "label",
+]
 
 
 class Verdict(enum.Enum):
@@ -33,15 +36,22 @@ class Verdict(enum.Enum):
 
 @dataclass(frozen=True)
 class SymbolicOutcome:
-    """The symbolic step: the Ks it proved (or exactly refuted) the claim for, the Ks it tried, and how."""
+    """The symbolic step: the Ks it proved (or exactly refuted) the claim for, the Ks it tried, and how.
+
+    ``all_K``: proved for every K ≥ 2 (lemma chain or index-form derivation); ``refuted_all_K``: disproved
+    for every K ≥ 2 (a proved limit); ``scope`` then says for which K and p in words (e.g. "every K ≥ 2, p > 0").
+    """
 
     proved_K: tuple[int, ...]
     tried_K: tuple[int, ...]
     method: str
     refuted_K: tuple[int, ...] = ()
+    all_K: bool = False
+    scope: str = ""
+    refuted_all_K: bool = False
 
     def covers(self, K_range: tuple[int, int]) -> bool:
-        return set(range(K_range[0], K_range[1] + 1)) <= set(self.proved_K)
+        return self.all_K or set(range(K_range[0], K_range[1] + 1)) <= set(self.proved_K)
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,7 @@ class DomainResult:
 def decide(evidence: Evidence) -> Verdict:
     """Combine the steps into one verdict (see the module docstring for the rules)."""
     certificates = evidence.certificates
-    if evidence.symbolic is not None and evidence.symbolic.refuted_K:
+    if evidence.symbolic is not None and (evidence.symbolic.refuted_K or evidence.symbolic.refuted_all_K):
         return Verdict.FAILS
     if not evidence.existential:
         if evidence.search.witness is not None or any(c.status == "counterexample" for c in certificates):
@@ -117,3 +127,28 @@ def decide(evidence: Evidence) -> Verdict:
     if certificates and evidence.covered_by_slices and all(c.status == "certified" for c in certificates):
         return Verdict.CERTIFIED
     return Verdict.HOLDS
+
+
+def label(result: DomainResult) -> str:
+    """The verdict with its quantifiers: "PROVED for every K ≥ 2, p > 0", "HOLDS (200 examples, K ≤ 10)", …"""
+    evidence, verdict = result.evidence, result.verdict
+    search, symbolic = evidence.search, evidence.symbolic
+    low, high = evidence.K_range
+    if verdict is Verdict.PROVED:
+        if symbolic.all_K:
+            return f"PROVED for {symbolic.scope}"
+        return f"PROVED for K = {low}…{high}" if high > low else f"PROVED (K = {low})"
+    if verdict is Verdict.FAILS:
+        if symbolic is not None and symbolic.refuted_all_K:
+            return f"FAILS for {symbolic.scope} (proved limit)"
+        if search.witness is not None:
+            return f"FAILS (witness at K = {search.witness['K']}, confirmed at {search.witness['digits']} digits)"
+        return "FAILS (exact or interval counterexample)"
+    if verdict is Verdict.HOLDS:
+        text = f"HOLDS ({search.examples} examples, K ≤ {high})"
+        if search.worst_margin is not None and search.worst_margin < 0:
+            text += f"; smallest margin < 0 at {search.worst_digits} digits: an unresolved equality case"
+        return text
+    if verdict is Verdict.CERTIFIED:
+        return "CERTIFIED (witness)" if evidence.existential else "CERTIFIED (interval certificate of the domain)"
+    return verdict.value

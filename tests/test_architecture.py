@@ -41,7 +41,25 @@ def test_contracts_hold_on_the_tree() -> None:
 def test_planted_upward_import_breaks_a_contract(tmp_path: Path) -> None:
     tree = _copy_tree(tmp_path)
     planted = tree / "theory" / "planted_upward.py"
-    planted.write_text("import numerics.bandit  # an upward import: theory must not read numerics\n")
+    planted.write_text("import numerics.environments.bandit  # an upward import: theory must not read numerics\n")
     result = _lint(tree)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "theory.planted_upward -> numerics.bandit" in result.stdout
+    assert "theory.planted_upward -> numerics.environments.bandit" in result.stdout
+
+
+def test_planted_upward_import_inside_numerics_breaks_the_layer_contract(tmp_path: Path) -> None:
+    tree = _copy_tree(tmp_path)
+    planted = tree / "numerics" / "kernels" / "planted_upward.py"
+    planted.write_text("import numerics.engine.runs  # kernels must not read the engine above them\n")
+    result = _lint(tree)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "numerics.kernels.planted_upward -> numerics.engine.runs" in result.stdout
+
+
+def test_planted_cycle_between_siblings_breaks_the_acyclic_contract(tmp_path: Path) -> None:
+    tree = _copy_tree(tmp_path)
+    planted = tree / "numerics" / "engine" / "recording.py"
+    planted.write_text(planted.read_text() + "\nimport numerics.engine.runs  # runs imports recording: a cycle\n")
+    result = _lint(tree)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "No cycles are allowed in numerics.engine" in result.stdout

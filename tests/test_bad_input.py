@@ -5,7 +5,7 @@ gradient, K < 2, NaN/inf, shape mismatches, rewards outside a theorem's range, u
 rejected with one sentence naming the argument and its allowed range: exit code 2 and no traceback on the command
 line, :class:`foundation.validation.InputError` in the API.
 
-Part 2, numerical safety: hypothesis drives the public numeric API (numerics.transforms, numerics.gradients) with
+Part 2, numerical safety: hypothesis drives the public numeric API (numerics.kernels.transforms, numerics.kernels.gradients) with
 every entry of θ drawn independently over |θ| ∈ [1e-300, 1e300] and p ∈ [1, 1e3], and compares with the
 definitions evaluated by mpmath at 60 digits.
 """
@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 from escort.cli import main
 from foundation.validation import InputError
-from numerics import bandit, gradients, transforms
+from numerics.environments import bandit
+from numerics.kernels import gradients
+from numerics.kernels import transforms
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -94,7 +96,7 @@ def _run_checks(claim: str) -> None:
 
 
 def _battery_transform(name: str) -> None:
-    from numerics.battery import run_battery
+    from numerics.experiments.battery import run_battery
 
     run_battery([name], quick=True, out_dir=Path("unused"), docs_dir=Path("unused"))
 

@@ -36,7 +36,7 @@ def differing(first: Path, second: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def battery_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from numerics.battery import run_battery
+    from numerics.experiments.battery import run_battery
 
     folders = []
     for run in ("first", "second"):

@@ -566,8 +566,8 @@ _STATEMENT_LIST: tuple[Statement, ...] = (
     ),
     Statement(
         "mdp-policy-gradient", "Section 3, Theorem 3 (escort policy gradient in a tabular MDP)",
-        "∂V(ρ)/∂θ(s,a) = 1/(1−γ)·d_ρ(s)·(p/θ(s,a))·π(a|s)·(Q(s,a) − V(s)) with V = (I − γP_π)^{-1}r_π exact; "
-        "two states, A = K actions, P(0|s,a) = (1+a+s)/(A+3), r(s,a) = (1+2a+3s)/(2A+4), γ = 3/4, ρ = (1/3, 2/3)",
+        "∂V(ρ)/∂θ(s,a) = 1/(1−γ)·d_ρ(s)·(p/θ(s,a))·π(a|s)·(Q(s,a) − V(s)) with V = (I − γP_π)^{-1}r_π exact "
+        "(index form: every S and A); the instance built per K has two states, A = K actions, P(0|s,a) = (1+a+s)/(A+3), r(s,a) = (1+2a+3s)/(2A+4), γ = 3/4, ρ = (1/3, 2/3)",
         "escort", Relation.EQUAL, _mdp_gradient_derived, _mdp_gradient_stated, (_NONZERO, "0 <= gamma < 1"),
     ),
 )
@@ -726,8 +726,8 @@ STATEMENTS: dict[str, Statement] = {s.id: s for s in _STATEMENT_LIST + _LEMMA_LI
 
 # --- convergence-rate theorems: step sizes and bounds as expressions -------------------------------------------
 
-T, C, K_SYM, NORM, DELTA, PI1, GAMMA, S_SYM, A_SYM, C1 = sp.symbols(
-    "t c K norm_theta Delta pi_1 gamma S A c_1", positive=True
+T, C, K_SYM, NORM, DELTA, PI1, GAMMA, S_SYM, A_SYM, C1, INV_MU, RATE = sp.symbols(
+    "t c K norm_theta Delta pi_1 gamma S A c_1 inv_mu rate", positive=True
 )
 
 
@@ -736,15 +736,17 @@ class RateBound:
     """A theorem's step size and sub-optimality bound (or escape time) as expressions in named symbols.
 
     Symbols: t (iteration), c (inf_t π_t(a*)), K, norm_theta (‖θ_t‖_p), p, Delta (reward gap), pi_1
-    (π_{θ_1}(a*)), gamma, S, A, c_1 (1/c_1² = π_{θ_1}(a_y)). ``quantity`` names what the bound bounds.
+    (π_{θ_1}(a*)), gamma, S, A, c_1 (1/c_1² = π_{θ_1}(a_y)), tau, inv_mu (‖1/μ‖_∞), rate (C_τ·c'², Theorem 4).
+    ``quantity`` names what the bound bounds; ``bound`` and ``relation`` are None for a step size that comes with
+    no bound of the paper (SCE's 1/L). A bandit is the MDP with γ = 0 and A = K.
     """
 
     id: str
     reference: str
     text: str
     quantity: str
-    relation: Relation
-    bound: sp.Expr
+    relation: Relation | None
+    bound: sp.Expr | None
     step_size: sp.Expr | None
     domain: str
 
@@ -783,6 +785,31 @@ _BOUND_LIST: tuple[RateBound, ...] = (
         sp.Symbol("kl_1", positive=True) * sp.exp(-(T - 1) / (2 * (3 + C1**2))),
         NORM**2 / (4 * (3 + C1**2)), "p = 2, one-hot y",
     ),
+    RateBound(
+        "thm3-spg", "Mei et al. (2020), Theorem 4 (SPG on a tabular MDP; the baseline of Theorem 3)",
+        "V*(ρ) − V^{π_t}(ρ) ≤ 16S/(c²(1−γ)^6 t)·‖dπ*/dμ‖_∞²·‖1/μ‖_∞ with η = (1−γ)³/8 (softmax, "
+        "constant step); the two norms enter as the symbol 'distribution_factor'",
+        "sub-optimality", Relation.LESS_EQUAL,
+        16 * S_SYM / (C**2 * (1 - GAMMA) ** 6 * T) * sp.Symbol("distribution_factor", positive=True),
+        (1 - GAMMA) ** 3 / 8, "softmax, tabular MDP",
+    ),
+    RateBound(
+        "thm4", "Theorem 4 (entropy-regularised EPG); the step's c_τ is the project's reading",
+        "Ṽ^{π*_τ}(ρ) − Ṽ^{π_t}(ρ) ≤ ‖1/μ‖_∞(1 + τ log A)/(1 − γ)²·exp(−C_τ c'² t) (Eq. (6)) with "
+        "η_t = (1−γ)³‖θ_t‖_p²/(10p²A^{1/p} + c_τ). The paper gives no constant for c_τ or C_τ: c_τ = p²τ(4 + 8 log A) "
+        "is the project's reading (the entropy part of the regularised softmax smoothness, Mei et al. 2020 Lemma 14, "
+        "scaled by p²), and ‖θ_t‖_p² is restored as in Theorem 3's step; C_τ c'² enters as the symbol 'rate'",
+        "regularised sub-optimality", Relation.LESS_EQUAL,
+        INV_MU * (1 + d.TAU * sp.log(A_SYM)) / (1 - GAMMA) ** 2 * sp.exp(-RATE * T),
+        (1 - GAMMA) ** 3 * NORM**2 / (10 * d.P**2 * A_SYM ** (1 / d.P) + d.P**2 * d.TAU * (4 + 8 * sp.log(A_SYM))),
+        "p >= 2, tau > 0",
+    ),
+    RateBound(
+        "sce", "Section 5, Eq. (10) (softmax cross entropy, SCE)",
+        "gradient descent on δ(θ) = −log softmax(θ)(a_y) with η = 1/L, L = 1/2: the Hessian diag(π) − ππᵀ has "
+        "eigenvalues ≤ max_i 2π(i)(1 − π(i)) ≤ 1/2 (Gershgorin); the paper states only an O(1/t) rate, no constant",
+        "cross entropy", None, None, 1 / sp.Rational(1, 2), "softmax, one-hot y",
+    ),
 )
 
 ETA = sp.Symbol("eta", positive=True)
@@ -799,4 +826,5 @@ _DERIVED_BOUNDS: tuple[RateBound, ...] = (
 )
 
 BOUNDS: dict[str, RateBound] = {b.id: b for b in _BOUND_LIST + _DERIVED_BOUNDS}
-"""The convergence-rate theorems (1, 2, 3, 5) as step sizes and bounds; Theorem 4's constants are unspecified."""
+"""The convergence-rate theorems (1–5, SPG's baseline for Theorem 3), SCE's step, and the project's derived
+bounds (Theorem 1's constant), as step sizes and bounds."""

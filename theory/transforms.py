@@ -2,7 +2,7 @@
 
 The paper compares two transforms, softmax (Section 1) and escort f_p (Definition 1, Eq. (3)), and ends asking
 which transform is best. A :class:`Transform` states any other candidate in the same language, so that the
-battery (:mod:`numerics.battery`) derives, checks and runs for it everything the paper did for those two.
+battery (:mod:`numerics.experiments.battery`) derives, checks and runs for it everything the paper did for those two.
 
 Built in (names accepted by :func:`transform`):
 

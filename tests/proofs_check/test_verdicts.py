@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from proofs_check.claims import CLAIMS
-from proofs_check.verdicts import Certificate, Evidence, SearchOutcome, SymbolicOutcome, Verdict, decide
+from proofs_check.verdicts import (
+    Certificate, DomainResult, Evidence, SearchOutcome, SymbolicOutcome, Verdict, decide, label,
+)
 
 
 def _search(witness=None) -> SearchOutcome:
@@ -45,3 +47,22 @@ def test_domains_reject_points_outside_them() -> None:
     assert not wider.admits(point | {"r_2": 2.0})  # r(a*) maximal, r ∈ [−1, 1]
     assert not wider.admits(point | {"theta_2": 0.0})  # θ(a) ≠ 0
     assert not CLAIMS["thm2-smoothness"].stated.admits(point)  # p = 1.5 is outside {1} ∪ [2, 32]
+
+
+def _result(evidence: Evidence) -> DomainResult:
+    return DomainResult("c", "stated", "d", decide(evidence), evidence)
+
+
+def test_labels_carry_their_quantifiers() -> None:
+    every_K = SymbolicOutcome((), (), "chain", all_K=True, scope="every K ≥ 2, p > 0")
+    assert label(_result(_evidence(every_K))) == "PROVED for every K ≥ 2, p > 0"
+    assert label(_result(_evidence(SymbolicOutcome((2, 3), (2, 3), "test")))) == "PROVED for K = 2…3"
+    assert label(_result(_evidence())) == "HOLDS (10 examples, K ≤ 3)"
+    assert label(_result(_evidence(witness={"K": 2, "digits": 60}))) == "FAILS (witness at K = 2, confirmed at 60 digits)"
+    refuted = SymbolicOutcome((), (), "limit", refuted_all_K=True, scope="every K ≥ 2, 1 < p < 2")
+    assert label(_result(_evidence(refuted))) == "FAILS for every K ≥ 2, 1 < p < 2 (proved limit)"
+
+
+def test_negative_smallest_margin_is_an_unresolved_equality_case() -> None:
+    evidence = Evidence(None, SearchOutcome(10, 0, 0, 0, 0, -1e-70, 60, None, None, "s"), (), False, False, (2, 3))
+    assert "unresolved equality case" in label(_result(evidence))

@@ -1,0 +1,171 @@
+"""Policy gradient on a tabular finite MDP with exact gradients: SPG, EPG (Theorem 3) and their entropy forms.
+
+Every run ascends V^{π_θ}(ρ) (or the soft value Ṽ^{π_θ}(ρ) of Theorem 4) with the exact gradient
+g_t = ∂V/∂θ of :func:`numerics.environments.mdp.policy_gradient`, θ of shape (S, A), batched over B runs:
+
+=============  =========  ==================================================================================
+name           transform  θ_{t+1}(s, ·)
+=============  =========  ==================================================================================
+spg            softmax    θ_t(s, ·) + η·g_t(s, ·)                     (fixed η)
+epg            escort     θ_t(s, ·) + η_t(s)·g_t(s, ·),  η_t(s) = (1−γ)³‖θ_t(s, ·)‖_p²/(10p²A^{2/p})
+                          (Theorem 3; lambdified from ``BOUNDS['thm3'].step_size``)
+spg-entropy    softmax    θ_t(s, ·) + η·g̃_t(s, ·),  g̃ = ∂Ṽ/∂θ with temperature τ
+epg-entropy    escort     θ_t(s, ·) + η_t(s)·g̃_t(s, ·),  η_t(s) = (1−γ)³‖θ_t(s, ·)‖_p²/(10p²A^{1/p} + c_τ)
+=============  =========  ==================================================================================
+
+Theorem 4 prints η_t = (1−γ)³/(10p²A^{1/p} + c_τ) without ‖θ_t‖_p² and leaves c_τ unspecified; we use the bandit
+engine's reading (:func:`numerics.engine.rules.entropy_log_step`: ‖θ_t‖_p² restored, c_τ = p²τ(4 + 8 log A))
+per state, times (1−γ)³.
+
+After each escort step θ(s, ·) is divided by ‖θ(s, ·)‖_p. This changes no policy: π(·|s) is homogeneous of degree
+0 in θ(s, ·), and the update η_t(s)·g_t(s, ·) of degree 1 (η_t ∝ ‖θ‖_p², ∂π/∂θ ∝ 1/θ), so the rescaled run visits
+the same policies (the MDP form of the paper's Algorithm 2 / Lemma 9). It keeps ‖θ‖ from growing geometrically:
+g ⊥ θ (Σ_a θ(a)·p·π(a)/θ(a)·(Q(a) − V) = 0), so the unnormalised norm grows at every step and overflows.
+
+``step_scale`` λ multiplies the theorem steps of epg and epg-entropy (λ = 1: the theorems as stated). At
+γ = 0.99 Theorem 3's constant (1−γ)³/(10p²A^{2/p}) is ~6e-9, so the theorem's step cannot move θ within any
+affordable number of iterations; Fig. 5(c) therefore runs both methods at the same multiple λ of their own
+theoretical steps (SPG: η = λ(1−γ)³/8, the step of Mei et al. 2020, Theorem 4).
+
+Recorded at the steps of :func:`numerics.engine.recording_steps` (column 0 is θ₁, the paper's t = 1):
+sub-optimality V*(ρ) − V^{π_t}(ρ) (soft: Ṽ*_τ(ρ) − Ṽ^{π_t}(ρ)), the optimal-action mass
+min_s π_t(A*(s)|s) (A*(s): the optimal actions of the unregularised MDP, ties included) and min_{s,a} π_t(a|s)
+(Theorem 4's c at time t); over *every* step, the running minimum inf_t π_t(a|s) (Theorem 3's c needs it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from foundation.validation import InputError, check_choice, check_finite_array, check_positive, check_temperature
+from numerics.engine import step_sizes
+from numerics.engine.recording import recording_steps
+from numerics.engine.rules import StepParameters, entropy_log_step
+from numerics.environments.mdp import (
+    FiniteMDP,
+    check_distribution,
+    values_and_gradient,
+    optimal_actions,
+    optimal_values,
+)
+from numerics.kernels.transforms import _p_norm, check_transform
+
+__all__ = ["MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "theorem3_step"]
+
+MDP_ALGORITHMS: dict[str, str] = {
+    "spg": "softmax",
+    "epg": "escort",
+    "spg-entropy": "softmax",
+    "epg-entropy": "escort",
+}
+"""Algorithm name -> the transform of its policy."""
+
+def theorem3_step(theta: np.ndarray, *, gamma: float, p: float) -> np.ndarray:
+    """η_t(s) = (1−γ)³‖θ_t(s, ·)‖_p²/(10p²A^{2/p}) of Theorem 3, shape θ.shape[:-1] + (1,)."""
+    return step_sizes.theorem3_step(_p_norm(theta, p), gamma=gamma, p=p, A=theta.shape[-1])
+
+
+@dataclass(frozen=True)
+class MDPTrajectory:
+    """B runs on one MDP: ``steps`` (T',); ``suboptimality``, ``optimal_probability``, ``min_probability``
+    (B, T'); ``running_min`` (B, S, A) = min over all steps of π_t(a|s); ``theta_final`` (B, S, A)."""
+
+    steps: np.ndarray
+    suboptimality: np.ndarray
+    optimal_probability: np.ndarray
+    min_probability: np.ndarray
+    running_min: np.ndarray
+    theta_final: np.ndarray
+
+
+def _step_size(
+    algorithm: str, theta: np.ndarray, mdp: FiniteMDP, p: float, eta: float, tau: float, scale: float
+) -> np.ndarray | float:
+    if algorithm in ("spg", "spg-entropy"):
+        return eta
+    if algorithm == "epg":
+        return scale * theorem3_step(theta, gamma=mdp.gamma, p=p)
+    params = StepParameters(p=p, eta=eta, tau=tau, K=mdp.n_actions, astar=np.zeros((1, 1), dtype=int))
+    return scale * step_sizes.theorem4_gamma_factor(mdp.gamma) * np.exp(entropy_log_step(theta, params))
+
+
+def check_domain(theta: np.ndarray, transform: str, t: int, scale: float) -> None:
+    """Stop a run whose steps are too long for its parameters to stay finite (and nonzero, for the escort)."""
+    if not np.all(np.isfinite(theta)) or (transform == "escort" and np.any(theta == 0)):
+        raise InputError(
+            f"step_scale (or eta) is too large for this run: theta left the domain of the {transform} transform "
+            f"at step {t + 1} (step_scale={scale:g}; 1 is the theorem's step)"
+        )
+
+
+def _validate(
+    algorithm: str, mdp: FiniteMDP, theta0: object, rho: object, p: float, eta: float, tau: float
+) -> tuple[str, np.ndarray, np.ndarray, float, float, float]:
+    check_choice(algorithm, MDP_ALGORITHMS, name="algorithm")
+    theta = check_finite_array(theta0, name="theta0", ndim=3).copy()
+    if theta.shape[1:] != (mdp.n_states, mdp.n_actions):
+        raise InputError(f"theta0 must have shape (B, S, A) = (B, {mdp.n_states}, {mdp.n_actions}); got {theta.shape}")
+    power = check_transform(MDP_ALGORITHMS[algorithm], p, theta)
+    start = check_distribution(rho, name="rho", size=mdp.n_states)
+    if start.shape not in ((mdp.n_states,), (theta.shape[0], mdp.n_states)):
+        raise InputError(f"rho must have shape (S,) or (B, S) = ({theta.shape[0]}, {mdp.n_states}); got {start.shape}")
+    temperature = check_temperature(tau)
+    if algorithm.endswith("-entropy") != (temperature > 0):
+        raise InputError(f"tau must be > 0 exactly for the *-entropy algorithms; got tau={tau!r} for {algorithm}")
+    return algorithm, theta, start, power, check_positive(eta, name="eta"), temperature
+
+
+def run_mdp(
+    algorithm: str,
+    mdp: FiniteMDP,
+    theta0: np.ndarray,
+    rho: np.ndarray,
+    steps: int,
+    *,
+    p: float = 2.0,
+    eta: float = 0.4,
+    tau: float = 0.0,
+    step_scale: float = 1.0,
+    record_every: int = 1,
+    record_per_decade: int | None = None,
+) -> MDPTrajectory:
+    """Run ``algorithm`` (a key of :data:`MDP_ALGORITHMS`) from θ₁ = ``theta0`` (B, S, A) for ``steps`` updates.
+
+    ``rho`` (S,) or (B, S): the start distribution of V(ρ), per run if 2-D. ``eta``: the fixed step of spg and
+    spg-entropy; ``step_scale``: the multiple λ of the theorem steps of epg and epg-entropy (module docstring).
+    ``tau`` > 0 exactly for the entropy algorithms.
+
+    >>> from numerics.environments.mdp import random_mdp
+    >>> mdp = random_mdp(np.random.default_rng(0), 3, 2, 0.5)
+    >>> run = run_mdp("spg", mdp, np.zeros((1, 3, 2)), mdp.rho, 200, record_every=100)
+    >>> run.steps.tolist(), bool(run.suboptimality[0, -1] < run.suboptimality[0, 0])
+    ([0, 100, 200], True)
+    """
+    name, theta, start, power, step, temperature = _validate(algorithm, mdp, theta0, rho, p, eta, tau)
+    scale = check_positive(step_scale, name="step_scale")
+    schedule = recording_steps(steps, record_every=record_every, record_per_decade=record_per_decade)
+    transform = MDP_ALGORITHMS[name]
+    best = np.sum(start * optimal_values(mdp, tau=temperature), axis=-1)
+    optimal = optimal_actions(mdp)
+    records = np.empty((3, theta.shape[0], schedule.size))
+    running_min = np.ones_like(theta)
+    column = 0
+    # B solves of an S x S system per step: multi-threaded BLAS only adds contention at this size
+    with threadpool_limits(limits=1, user_api="blas"):
+        for t in range(int(schedule[-1]) + 1):
+            pi, V, gradient = values_and_gradient(mdp, theta, start, transform, power, temperature)
+            np.minimum(running_min, pi, out=running_min)
+            if t == schedule[column]:
+                records[0, :, column] = best - np.sum(start * V, axis=-1)
+                records[1, :, column] = np.min(np.sum(np.where(optimal, pi, 0.0), axis=-1), axis=-1)
+                records[2, :, column] = np.min(pi, axis=(-2, -1))
+                column += 1
+            if t < schedule[-1]:
+                theta = theta + _step_size(name, theta, mdp, power, step, temperature, scale) * gradient
+                check_domain(theta, transform, t, scale)
+                if transform == "escort":
+                    theta = theta / _p_norm(theta, power)
+    return MDPTrajectory(schedule, *records, running_min=running_min, theta_final=theta)

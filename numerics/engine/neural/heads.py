@@ -1,0 +1,104 @@
+"""Output heads of the classifier: a transform θ ↦ π and a per-example loss with its gradient in θ.
+
+Both transforms normalise elementwise weights, π(a) = w(θ(a)) / Σ_a' w(θ(a')), with w = exp (softmax) or
+w = |·|^p (escort, Eq. (3)). Writing s(a) = d log w(θ(a)) / dθ(a) — 1 for softmax, p/θ(a) for the escort —
+
+    d log π(a_y) / dθ(a) = s(a) · (y(a) − π(a)),
+
+which is Eq. (1) (softmax) and Eq. (7) applied to y (escort). Hence, per example,
+
+* policy-gradient loss ℓ = 1 − π(a_y):   dℓ/dθ = −π(a_y) · s ⊙ (y − π)   (Eq. (1) / Eq. (4) with r = y),
+* cross-entropy loss  ℓ = −log π(a_y):   dℓ/dθ = s ⊙ (π − y)              (Section 5 / Eq. (12)).
+
+π is computed in the log domain, log π = log w − logsumexp(log w), so that large |θ| does not overflow.
+
+>>> import numpy as np
+>>> head = Head("cross-entropy", "escort", p=2.0)
+>>> head.loss(np.array([[1.0, 1.0]]), np.array([0]))      # π = (1/2, 1/2)
+array([0.69314718])
+>>> head.loss_gradient(np.array([[1.0, 1.0]]), np.array([0]))   # (p/θ)(π − y) = 2·(−1/2, 1/2)
+array([[-1.,  1.]])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from foundation.validation import InputError, check_choice, check_escort_power
+from numerics.kernels.transforms import TRANSFORMS, log_policy
+
+__all__ = ["OBJECTIVES", "Head", "score"]
+
+OBJECTIVES = ("policy-gradient", "cross-entropy")
+
+
+def score(theta: np.ndarray, actions: np.ndarray, *, transform: str, p: float = 2.0) -> np.ndarray:
+    """The score function d log π_θ(a)/dθ = s ⊙ (e_a − π) for each row of θ (B, K) and action a (B,).
+
+    It is also REINFORCE's gradient estimate per unit reward: E_{a∼π}[r(a)·score(θ, a)] = d(πᵀr)/dθ.
+    """
+    pi = np.exp(log_policy(theta, transform=transform, p=p))
+    scale = 1.0 if transform == "softmax" else p / theta
+    return scale * (np.eye(theta.shape[1])[actions] - pi)
+
+
+@dataclass(frozen=True)
+class Head:
+    """An objective ('policy-gradient' or 'cross-entropy') on a transform ('softmax' or 'escort' with p ≥ 1)."""
+
+    objective: str
+    transform: str
+    p: float = 2.0
+
+    def __post_init__(self) -> None:
+        check_choice(self.objective, OBJECTIVES, name="objective")
+        check_choice(self.transform, TRANSFORMS, name="transform")
+        object.__setattr__(self, "p", check_escort_power(self.p))
+
+    @property
+    def label(self) -> str:
+        """The paper's name: SPG / EPG for the policy gradient, SCE / ECE for the cross entropy."""
+        prefix = "S" if self.transform == "softmax" else "E"
+        name = prefix + ("PG" if self.objective == "policy-gradient" else "CE")
+        return name if self.transform == "softmax" else f"{name} p={self.p:g}"
+
+    @property
+    def initial_bias(self) -> float:
+        """An output bias c with π = 1/K at θ = c·1 and, for the escort, |θ| away from its kink at 0."""
+        return 0.0 if self.transform == "softmax" else 1.0
+
+    def log_policy(self, theta: np.ndarray) -> np.ndarray:
+        """log π_θ(·|x) for each row of θ (shape (B, K)), by :func:`numerics.kernels.transforms.log_policy`."""
+        return log_policy(theta, transform=self.transform, p=self.p)
+
+    def _checked(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        if theta.ndim != 2 or labels.shape != (theta.shape[0],):
+            raise InputError(f"theta must be (B, K) and labels (B,); got {theta.shape} and {labels.shape}")
+        if not np.all(np.isfinite(theta)):
+            raise InputError("theta must contain only finite numbers (no NaN or inf); the training diverged")
+        return np.eye(theta.shape[1])[labels]
+
+    def loss(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Per-example loss: 1 − π(a_y|x) or −log π(a_y|x)."""
+        self._checked(theta, labels)
+        log_pi_y = np.take_along_axis(self.log_policy(theta), labels[:, None], axis=1)[:, 0]
+        return 1.0 - np.exp(log_pi_y) if self.objective == "policy-gradient" else -log_pi_y
+
+    def score(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """d log π(a_y)/dθ = s ⊙ (y − π) for each row (shape (B, K))."""
+        self._checked(theta, labels)
+        return score(theta, labels, transform=self.transform, p=self.p)
+
+    def loss_gradient(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Per-example dℓ/dθ (shape (B, K)): −score for the cross entropy, −π(a_y)·score for 1 − π(a_y)."""
+        score = self.score(theta, labels)
+        if self.objective == "cross-entropy":
+            return -score
+        pi_y = np.exp(np.take_along_axis(self.log_policy(theta), labels[:, None], axis=1))
+        return -pi_y * score
+
+    def predict(self, theta: np.ndarray) -> np.ndarray:
+        """argmax_a π_θ(a|x) for each row."""
+        return np.argmax(self.log_policy(theta), axis=1)

@@ -1,0 +1,127 @@
+"""Theorem 1 as a test that can fail: measured escape times against the derived constant, on held-out settings.
+
+Setting (Theorem 1, Section 2 'Escape time'): r = (b + Δ, b, …, b) ∈ [0, 1]^K with b = (1 − Δ)/2, SPG with a
+constant η ∈ (0, 1], θ₁ random with π_{θ₁}(a*) = π₁ set exactly (the other logits standard normal). t₀ is the
+first step with (π* − π_t)ᵀr < 0.9Δ (final: under two-level rewards π_t(a*) only grows).
+
+The paper's appendix is not in the project's copy of the paper, so the constant is the project's derivation
+(statement ``thm1-odds-step``, checked by ``escort check``): one step lowers x = (1 − π(a*))/π(a*) by at most
+2ηΔ, and (π* − π)ᵀr ≥ 0.9Δ iff x ≥ 9, so t₀ > 1 + (1/π₁ − 10)/(2ηΔ) (``BOUNDS["thm1-two-level"]``) from *every*
+θ₁: t₀·Δ·π₁ ≥ (1 − 10π₁)/(2η) ≥ 1/4 for η ≤ 1, π₁ ≤ 1/20.
+
+Three checks, each able to fail:
+
+* **the derived bound**, run by run (status from :mod:`numerics.experiments.bounds.status`; trivial value t₀ ≥ 1);
+* **held-out shape**: C is calibrated as the smallest t₀·Δ·π₁ on the *calibration* cells (larger π₁, their own
+  η, Δ and seeds); the *test* cells (smaller π₁, other η, Δ and seeds) must all stay above it — if t₀ grew more
+  slowly than 1/π₁ they would fall below;
+* **slope**: log10(η·t₀·Δ·π₁) against log10 π₁ on the test cells, with a bootstrap 95 % interval; the theorem's
+  shape needs slope ≤ 0 (products bounded away from 0 as π₁ → 0). Also the η-normalised constant η·t₀·Δ·π₁
+  (median, bootstrap interval) and the smallest t₀·Δ·π₁.
+
+The quantifier question (∃ initialisation vs ∃ r): the derivation holds for every θ₁ once r is two-level with a*
+the action the initialisation makes rare, so for a *fixed* θ₁ the reward vector with a* = argmin_a π_{θ₁}(a)
+produces the plateau t₀ ≥ 1 + (1/min_a π_{θ₁}(a) − 10)/(2ηΔ): ∃r holds for every initialisation. The test cells
+use fresh random θ₁ for exactly this reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from numerics.engine import escape_times
+from numerics.environments.bandit import gap_rewards, initial_parameters
+from numerics.experiments.bounds.comparison import BoundComparison
+from theory.statements import BOUNDS, DELTA, ETA, PI1
+
+__all__ = ["CELLS", "Cell", "compare", "derived_escape_bound", "summary"]
+
+derived_escape_bound = sp.lambdify((PI1, ETA, DELTA), BOUNDS["thm1-two-level"].bound, "numpy")
+"""1 + (1/π₁ − 10)/(2ηΔ), lambdified from ``BOUNDS["thm1-two-level"]``."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A set of settings: its role, K, Δ, η and π₁ values (every combination is run)."""
+
+    role: str
+    Ks: tuple[int, ...]
+    gaps: tuple[float, ...]
+    etas: tuple[float, ...]
+    probabilities: tuple[float, ...]
+
+
+CELLS: dict[bool, tuple[Cell, Cell]] = {
+    False: (Cell("calibration", (2, 4, 8), (0.9, 0.3), (1.0, 0.3), (1e-2, 3e-3, 1e-3)),
+            Cell("test", (2, 4, 8), (0.6, 0.1), (0.7, 0.1), (1e-4, 1e-5))),
+    True: (Cell("calibration", (2, 4), (0.9,), (1.0,), (1e-2, 1e-3)),
+           Cell("test", (2, 4), (0.6,), (0.7,), (1e-4, 3e-4))),
+}
+"""(calibration, test) cells of the full and quick (``True``) forms; no value of Δ, η or π₁ is shared."""
+
+
+def _runs(quick: bool) -> int:
+    return 2 if quick else 4
+
+
+def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
+    """One row per run: measured t₀ against the derived bound; role and calibrated C in the parameters."""
+    rows = []
+    for index, cell in enumerate(CELLS[quick]):
+        rng = np.random.default_rng([seed, 1, index])
+        for K in cell.Ks:
+            for gap in cell.gaps:
+                r = gap_rewards(K, gap=gap, base=(1.0 - gap) / 2)
+                for eta in cell.etas:
+                    for pi1 in cell.probabilities:
+                        theta0 = initial_parameters(rng, _runs(quick), K, transform="softmax",
+                                                    optimal_probability=pi1)
+                        t0 = escape_times(theta0, r, eta=eta, max_steps=int(4 / (eta * gap * pi1)) + 100)
+                        bound = float(derived_escape_bound(pi1, eta, gap))
+                        rows += [BoundComparison(
+                            "Theorem 1", ">=", float(t), bound,
+                            {"role": cell.role, "K": K, "Delta": gap, "eta": eta, "pi_1": pi1,
+                             "theta_1": theta0[i].tolist(), "seed": seed},
+                            f"{cell.role} cell; derived t₀ > 1 + (1/π₁ − 10)/(2ηΔ)",
+                        ) for i, t in enumerate(t0)]
+    return rows
+
+
+def _bootstrap(values: np.ndarray, statistic, rng: np.random.Generator, n: int = 2000) -> tuple[float, float]:
+    draws = [statistic(rng.integers(0, len(values), len(values))) for _ in range(n)]
+    return float(np.percentile(draws, 2.5)), float(np.percentile(draws, 97.5))
+
+
+def summary(rows: list[BoundComparison]) -> dict[str, object]:
+    """Calibrated C, the held-out test against it, the slope and the η-normalised constant with 95 % intervals."""
+    finite = [r for r in rows if np.isfinite(r.empirical)]
+    product = np.array([r.empirical * r.parameters["Delta"] * r.parameters["pi_1"] for r in finite])
+    eta = np.array([r.parameters["eta"] for r in finite])
+    pi1 = np.array([r.parameters["pi_1"] for r in finite])
+    test = np.array([r.parameters["role"] == "test" for r in finite])
+    calibrated = float(product[~test].min())
+    x, y = np.log10(pi1[test]), np.log10(eta[test] * product[test])
+    rng = np.random.default_rng(0)
+
+    def slope(index: np.ndarray) -> float:
+        return float(np.polyfit(x[index], y[index], 1)[0]) if np.ptp(x[index]) > 0 else np.nan
+
+    normalised = eta[test] * product[test]
+    return {
+        "C_calibrated": calibrated,
+        "test_runs": int(test.sum()),
+        "test_runs_below_C_calibrated": int(np.sum(product[test] < calibrated)),
+        "smallest_test_product": float(product[test].min()),
+        "C_derived": 0.25,
+        "runs_below_C_derived": int(np.sum(product < 0.25)),
+        "slope": slope(np.arange(test.sum())),
+        "slope_95": _bootstrap(x, slope, rng),
+        "eta_normalised_constant_median": float(np.median(normalised)),
+        "eta_normalised_constant_95": _bootstrap(normalised, lambda i: float(np.median(normalised[i])), rng),
+        "undecided_runs": len(rows) - len(finite),
+        "quantifier": "the derived bound holds for every θ₁ once r is two-level with a* the action θ₁ makes rare "
+                      "(∃r for each initialisation, and ∀θ₁ for that r); the paper states ∃θ₁",
+    }

@@ -1,0 +1,108 @@
+"""Question 6 (reviewer 2): with the common uniform initialisation π₁ = 1/K, how much of the gravity well remains?
+
+Theorem 1 needs an initialisation near a suboptimal corner; the uniform policy is as far from every corner as
+possible. The well can still form on the way: SPG's update of θ(a) is π(a)(r(a) − πᵀr), so an action that is
+good but not the best grows first and can capture the policy before a* does. This module runs SPG (η = 0.4, the
+paper's) and EPG p = 2 (Theorem 2's step) from π₁ = 1/K (θ₁ = 0 for softmax, θ₁ = 1 for the escort) on random
+rewards (r(a*) = 1, others U[0, 0.9]) and measures t_ε, the first recorded step with (π* − π_t)ᵀr ≤ ε = 0.01:
+its median and its 90th percentile (the slow tail, where a plateau would show), per K.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from foundation.artifacts import Checkpoint, write_csv
+from numerics.engine import run_bandit
+from numerics.reporting.section import Section, curve_figure
+from numerics.analysis.summary import censored_quantile, fmt, markdown_table
+from numerics.analysis.first_hit import first_hit
+from numerics.environments.trap import parameters_for, uniform_problem
+
+__all__ = ["Settings", "run", "settings"]
+
+EPSILON = 0.01
+METHODS = (("SPG η=0.4", "spg", "softmax"), ("EPG p=2", "epg", "escort"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Numbers of actions and run sizes (quick and full forms differ only here)."""
+
+    actions: tuple[int, ...]
+    runs: int
+    steps: int
+    record_every: int
+
+
+def settings(quick: bool) -> Settings:
+    """Quick: K ∈ {10, 100}, 12 runs, 3,000 steps; full: K ∈ {10, 100, 1000}, 12 runs, 20,000 steps."""
+    if quick:
+        return Settings(actions=(10, 100), runs=12, steps=3000, record_every=10)
+    return Settings(actions=(10, 100, 1000), runs=12, steps=20_000, record_every=20)
+
+
+def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int) -> dict:
+    problem = uniform_problem(K, runs=config.runs, rng=np.random.default_rng([seed, K]))
+    theta = parameters_for(problem.initial_policy, transform=transform, p=2.0)
+    trajectory = run_bandit(algorithm, theta, problem.rewards, config.steps, p=2.0, eta=0.4,
+                            record_every=config.record_every, backend="compiled")
+    steps = np.asarray(trajectory.steps)
+    return {"steps": steps.tolist(), "mean_suboptimality": trajectory.suboptimality.mean(axis=0).tolist(),
+            "steps_to_epsilon": first_hit(trajectory.suboptimality, steps, level=EPSILON, below=True).tolist()}
+
+
+def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
+    """SPG and EPG from the uniform policy: steps to ε per K, median and 90th percentile."""
+    config = settings(quick)
+    units = {
+        (K, label): checkpoint.unit(f"q6/K={K}/{label}",
+                                    lambda K=K, algorithm=algorithm, transform=transform:
+                                    _measure(config, K, algorithm, transform, seed), scope=config)
+        for K in config.actions for label, algorithm, transform in METHODS
+    }
+    rows = []
+    for (K, label), unit in units.items():
+        reached = np.isfinite(np.array(unit["steps_to_epsilon"], dtype=float))
+        rows.append([K, label, int(reached.sum()), config.runs, censored_quantile(unit["steps_to_epsilon"], 0.5),
+                     censored_quantile(unit["steps_to_epsilon"], 0.9)])
+    data = write_csv(out_dir / "question_uniform_initialisation.csv",
+                     ["K", "method", "runs_reaching_epsilon", "runs", "median_steps", "p90_steps"], rows)
+    figure = curve_figure(
+        figures_dir / "question_uniform_initialisation.png",
+        panels=[(f"K = {K}, π₁ = 1/K", [(label, units[K, label]) for label, _, _ in METHODS]) for K in config.actions],
+        ylabel="mean sub-optimality (π* − π_t)ᵀr",
+    )
+
+    def steps_text(value: float) -> str:
+        return fmt(value) if np.isfinite(value) else f"> {config.steps}"
+
+    conclusions = []
+    for K in config.actions:
+        spg, epg = ([r for r in rows if r[0] == K and r[1] == label][0] for label, _, _ in METHODS)
+        tails = np.nan_to_num([spg[5], epg[5]], nan=np.inf)
+        ratio = tails[0] / tails[1] if np.all(np.isfinite(tails)) else float("nan")
+        slower = ("beyond the step budget for both" if np.all(np.isinf(tails))
+                  else "slower" if tails[0] > tails[1] else "not slower")
+        conclusions.append(
+            f"- K = {K}: SPG reached ε = {EPSILON:g} in {spg[2]} of {config.runs} runs (median {steps_text(spg[4])}, "
+            f"90th percentile {steps_text(spg[5])} steps), EPG in {epg[2]} of {config.runs} (median "
+            f"{steps_text(epg[4])}, 90th percentile {steps_text(epg[5])}); SPG's slow tail is {slower}"
+            + ("" if np.all(np.isinf(tails)) else " than EPG's")
+            + (f" (ratio {fmt(ratio)})." if np.isfinite(ratio) else ".")
+        )
+    table = markdown_table(
+        ["K", "method", f"reached ε = {EPSILON:g}", "median steps", "90th percentile steps"],
+        [[r[0], r[1], f"{r[2]} of {r[3]}", steps_text(r[4]), steps_text(r[5])] for r in rows],
+    )
+    return Section(
+        title="Question 6: uniform initialisation",
+        question="Reviewer 2: it is common practice to start from π = 1/K; how much of the gravity well remains?",
+        setup=(f"SPG (η = 0.4) and EPG p = 2 from π₁ = 1/K, K ∈ {{{', '.join(map(str, config.actions))}}}, "
+               f"{config.runs} runs of random rewards, at most {config.steps} steps; t_ε = first step with "
+               f"sub-optimality ≤ {EPSILON:g} (runs that never got there count as slower than any that did)."),
+        figure=figure.name, table=table, conclusions=tuple(conclusions), data=(data,),
+    )

@@ -1,0 +1,1 @@
+"""Layer 1 of :mod:`numerics`: pure array maths (policy transforms, exp kernels, exact single-state gradients)."""

@@ -1,0 +1,48 @@
+"""Tests of numerics.experiments.battery.dynamics: step sizes from the theorems, damping rates, gravity-well bookkeeping."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numerics.experiments.battery.dynamics import damping, gravity_well, step_rule
+from numerics.kernels.transform_kernels import kernels
+from theory.transforms import transform
+
+
+def test_escort_steps_are_theorem_2_and_theorem_5() -> None:
+    kern = kernels(transform("escort:2"), 6)
+    theta = np.array([[3.0, -4.0, 1.0, 1.0, 1.0, 1.0]])
+    norm_squared = np.sum(theta**2)
+    ascent, _ = step_rule(kern, "policy gradient", 6)
+    descent, _ = step_rule(kern, "cross entropy", 6)
+    np.testing.assert_allclose(ascent(theta, np.ones(1)), 2 * norm_squared / (9 * 4 * np.sqrt(6)))
+    np.testing.assert_allclose(descent(theta, np.array([0.25])), norm_squared / (4 * (3 + 4)))
+
+
+def test_softmax_steps_scale_with_the_temperature_squared() -> None:
+    eta, _ = step_rule(kernels(transform("softmax:0.5"), 3), "policy gradient", 3)
+    np.testing.assert_allclose(eta(np.zeros((2, 3)), np.ones(2)), 0.4 * 0.25)
+
+
+def test_softmax_is_damped_and_the_escort_is_linear() -> None:
+    softmax = damping(kernels(transform("softmax"), 10), runs=2, steps=1500, rng=np.random.default_rng(0)).rate()
+    escort = damping(kernels(transform("escort:2"), 10), runs=2, steps=1500, rng=np.random.default_rng(0)).rate()
+    assert softmax["verdict"].startswith("sublinear") and abs(softmax["loglog_slope"] + 1) < 0.05
+    assert escort["verdict"].startswith("linear") and escort["linear_rate"] > 0
+
+
+def test_sparse_cross_entropy_is_undefined_off_the_support_or_finite_time() -> None:
+    record = damping(kernels(transform("sparsemax"), 10), runs=6, steps=300, rng=np.random.default_rng(2)).rate()
+    assert record["runs_defined"] < 6
+    assert record["runs_finite_time"] == record["runs_defined"]
+
+
+def test_gravity_well_bookkeeping() -> None:
+    well = gravity_well(kernels(transform("softmax"), 6), runs=8, steps=400, rng=np.random.default_rng(0))
+    assert well.checkpoints[0] == 1 and well.checkpoints[-1] == 400
+    assert well.bad_fraction == np.mean(well.optimal_probability[:, -1] < 0.99)
+    reached = well.hit_time > 0
+    assert np.all(well.hit_time[reached] <= 400)
+    for run in np.flatnonzero(reached):
+        before = well.checkpoints < well.hit_time[run]
+        assert np.all(well.optimal_probability[run, before] < 0.99)
