@@ -331,8 +331,31 @@ def _add_data(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_data)
 
 
+def _stress(args: argparse.Namespace) -> int:
+    from numerics.experiments.bounds.stress import run_stress
+
+    output = run_stress(args.theorem, quick=args.quick, seed=args.seed, out_dir=_out(args), docs_dir=check_output_folder(args.docs, name="--docs"),
+                        replay_path=args.replay)
+    _print_outputs(output)
+    print("\n".join(output.headline))
+    return 0
+
+
+def _add_stress(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "stress", help="search K, p, r, θ₁ (and γ) for the worst empirical/bound ratio of Theorem 2 or 3"
+    )
+    parser.add_argument("theorem", help="thm2 (bandit EPG) or thm3 (single-state MDP EPG)")
+    parser.add_argument("--quick", action="store_true", help="small search (under 3 minutes); never writes docs")
+    parser.add_argument("--out", type=Path, default=Path("results/stress"), help="folder for worst-case JSON")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="full form: also writes DOCS/stress/*.json")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--replay", type=Path, default=None, help="re-run a saved worst case instead of searching")
+    parser.set_defaults(handler=_stress)
+
+
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    _add_derive, _add_run, _add_battery, _add_check, _add_all, _add_report, _add_bench, _add_data,
+    _add_derive, _add_run, _add_battery, _add_check, _add_all, _add_report, _add_bench, _add_stress, _add_data,
 )
 
 

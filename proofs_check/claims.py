@@ -306,5 +306,79 @@ def _claim_list() -> tuple[Claim, ...]:
     )
 
 
-CLAIMS: dict[str, Claim] = {claim.id: claim for claim in _claim_list()}
-"""Every checked claim, by id (the ids of :data:`theory.statements.STATEMENTS`)."""
+def _descent_claim(p: float) -> Claim:
+    """The ascent lemma of Theorem 2's proof along one update segment, at one exponent p."""
+    exponent = ((p, p),)
+    inside = p == 1.0 or p >= 2.0
+    return Claim(
+        f"thm2-descent-p{p:g}", STATEMENTS["thm2-descent"], ("θ ∈ R^K, θ(a) ≠ 0", "r ∈ [0, 1]^K"),
+        Domain(f"p = {p:g}, r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
+               _escort_points(_SMOOTH_K, exponent, _unit_rewards), ranges=_ranges(exponent, _UNIT)),
+        note=("" if inside else "p = 1.5 is outside Theorem 2's p ∈ {1} ∪ [2, ∞); checked to show where the "
+              "lemma stops. ") + "One EPG step with Theorem 2's step size from θ; the claim is the improvement "
+        "f(θ_{t+1}) − f(θ_t) ≥ (η/2)‖∇f‖² that the proof derives from smoothness on [θ_t, θ_{t+1}].",
+    )
+
+
+def _mdp_theta(K: int, point: dict[str, float]) -> st.SearchStrategy[tuple]:
+    """θ(s, a) = ±10^u, u ∈ [−2, 2]: four decades per entry (both MDP statements are invariant under scaling one
+    state's row, so wider scales only add overflow, not cases)."""
+    entry = st.builds(lambda m, sign: sign * m, pst.log_uniform(1e-2, 1e2), st.sampled_from((1.0, -1.0)))
+    return st.tuples(*[entry] * K)
+
+
+_P_MDP = ((1.0, 1.0), (2.0, 8.0))
+_P_MDP_WIDE = ((1.0, 8.0),)
+
+
+def _mdp_points(scalar: str, values: Callable[[], st.SearchStrategy[float]], p_intervals):
+    return lambda: pst.points((4, 4), {"theta": _mdp_theta},
+                              {"p": pst.escort_exponents(p_intervals), scalar: values()})
+
+
+_MU_RANGE = ((1e-3, 1.0 - 1e-3),)
+
+
+def _two_level_points(K_range, eta_max: float):
+    scalars = {"eta": pst.log_uniform(1e-6, eta_max), "Delta": pst.log_uniform(1e-6, 1.0), "b": st.floats(0.0, 1.0)}
+    return lambda: pst.points(K_range, {"theta": _logits}, scalars)
+
+
+def _lemma_claims() -> tuple[Claim, ...]:
+    s = STATEMENTS
+    return (
+        Claim(
+            "thm1-odds-step", s["thm1-odds-step"], ("θ ∈ R^K (softmax logits)", "η", "Δ", "b"),
+            Domain(f"η ∈ [1e-6, 1], Δ ∈ [1e-6, 1], b ∈ [0, 1], K ∈ 2…6, {_LOGIT_WORDS}", (2, 6),
+                   _two_level_points((2, 6), 1.0),
+                   ranges=_ranges(eta=((1e-6, 1.0),), Delta=((1e-6, 1.0),), b=((0.0, 1.0),))),
+            Domain(f"η ∈ [1e-6, 100], Δ ∈ [1e-6, 1], b ∈ [0, 1], K ∈ 2…6, {_LOGIT_WORDS}", (2, 6),
+                   _two_level_points((2, 6), 100.0),
+                   ranges=_ranges(eta=((1e-6, 100.0),), Delta=((1e-6, 1.0),), b=((0.0, 1.0),))),
+            note="The step of the project's derivation of Theorem 1's constant; summed over steps it gives "
+                 "BOUNDS['thm1-two-level'] (t₀·Δ·π₁ ≥ (1 − 10π₁)/(2η)).",
+        ),
+        *(_descent_claim(p) for p in (1.0, 1.5, 2.0, 4.0)),
+        Claim(
+            "thm3-smoothness-mdp", s["thm3-smoothness-mdp"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "γ"),
+            Domain("two states, A = 2, p ∈ {1} ∪ [2, 8], γ ∈ [0, 0.999], θ(s, a) = ±1e-2…1e2", (4, 4),
+                   _mdp_points("gamma", pst.discount_factors, _P_MDP), ranges=_ranges(_P_MDP, gamma=_GAMMA)),
+            note="The two-state MDP of theory.mdp (fixed P and r, γ free); the per-state scaling D is the project's "
+                 "reading of how a state-wise step size meets a smoothness constant.",
+        ),
+        Claim(
+            "mdp-nl", s["mdp-nl"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "μ = (μ₁, 1 − μ₁)"),
+            Domain("two states, A = 2, p ∈ {1} ∪ [2, 8], μ₁ ∈ [1e-3, 1 − 1e-3] (μ = ρ at μ₁ = 1/3), "
+                   "θ(s, a) = ±1e-2…1e2", (4, 4),
+                   _mdp_points("mu_1", lambda: st.floats(1e-3, 1.0 - 1e-3), _P_MDP),
+                   ranges=_ranges(_P_MDP, mu_1=_MU_RANGE)),
+            Domain("two states, A = 2, p ∈ [1, 8], μ₁ ∈ [1e-3, 1 − 1e-3], θ(s, a) = ±1e-2…1e2", (4, 4),
+                   _mdp_points("mu_1", lambda: st.floats(1e-3, 1.0 - 1e-3), _P_MDP_WIDE),
+                   ranges=_ranges(_P_MDP_WIDE, mu_1=_MU_RANGE)),
+        ),
+    )
+
+
+CLAIMS: dict[str, Claim] = {claim.id: claim for claim in _claim_list() + _lemma_claims()}
+"""Every checked claim, by id (the ids of :data:`theory.statements.STATEMENTS`, and ``thm2-descent-p<p>`` for the
+ascent lemma at one exponent)."""

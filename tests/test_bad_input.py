@@ -89,12 +89,6 @@ def _run_experiment(name: str) -> None:
     run_experiment(name, quick=True)
 
 
-def _theorem1_bound(K: int) -> None:
-    from numerics.experiments.bounds import thm1
-
-    thm1.compare(quick=True, seed=0, K=K)
-
-
 def _run_checks(claim: str) -> None:
     from proofs_check.runner import run_checks
 
@@ -116,7 +110,6 @@ API_CASES = {
         r"theta must have no zero entries .*entry 1 is 0",
     ),
     "K below 2": (lambda: bandit.gap_rewards(1, 0.1, 0.0), r"K must be an integer >= 2 .*got 1"),
-    "K below 2 (Theorem 1 bound)": (lambda: _theorem1_bound(K=1), r"K must be an integer >= 2 .*got 1"),
     "NaN in theta": (lambda: transforms.softmax(np.array([0.0, math.nan])), "theta must contain only finite numbers"),
     "inf in theta": (lambda: transforms.log_escort(np.array([1.0, -math.inf]), 2.0), "theta must contain only finite"),
     "NaN in r": (lambda: gradients.reward_gradient(THETA, [1.0, math.nan, 0.0]), "r must contain only finite numbers"),

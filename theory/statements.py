@@ -25,6 +25,7 @@ is the largest reward), the true class is a_y = ``setting.label``.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ import sympy as sp
 
 from theory import definitions as d
 from theory.mdp import (
+    TabularMDP,
     discounted_state_distribution,
     escort_policy,
     policy_parameters,
@@ -570,8 +572,156 @@ _STATEMENT_LIST: tuple[Statement, ...] = (
     ),
 )
 
-STATEMENTS: dict[str, Statement] = {s.id: s for s in _STATEMENT_LIST}
-"""Every statement of the paper, by id."""
+# --- the lemmas the convergence proofs use (issue 15): read from the proofs' structure, not printed as such ------
+
+
+def _theorem2_step(s: Setting) -> sp.Expr:
+    """η = 2‖θ‖_p²/(9p²K^{1/p}) at θ: ``BOUNDS["thm2-ascent"].step_size`` with ‖θ‖_p and K substituted."""
+    return BOUNDS["thm2-ascent"].step_size.subs({NORM: d.p_norm(s.theta, s.p), K_SYM: s.K})
+
+
+def _descent_derived(s: Setting) -> sp.Expr:
+    """f(θ + η∇f(θ)) − f(θ) for f(θ) = f_p(θ)ᵀr: the improvement of one EPG step of Theorem 2."""
+    g = _reward_gradient(_escort)(s)
+    after = s.theta + _theorem2_step(s) * g
+    return d.expected_reward(d.escort(after, s.p), s.r) - d.expected_reward(_escort(s), s.r)
+
+
+def _descent_stated(s: Setting) -> sp.Expr:
+    """(η/2)‖∇f(θ)‖²: what the L-smoothness along the segment [θ, θ + η∇f] gives with η = 1/L."""
+    g = _reward_gradient(_escort)(s)
+    return _theorem2_step(s) / 2 * sum(x**2 for x in g)
+
+
+def _smooth_max(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """max(a, b) = (a + b + |a − b|)/2, written with Abs so interval arithmetic needs no max of intervals."""
+    return (a + b + sp.Abs(a - b)) / 2
+
+
+def _smooth_min(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """min(a, b) = (a + b − |a − b|)/2."""
+    return (a + b - sp.Abs(a - b)) / 2
+
+
+_MDP_GAMMA = sp.Symbol("gamma", positive=True)
+_MU = sp.Symbol("mu_1", positive=True)
+
+
+def _two_state(s: Setting, *, gamma: sp.Expr, start: sp.Matrix | None = None) -> tuple[TabularMDP, sp.Matrix]:
+    """The two-state MDP of :func:`theory.mdp.two_state_mdp` with A = K/2 actions, discount ``gamma`` and start
+    distribution ``start`` (default its ρ), and θ = (θ_1 … θ_K) read row by row as θ(s, a) (K even)."""
+    if s.K % 2:
+        raise ValueError(f"the two-state MDP statements need an even number of parameters K = 2A; got {s.K}")
+    base = two_state_mdp(s.K // 2)
+    mdp = TabularMDP(base.transitions, base.rewards, gamma, base.rho if start is None else start)
+    return mdp, sp.Matrix(2, s.K // 2, list(s.theta))
+
+
+def _mdp_value(mdp: TabularMDP, policy: sp.Matrix) -> sp.Expr:
+    return (mdp.rho * state_values(mdp, policy))[0, 0]
+
+
+def _scaled_mdp_hessian(s: Setting) -> sp.Matrix:
+    """D·∇²_θ V(ρ)·D with D = diag(‖θ(s, ·)‖_p) per parameter of state s: the curvature seen by the state-wise
+    step η(s) ∝ ‖θ(s, ·)‖_p² of Theorem 3 (γ symbolic)."""
+    mdp, theta = _two_state(s, gamma=_MDP_GAMMA)
+    value = _mdp_value(mdp, escort_policy(theta, s.p))
+    A = s.K // 2
+    scale = sp.diag(*[d.p_norm(theta.row(i).T, s.p) for i in range(2) for _ in range(A)])
+    return scale * sp.hessian(value, list(s.theta)) * scale
+
+
+def _optimal_policy(mdp: TabularMDP) -> sp.Matrix:
+    """The deterministic optimal policy (one-hot rows), by exact comparison of every deterministic policy's values
+    (the optimal one maximises every state's value at once)."""
+    S, A = mdp.num_states, mdp.num_actions
+    best, best_values = None, None
+    for choice in itertools.product(range(A), repeat=S):
+        policy = sp.Matrix(S, A, lambda i, a: int(choice[i] == a))
+        values = state_values(mdp, policy)
+        if best_values is None or all(v >= w for v, w in zip(values, best_values)):
+            best, best_values = policy, values
+    return best
+
+
+def _mdp_nl_derived(s: Setting) -> sp.Expr:
+    """‖∂V^{π_θ}(μ)/∂θ‖₂ with μ = (μ₁, 1 − μ₁) (the distribution the gradient is taken under)."""
+    mdp, theta = _two_state(s, gamma=sp.Rational(3, 4), start=sp.Matrix([[_MU, 1 - _MU]]))
+    value = _mdp_value(mdp, escort_policy(theta, s.p))
+    return sp.sqrt(sum(sp.diff(value, t) ** 2 for t in s.theta))
+
+
+def _mdp_nl_stated(s: Setting) -> sp.Expr:
+    """p·min_s[π(a*(s)|s)^{1−1/p}/‖θ(s, ·)‖_p] / (√S·‖d_ρ^{π*}/d_μ^{π_θ}‖_∞) · (V*(ρ) − V^{π_θ}(ρ))."""
+    mdp_rho, theta = _two_state(s, gamma=sp.Rational(3, 4))
+    mdp_mu, _ = _two_state(s, gamma=sp.Rational(3, 4), start=sp.Matrix([[_MU, 1 - _MU]]))
+    policy = escort_policy(theta, s.p)
+    star = _optimal_policy(mdp_rho)
+    best = [list(star.row(i)).index(1) for i in range(2)]
+    coefficient = [policy[i, best[i]] ** (1 - 1 / s.p) / d.p_norm(theta.row(i).T, s.p) for i in range(2)]
+    mismatch = [a / b for a, b in zip(discounted_state_distribution(mdp_rho, star),
+                                      discounted_state_distribution(mdp_mu, policy))]
+    gap = _mdp_value(mdp_rho, star) - _mdp_value(mdp_rho, policy)
+    return s.p * _smooth_min(*coefficient) / (sp.sqrt(2) * _smooth_max(*mismatch)) * gap
+
+
+_ETA = sp.Symbol("eta", positive=True)
+_GAP = sp.Symbol("Delta", positive=True)
+_BASE = sp.Symbol("b", real=True)
+
+
+def _two_level_rewards(s: Setting) -> sp.Matrix:
+    """r = (b + Δ, b, …, b): the reward vector of Theorem 1's setting (Section 3, 'Escape time')."""
+    return sp.Matrix([_BASE + _GAP] + [_BASE] * (s.K - 1))
+
+
+def _odds_against(pi: sp.Matrix, s: Setting) -> sp.Expr:
+    """x = (1 − π(a*))/π(a*): (π* − π)ᵀr ≥ 0.9Δ under two-level rewards iff π(a*) ≤ 1/10 iff x ≥ 9."""
+    return (1 - pi[s.astar]) / pi[s.astar]
+
+
+def _spg_odds_after(s: Setting) -> sp.Expr:
+    """x after one SPG step θ + η·∇_θ softmax(θ)ᵀr with the two-level r."""
+    r = _two_level_rewards(s)
+    step = d.gradient(d.expected_reward(_softmax(s), r), s.theta)
+    return _odds_against(d.softmax(s.theta + _ETA * step), s)
+
+
+_LEMMA_LIST: tuple[Statement, ...] = (
+    Statement(
+        "thm1-odds-step", "Theorem 1 (the project's derivation of its constant, two-level r)",
+        "one SPG step with η > 0 and r = (b + Δ, b, …, b) lowers x = (1 − π(a*))/π(a*) by at most 2ηΔ: "
+        "x_{t+1} ≥ x_t − 2ηΔ; hence (π* − π_t)ᵀr ≥ 0.9Δ (x ≥ 9) for t ≤ 1 + (1/π₁ − 10)/(2ηΔ), from every θ₁",
+        "softmax", Relation.GREATER_EQUAL, _spg_odds_after,
+        lambda s: _odds_against(_softmax(s), s) - 2 * _ETA * _GAP, ("r = (b + Delta, b, ..., b)", "eta > 0"),
+    ),
+    Statement(
+        "thm2-descent", "Theorem 2 (proof: ascent lemma along the update segment)",
+        "f(θ_{t+1}) − f(θ_t) ≥ (η_t/2)‖∇f(θ_t)‖² for f = f_p(·)ᵀr and θ_{t+1} = θ_t + η_t∇f(θ_t), "
+        "η_t = 2‖θ_t‖_p²/(9p²K^{1/p}): the smoothness lemma applied on the segment [θ_t, θ_{t+1}], which at p = 1 "
+        "may cross the kink of f_1 at θ(a) = 0", "escort",
+        Relation.GREATER_EQUAL, _descent_derived, _descent_stated, ("r in [0, 1]^K", _NONZERO),
+    ),
+    Statement(
+        "thm3-smoothness-mdp", "Theorem 3 (proof: multi-state smoothness, the project's reading)",
+        "two states: the Hessian of V(ρ) in θ, scaled by ‖θ(s, ·)‖_p on each state's block, has |λ| ≤ "
+        "10p²A^{2/p}/(1 − γ)³ — the smoothness under which Theorem 3's state-wise step "
+        "η(s) = (1−γ)³‖θ(s,·)‖_p²/(10p²A^{2/p}) is a 1/L step", "escort",
+        Relation.SPECTRAL_NORM_AT_MOST, _scaled_mdp_hessian,
+        lambda s: 10 * s.p**2 * sp.Integer(s.K // 2) ** (2 / s.p) / (1 - _MDP_GAMMA) ** 3,
+        ("two-state MDP of theory.mdp.two_state_mdp, r in [0, 1]", "0 <= gamma < 1", _NONZERO), min_K=4,
+    ),
+    Statement(
+        "mdp-nl", "Theorem 3 (proof: NŁ inequality with the distribution mismatch, the project's reading)",
+        "‖∂V^{π_θ}(μ)/∂θ‖₂ ≥ p·min_s[π(a*(s)|s)^{1−1/p}/‖θ(s,·)‖_p]/(√S·‖d_ρ^{π*}/d_μ^{π_θ}‖_∞)·(V*(ρ) − "
+        "V^{π_θ}(ρ)): the gradient under μ bounds the sub-optimality under ρ (μ ≠ ρ allowed); two-state MDP, "
+        "γ = 3/4, ρ = (1/3, 2/3), μ = (μ₁, 1 − μ₁)", "escort",
+        Relation.GREATER_EQUAL, _mdp_nl_derived, _mdp_nl_stated, ("0 < mu_1 < 1", _NONZERO), min_K=4,
+    ),
+)
+
+STATEMENTS: dict[str, Statement] = {s.id: s for s in _STATEMENT_LIST + _LEMMA_LIST}
+"""Every statement of the paper, and the lemmas its proofs use, by id."""
 
 
 # --- convergence-rate theorems: step sizes and bounds as expressions -------------------------------------------
@@ -662,5 +812,19 @@ _BOUND_LIST: tuple[RateBound, ...] = (
     ),
 )
 
-BOUNDS: dict[str, RateBound] = {b.id: b for b in _BOUND_LIST}
-"""The convergence-rate theorems (1–5, SPG's baseline for Theorem 3) and SCE's step, as step sizes and bounds."""
+ETA = sp.Symbol("eta", positive=True)
+
+_DERIVED_BOUNDS: tuple[RateBound, ...] = (
+    RateBound(
+        "thm1-two-level", "Theorem 1 (the project's derivation: statement thm1-odds-step, summed over steps)",
+        "for r = (b + Δ, b, …, b), SPG with a constant η from any θ₁ keeps (π* − π_t)ᵀr ≥ 0.9Δ for "
+        "t ≤ t₀ = 1 + (1/π₁ − 10)/(2ηΔ); so t₀·Δ·π₁ ≥ (1 − 10π₁)/(2η) ≥ 1/4 for η ∈ (0, 1], π₁ ≤ 1/20: "
+        "Theorem 1's C = 1/4, for every initialisation (∀θ₁, not only ∃θ₁)",
+        "escape time", Relation.GREATER_EQUAL, 1 + (1 / PI1 - 10) / (2 * ETA * DELTA), None,
+        "r = (b + Delta, b, ..., b) in [0, 1]^K, eta > 0, pi_1 < 1/10",
+    ),
+)
+
+BOUNDS: dict[str, RateBound] = {b.id: b for b in _BOUND_LIST + _DERIVED_BOUNDS}
+"""The convergence-rate theorems (1–5, SPG's baseline for Theorem 3), SCE's step, and the project's derived
+bounds (Theorem 1's constant), as step sizes and bounds."""

@@ -1,5 +1,10 @@
 """``escort run bounds``: every theorem's bound against measured runs, as data and as docs/bounds.md.
 
+docs/bounds.md leads with one status per theorem and setting from the fixed vocabulary of
+:mod:`numerics.experiments.bounds.status` (holds / vacuous on this horizon / exceeded / not checkable as stated;
+:mod:`numerics.experiments.bounds.statuses` decides them), then the stress search's worst cases (``escort stress``, read from
+``docs_dir/stress/*.json`` when the full form has written them), then the float64 ratios per group.
+
 Each theorem module ``numerics.experiments.bounds.thmN`` exposes ``compare(*, quick, seed) -> list[BoundComparison]`` and,
 optionally, ``summary(rows) -> dict`` (theorem-specific numbers such as Theorem 1's fitted constant). Modules are
 imported lazily: a missing one (or one without ``compare``) is reported as such instead of stopping the others.
@@ -35,7 +40,10 @@ from foundation.artifacts import (
     write_csv,
     write_json,
 )
+from numerics.experiments.bounds import thm5_rate
 from numerics.experiments.bounds.comparison import BoundComparison
+from numerics.experiments.bounds.status import Status
+from numerics.experiments.bounds.statuses import StatusRow, status_rows
 from numerics.reporting import plotting as pl
 from numerics.engine.executor import sweep
 
@@ -45,6 +53,10 @@ THEOREMS = ("thm1", "thm2", "thm3", "thm4", "thm5")
 """Theorem modules of :mod:`numerics.experiments.bounds`, in the paper's order."""
 
 OUTSIDE = "outside stated domain"
+
+LABELS = {"Theorem 1": "Theorem 1", "thm2-ascent": "Theorem 2 (ascent)", "thm2-flow": "Theorem 2 (flow)",
+          "Theorem 3": "Theorem 3", "Theorem 4": "Theorem 4", "thm5": "Theorem 5"}
+"""The one name of each theorem's rows in tables and figures."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +87,10 @@ class Group:
 
     @property
     def status(self) -> str:
-        if self.outside_domain:
-            return f"{OUTSIDE} ({len(self.exceeded)} above the bound)" if self.exceeded else OUTSIDE
-        return f"**EXCEEDED** in {len(self.exceeded)} of {len(self.checked)} runs" if self.exceeded else "holds"
+        """How many runs lie on the wrong side of the bound in float64 (not a status of the vocabulary: that
+        needs the horizon and a confirmation, :mod:`numerics.experiments.bounds.statuses`)."""
+        counted = f"{len(self.exceeded)} of {len(self.checked)} runs on the wrong side in float64"
+        return f"{OUTSIDE}; {counted}" if self.outside_domain else counted
 
 
 @dataclass(frozen=True)
@@ -138,8 +151,37 @@ def _replay(row: BoundComparison) -> str:
     return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
 
 
-def render_markdown(groups: Sequence[Group], collected: Collected, *, command: str, quick: bool) -> str:
-    """docs/bounds.md: the table of worst cases, the exceedances with full parameters, theorem summaries."""
+def _status_table(statuses: Sequence[StatusRow]) -> list[str]:
+    lines = ["| theorem | setting | runs | status | numbers behind it |", "|---|---|---|---|---|"]
+    for row in statuses:
+        lines.append(f"| {row.theorem} | {row.setting} | {row.runs} | {row.status.describe()} | {row.numbers} |")
+    replays = [row for row in statuses if row.status.replay is not None]
+    if replays:
+        lines += ["", "Minimal replays of the confirmed exceedances:", ""]
+        lines += [f"- {row.theorem}, {row.setting}: `{json.dumps(to_jsonable(row.status.replay), sort_keys=True)}`"
+                  for row in replays]
+    return lines
+
+
+def _stress_section(cases: Sequence[dict]) -> list[str]:
+    if not cases:
+        return ["Not run in this form: `escort stress thm2` and `escort stress thm3` (full forms) write "
+                "`docs/stress/*.json`, which this page then lists."]
+    lines = ["| theorem | p | worst ratio | at step | K | status | replay |", "|---|---|---|---|---|---|---|"]
+    for case in cases:
+        inputs = case["inputs"]
+        domain = " (outside stated domain)" if case["outside_stated_domain"] else ""
+        undefined = case.get("undefined_from_step")
+        nan = "" if undefined is None else f" (run output NaN from t = {undefined:g})"
+        lines.append(f"| {case['theorem']} | {inputs['p']:g}{domain} | {case['max_ratio']:.4g} | "
+                     f"{case['max_ratio_step']:g}{nan} | {len(inputs['r'])} | {case['describe']} | "
+                     f"`escort stress {case['theorem']} --replay docs/stress/{case['file']}` |")
+    return lines
+
+
+def render_markdown(groups: Sequence[Group], collected: Collected, statuses: Sequence[StatusRow],
+                    stress_cases: Sequence[dict], *, command: str, quick: bool) -> str:
+    """docs/bounds.md: statuses per theorem and setting, stress worst cases, float64 ratios, exceedances."""
     summaries, missing = collected.summaries, collected.missing
     lines = [
         "# Theorems' bounds against measured runs",
@@ -147,54 +189,78 @@ def render_markdown(groups: Sequence[Group], collected: Collected, *, command: s
         f"Generated by `{command}` ({'quick' if quick else 'full'} form); do not edit by hand. Every run's full "
         "parameters (θ₁, r, seed) are in `results/bounds/bounds.csv`; step sizes and constants are the stated ones.",
         "",
-        "Ratio = empirical / bound: an upper bound (≤) holds where the ratio is ≤ 1, a lower bound (≥) where it "
-        "is ≥ 1.",
+        "## Status per theorem and setting",
+        "",
+        "Vocabulary: **holds** — the bound gets tighter than the trivial bound within the horizon (so the run could "
+        "have contradicted it) and no run does; **vacuous on this horizon** — the bound never gets below the "
+        "trivial bound on the recorded steps (the step where it would start to bite is given); **exceeded** — a "
+        "run is above the bound and a 50-digit re-run of the same trajectory confirms it (minimal replay below); "
+        "**not checkable as stated** — a constant is missing (named, with the value the runs would need). "
+        "Trivial bounds: t₀ ≥ 1 (Theorem 1), max r − min r (Theorem 2), 1/(1 − γ) (Theorem 3).",
+        "",
+        *_status_table(statuses),
+        "",
+        "## Stress search (worst cases over K, p, r, θ₁, γ)",
+        "",
+        *_stress_section(stress_cases),
         "",
         "## What is compared",
         "",
         *(f"- `numerics.experiments.bounds.{name}`: {text}" for name, text in collected.descriptions.items()),
         "",
-        "## Worst case per theorem and p",
+        "## Float64 ratios per theorem and p",
         "",
-        "| theorem | p | relation | runs | worst ratio | status | worst run |",
+        "Ratio = empirical / bound: an upper bound (≤) holds where the ratio is ≤ 1, a lower bound (≥) where it "
+        "is ≥ 1. The ratio is a maximum over all recorded steps, including those where the bound is vacuous.",
+        "",
+        "| theorem | p | relation | runs | worst ratio | float64 above the bound | worst run |",
         "|---|---|---|---|---|---|---|",
     ]
     for g in groups:
         w = g.worst
-        lines.append(f"| {g.theorem} | {'' if g.p is None else f'{g.p:g}'} | {w.relation} | {len(g.checked)} | "
-                     f"{w.ratio:.3g} | {g.status} | {_replay(w)} |")
-    exceeded = [r for g in groups for r in g.exceeded]
-    lines += ["", "## Exceedances", ""]
-    if not exceeded:
-        lines.append("None: every measured run satisfies its bound.")
-    for r in exceeded:
-        lines.append(f"- **{r.theorem}**, ratio {r.ratio:.4g} (empirical {r.empirical:.4g}, bound {r.bound:.4g}); "
-                     f"{r.note}; replay: `{json.dumps(to_jsonable(r.parameters), sort_keys=True)}`")
+        lines.append(f"| {LABELS.get(g.theorem, g.theorem)} | {'' if g.p is None else f'{g.p:g}'} | {w.relation} | "
+                     f"{len(g.checked)} | {w.ratio:.3g} | {len(g.exceeded)} | {_replay(w)} |")
     lines += ["", "## Summaries", ""]
     for name, values in summaries.items():
         lines.append(f"- {name}: `{json.dumps(to_jsonable(values), sort_keys=True)}`")
     for note in missing:
         lines.append(f"- not checked: {note}")
-    lines += ["", "![empirical/bound ratios](figures/bounds_ratios.png)", ""]
+    lines += ["", "![bound margins per run](figures/bounds_ratios.png)", ""]
     return "\n".join(lines)
 
 
-def _figure(groups: Sequence[Group], out_dir: Path, *, command: str, seed: int, quick: bool) -> tuple[Path, ...]:
+def _figure(groups: Sequence[Group], statuses: Sequence[StatusRow], out_dir: Path, *, command: str, seed: int,
+            quick: bool) -> tuple[Path, ...]:
+    """One column per theorem group, one point per run: the margin log10(bound/empirical) for upper bounds and
+    log10(empirical/bound) for lower bounds, so above 0 is "bound respected" for both; a point is red only if its
+    own run is above (below) its bound, grey where the group's bound is vacuous on the horizon."""
     data = pl.PlottedData()
-    with pl.panels(1, width=max(6.0, 0.6 * len(groups)), height=3.2) as (figure, (ax,)):
+    vacuous = {row.theorem for row in statuses} - {row.theorem for row in statuses
+                                                    if row.status.status is not Status.VACUOUS}
+    with pl.panels(1, width=max(6.0, 0.6 * len(groups)), height=3.4) as (figure, (ax,)):
         for i, g in enumerate(groups):
-            ratios = np.array([r.ratio for r in g.checked])
-            shown = np.log10(ratios[np.isfinite(ratios) & (ratios > 0)])
-            label = f"{g.theorem}" + ("" if g.p is None else f" p={g.p:g}")
-            colour = "C3" if g.exceeded and not g.outside_domain else ("grey" if g.outside_domain else "C0")
-            pl.draw_points(ax, data, "ratios", label, np.full(shown.size, float(i)), shown, color=colour, label=None)
+            label = LABELS.get(g.theorem, g.theorem) + ("" if g.p is None else f" p={g.p:g}")
+            sign = 1.0 if g.rows[0].relation == ">=" else -1.0
+            for exceeded in (False, True):
+                runs = [r for r in g.checked if r.violated == exceeded and np.isfinite(r.ratio) and r.ratio > 0]
+                margins = sign * np.log10([r.ratio for r in runs])
+                grey = LABELS.get(g.theorem, g.theorem) in vacuous or g.outside_domain
+                colour = "C3" if exceeded else ("grey" if grey else "C0")
+                pl.draw_points(ax, data, "margins", f"{label} ({'exceeded' if exceeded else 'respected'})",
+                               np.full(margins.size, float(i)), margins, color=colour, label=None)
         ax.axhline(0.0, color="black", linewidth=0.8)
-        ax.set_xticks(range(len(groups)), [f"{g.theorem}\np={g.p:g}" if g.p is not None else g.theorem
-                                           for g in groups], fontsize=6)
-        ax.set(ylabel="log10(empirical / bound)")
-        ax.set_title("Bounds: each point one run (red: exceeded in domain, grey: outside stated domain)")
+        ax.set_xticks(range(len(groups)), [LABELS.get(g.theorem, g.theorem).replace(" (", "\n(") +
+                                           ("" if g.p is None else f"\np={g.p:g}") for g in groups], fontsize=6)
+        ax.set(ylabel="log10 margin (> 0: bound respected)")
+        ax.set_title("Bounds: one point per run; blue respected, red above its bound, grey vacuous/outside domain")
         return pl.save_figure(figure, data, out_dir=out_dir, stem="bounds_ratios", command=command,
                               parameters={"quick": quick}, seed=seed)
+
+
+def _stress_cases(docs_dir: Path) -> list[dict]:
+    folder = docs_dir / "stress"
+    return [json.loads(path.read_text(encoding="utf-8")) | {"file": path.name}
+            for path in sorted(folder.glob("*.json"))] if folder.is_dir() else []
 
 
 def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) -> StageOutput:
@@ -208,6 +274,9 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     collected = collect(THEOREMS, quick=quick, seed=seed, checkpoint=checkpoint)
     rows, summaries, missing = collected.rows, collected.summaries, collected.missing
     groups = group_rows(rows)
+    rates = checkpoint.unit(f"thm5-rates/seed={seed}/quick={quick}", lambda: thm5_rate.rates(quick=quick, seed=seed))
+    statuses = status_rows(rows, rates)
+    stress_cases = _stress_cases(docs_dir)
     header = ("theorem", "relation", "empirical", "bound", "ratio", "violated", "note", "parameters")
     table = [(r.theorem, r.relation, r.empirical, r.bound, r.ratio, r.violated, r.note,
               json.dumps(to_jsonable(r.parameters), sort_keys=True)) for r in rows]
@@ -215,23 +284,25 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
         "command": command,
         "groups": [{"theorem": g.theorem, "p": g.p, "runs": len(g.checked), "worst_ratio": g.worst.ratio,
                     "exceeded": len(g.exceeded), "status": g.status} for g in groups],
+        "statuses": [{"theorem": row.theorem, "setting": row.setting, "runs": row.runs,
+                      "status": row.status.status.value, "describe": row.status.describe(), "numbers": row.numbers,
+                      "replay": row.status.replay} for row in statuses],
+        "thm5_rates": rates,
         "summaries": summaries,
         "missing": missing,
     }
     paths = [write_csv(out_dir / "bounds.csv", header, table), write_json(out_dir / "bounds.json", record)]
-    figure_paths = _figure(groups, out_dir, command=command, seed=seed, quick=quick)
+    figure_paths = _figure(groups, statuses, out_dir, command=command, seed=seed, quick=quick)
     docs_figure = docs_dir / "figures" / "bounds_ratios.png"
     docs_figure.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(figure_paths[0], docs_figure)
-    markdown = render_markdown(groups, collected, command=command, quick=quick)
+    markdown = render_markdown(groups, collected, statuses, stress_cases, command=command, quick=quick)
     paths += [*figure_paths, docs_figure, atomic_write_text(docs_dir / "bounds.md", markdown)]
     paths.append(write_json(out_dir / "bounds.provenance.json", provenance(
         command=command, parameters={"quick": quick, "theorems": THEOREMS}, seed=seed,
         wall_time=time.perf_counter() - start)))
-    headline = tuple(f"- {g.theorem}{'' if g.p is None else f' p={g.p:g}'}: worst empirical/bound "
-                     f"{g.worst.ratio:.3g} over {len(g.checked)} runs — {g.status}" for g in groups)
+    headline = tuple(f"- {row.theorem}, {row.setting}: {row.status.describe()}" for row in statuses)
     headline += tuple(f"- not checked: {note}" for note in missing)
-    problems = tuple(f"- {g.theorem}{'' if g.p is None else f' p={g.p:g}'}: bound exceeded in {len(g.exceeded)} "
-                     f"runs, worst ratio {g.worst.ratio:.3g} ({_replay(g.worst)})"
-                     for g in groups if g.exceeded and not g.outside_domain)
+    problems = tuple(f"- {row.theorem}, {row.setting}: {row.status.describe()}" for row in statuses
+                     if row.status.status is Status.EXCEEDED and "outside" not in row.setting)
     return StageOutput("bounds", tuple(paths), headline, problems)

@@ -6,6 +6,8 @@ import pytest
 from foundation.artifacts import Checkpoint
 from numerics.experiments.bounds import report, thm2
 from numerics.experiments.bounds.comparison import BoundComparison
+from numerics.experiments.bounds.status import BoundStatus, Status
+from numerics.experiments.bounds.statuses import StatusRow
 
 
 def _ascent_row(factor: float, p: float = 2.0) -> BoundComparison:
@@ -19,18 +21,27 @@ def _ascent_row(factor: float, p: float = 2.0) -> BoundComparison:
     return BoundComparison("thm2-ascent", "<=", empirical, value, {"K": 3, "p": p, "t": worst_t, "seed": 0}, domain)
 
 
-def test_a_planted_exceedance_is_flagged_in_data_markdown_and_problems():
+def test_a_planted_exceedance_is_counted_in_the_float64_table_not_called_a_status():
     groups = report.group_rows([_ascent_row(0.9), _ascent_row(2.0)])
     (group,) = groups
     assert group.worst.ratio == pytest.approx(2.0) and group.worst.parameters["t"] == 50
-    assert len(group.exceeded) == 1 and "EXCEEDED" in group.status
-    text = report.render_markdown(groups, report.Collected([], {}, {}, []), command="test", quick=True)
-    assert "**EXCEEDED** in 1 of 2 runs" in text and '"t": 50' in text
+    assert len(group.exceeded) == 1 and group.status == "1 of 2 runs on the wrong side in float64"
+    text = report.render_markdown(groups, report.Collected([], {}, {}, []), [], [], command="test", quick=True)
+    assert "| Theorem 2 (ascent) | 2 | <= | 2 | 2 | 1 |" in text and "**exceeded**:" not in text
 
 
-def test_rows_within_the_bound_hold_and_outside_domain_is_not_an_exceedance():
-    (holds,) = report.group_rows([_ascent_row(0.9), _ascent_row(0.99)])
-    assert holds.status == "holds"
+def test_the_status_table_shows_each_status_with_its_numbers_and_replay():
+    exceeded = StatusRow("Theorem 2 (ascent)", "p = 1", 3, BoundStatus(
+        Status.EXCEEDED, 25.0, 20000.0, replay={"steps": 212}, confirmation="0.09 > 0.08 at 50 digits"), "3 of 3")
+    vacuous = StatusRow("Theorem 3", "random", 2, BoundStatus(Status.VACUOUS, biting_step=4.2e9), "ratio 3e-4")
+    text = report.render_markdown([], report.Collected([], {}, {}, []), [exceeded, vacuous], [], command="test",
+                                  quick=True)
+    assert "| Theorem 2 (ascent) | p = 1 | 3 | **exceeded**: ratio 25 at step 20000" in text
+    assert "vacuous on this horizon (the bound bites from step 4.2e+09)" in text
+    assert '`{"steps": 212}`' in text
+
+
+def test_outside_domain_groups_say_so():
     (outside,) = report.group_rows([_ascent_row(3.0, p=1.5)])
     assert outside.outside_domain and outside.status.startswith(report.OUTSIDE)
 

@@ -1,0 +1,52 @@
+"""Statuses per theorem and setting: a real p = 1 run above Theorem 2's bound is exceeded with a 50-digit-confirmed
+minimal replay, the same start at p = 2 holds, a short Theorem 3 run is vacuous with its biting step, Theorem 4 is
+not checkable as stated."""
+
+import numpy as np
+
+from numerics.engine import run_bandit
+from numerics.experiments.bounds import thm2
+from numerics.experiments.bounds.comparison import BoundComparison
+from numerics.experiments.bounds.status import BoundStatus, Status
+from numerics.experiments.bounds.statuses import combine, status_rows
+
+THETA, R = [-0.8259542112148845, -0.4690784545938485], [1.0, 0.07145860646329744]
+
+
+def _ascent_row(p: float, steps: int = 400) -> BoundComparison:
+    traj = run_bandit("epg", np.array([THETA]), np.array(R), steps, p=p, record_every=1, backend="compiled")
+    t = traj.steps + 1.0
+    c = float(traj.optimal_probability[0].min())
+    empirical, bound, worst_t = thm2._worst(t, traj.suboptimality[0], thm2.ascent_bound(t, c, 2, p))
+    return BoundComparison("thm2-ascent", "<=", empirical, bound,
+                           {"K": 2, "p": p, "steps": steps, "c": c, "t": worst_t, "r": R, "theta_1": THETA})
+
+
+def test_theorem2_at_p1_is_exceeded_with_a_confirmed_minimal_replay_and_p2_holds():
+    rows = status_rows([_ascent_row(1.0), _ascent_row(2.0)], [])
+    by_p = {row.setting: row.status for row in rows}
+    exceeded = by_p["p = 1"]
+    assert exceeded.status is Status.EXCEEDED and "50 digits" in exceeded.confirmation
+    assert exceeded.replay["steps"] == 212  # the first step above 18/t (the stress search records 40 per decade: 224)
+    assert by_p["p = 2"].status is Status.HOLDS and by_p["p = 2"].worst_ratio < 1
+
+
+def test_a_short_theorem3_run_is_vacuous_with_the_step_where_its_bound_bites():
+    params = {"problem": "planted", "p": 2.0, "gamma": 0.9, "S": 5, "A": 3, "t": 10.0, "steps": 300, "c": 0.1,
+              "distribution_factor": 8.0}
+    (row,) = status_rows([BoundComparison("Theorem 3", "<=", 1e-3, 10.0, params)], [])
+    assert row.status.status is Status.VACUOUS and row.status.biting_step > 1e9
+
+
+def test_theorem4_is_not_checkable_and_names_the_value_needed():
+    params = {"problem": "planted", "largest_C_tau": 12.5}
+    (row,) = status_rows([BoundComparison("Theorem 4", "<=", 1.0, 2.0, params)], [])
+    assert row.status.status is Status.NOT_CHECKABLE and "12.5" in row.status.describe()
+
+
+def test_combine_prefers_exceeded_then_holds_then_vacuous():
+    vacuous, holds = BoundStatus(Status.VACUOUS, biting_step=50.0), BoundStatus(Status.HOLDS, 0.5, 10.0, 5.0)
+    assert combine([vacuous, holds]) is holds
+    assert combine([vacuous, BoundStatus(Status.VACUOUS, biting_step=20.0)]).biting_step == 20.0
+    exceeded = BoundStatus(Status.EXCEEDED, 3.0, 7.0)
+    assert combine([holds, exceeded, vacuous]) is exceeded
