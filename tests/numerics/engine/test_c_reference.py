@@ -43,3 +43,13 @@ def test_without_a_compiler_the_reference_is_skipped_with_a_note(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     built, why = c_reference.build()
     assert built is None and "no C compiler" in why
+
+
+def test_loading_the_reference_keeps_subnormals():
+    """Loading the library must not switch the process to flush-to-zero / denormals-are-zero (crtfastmath.o)."""
+    reference, note = c_reference.build()
+    if reference is None:
+        pytest.skip(note)
+    tiny = np.float64(5e-324)
+    assert tiny * np.float64(3.0) == np.float64(1.5e-323)
+    assert np.float64(1e-310) + np.float64(0.0) == np.float64(1e-310)
