@@ -30,8 +30,10 @@ from proofs_check.profiles import PROFILES
 from proofs_check.search import confirm, search
 from proofs_check.symbolic import attempt_proof, general_proof
 from proofs_check.verdicts import Certificate, DomainResult, Evidence, SearchOutcome, SymbolicOutcome, decide
+from theory.index_form import IndexDerivation
+from theory.statements import Statement
 
-__all__ = ["MAX_BOXES", "WORKERS", "check_claim", "check_domain", "replay_witness", "run_checks"]
+__all__ = ["MAX_BOXES", "WORKERS", "check_claim", "check_domain", "replay_witness", "run_checks", "symbolic_outcomes"]
 
 MAX_BOXES: dict[str, int] = {"ci": 800, "thorough": 20000}
 """Interval boxes per certification slice under each profile."""
@@ -74,23 +76,32 @@ def _domains(claim: Claim) -> list[tuple[str, Domain]]:
     return [("stated", claim.stated)] + ([("wider", claim.wider)] if claim.wider is not None else [])
 
 
-def _symbolic(claim: Claim) -> SymbolicOutcome | None:
-    lows, highs = zip(*(domain.K_range for _, domain in _domains(claim)))
-    return attempt_proof(claim.statement, (min(lows), max(highs)))
+def symbolic_outcomes(
+    statement: Statement, domains: Sequence[Domain], *, derivation: IndexDerivation | None = None
+) -> list[SymbolicOutcome | None]:
+    """The symbolic step of ``statement`` on each domain: :func:`proofs_check.symbolic.general_proof` (every K)
+    where it applies, else one shared per-K :func:`proofs_check.symbolic.attempt_proof` over the union of the
+    domains' K ranges. The one dispatch used by ``escort check`` for the paper's claims and for user claims
+    (``derivation``: a user claim's own index-form derivation)."""
+    per_K: list[SymbolicOutcome | None] = []
+    outcomes = []
+    for domain in domains:
+        outcome = general_proof(statement, domain.p_low, domain.p_ranges, derivation)
+        if outcome is None:
+            lows, highs = zip(*(d.K_range for d in domains))
+            per_K = per_K or [attempt_proof(statement, (min(lows), max(highs)))]
+            outcome = per_K[0]
+        outcomes.append(outcome)
+    return outcomes
 
 
 def check_claim(claim_id: str, profile: str) -> list[DomainResult]:
-    """Every domain of one claim: a proof for every K where one applies, else the per-K attempts (shared)."""
+    """Every domain of one claim, each with its symbolic step (:func:`symbolic_outcomes`)."""
     claim = CLAIMS[claim_id]
-    per_K: list[SymbolicOutcome | None] = []
-    results = []
-    for name, domain in _domains(claim):
-        symbolic = general_proof(claim.statement, domain.p_low, domain.p_ranges)
-        if symbolic is None:
-            per_K = per_K or [_symbolic(claim)]
-            symbolic = per_K[0]
-        results.append(check_domain(claim, name, domain, profile=profile, symbolic=symbolic))
-    return results
+    domains = _domains(claim)
+    outcomes = symbolic_outcomes(claim.statement, [domain for _, domain in domains])
+    return [check_domain(claim, name, domain, profile=profile, symbolic=symbolic)
+            for (name, domain), symbolic in zip(domains, outcomes)]
 
 
 def replay_witness(path: Path, claims: Sequence[str] | None = None) -> StageOutput:

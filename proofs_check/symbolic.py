@@ -11,6 +11,9 @@
 * Proposition 1: the parametric witness family of :mod:`theory.witness_families` (every K ≥ 2, p > 0);
 * Remark 3: the index-form entry [J − Jᵀ]_ab = p·π(a)π(b)(θ(b) − θ(a))/(θ(a)θ(b)), non-zero wherever
   θ(a) ≠ θ(b) (p, π(a), π(b) > 0).
+* a user claim's entry identity: the index-form derivation built from its sides
+  (:func:`proofs_check.user_claims.index_derivation`), passed in; the lookups above serve only the paper's
+  registered statements (a user claim that shares an id with one is not proved by its chain).
 
 Per-K attempts (below) are the fallback:
 
@@ -35,10 +38,10 @@ import sympy as sp
 from proofs_check.chain_check import checked_chain
 from proofs_check.verdicts import SymbolicOutcome
 from theory.chains import CHAINS
-from theory.index_form import IndexSymbols, covering
+from theory.index_form import IndexDerivation, IndexSymbols, covering
 from theory.proof import Method, prove
 from theory.witness_families import smoothness_blowup, verify_prop1_family
-from theory.statements import Instance, Relation, Statement
+from theory.statements import STATEMENTS, Instance, Relation, Statement
 
 __all__ = ["MAX_SYMBOLIC_K", "attempt_proof", "general_proof", "prove_instance"]
 
@@ -136,10 +139,23 @@ _BLOWUP = ("thm2-smoothness", "thm3-smoothness")
 
 
 def general_proof(
-    statement: Statement, p_low: float | None = None, p_ranges: tuple[tuple[float, float], ...] = ()
+    statement: Statement,
+    p_low: float | None = None,
+    p_ranges: tuple[tuple[float, float], ...] = (),
+    derivation: IndexDerivation | None = None,
 ) -> SymbolicOutcome | None:
     """A proof (or disproof) of ``statement`` for every K ≥ 2 on a domain whose p lies in ``p_ranges`` (smallest
-    ``p_low``), or None."""
+    ``p_low``), or None.
+
+    ``derivation``: an index-form derivation of this statement built by the caller (a user claim's entry identity,
+    :mod:`proofs_check.user_claims`). Without it, only the paper's registered statements
+    (:data:`theory.statements.STATEMENTS`, the same object) are looked up: the chains and derivations are proofs of
+    those statements, not of another statement that happens to share an id.
+    """
+    if derivation is not None:
+        return _by_derivation(statement, derivation)
+    if STATEMENTS.get(statement.id) is not statement:
+        return None
     if statement.id in _BLOWUP and any(low < 2 and high > 1 for low, high in p_ranges):
         family = smoothness_blowup()
         if not family.established:
@@ -158,10 +174,13 @@ def general_proof(
         method = f"lemma chain of {len(chain.facts)} facts and {len(result.steps)} steps, each checked"
         return SymbolicOutcome((), (), method, all_K=True, scope=chain.quantifier)
     derivation = covering(statement.id)
-    if derivation is None:
-        return None
+    return None if derivation is None else _by_derivation(statement, derivation)
+
+
+def _by_derivation(statement: Statement, derivation: IndexDerivation) -> SymbolicOutcome | None:
+    """The statement proved for every K by ``derivation`` (identities; Remark 3's entry of J − Jᵀ), or None."""
     proof = derivation.verify()
-    scope = "every K ≥ 2" + (", p > 0" if derivation.transform == "escort" else "")
+    scope = derivation.scope or "every K ≥ 2" + (", p > 0" if derivation.transform == "escort" else "")
     if not proof.established:
         return None
     if statement.relation is Relation.NOT_SYMMETRIC:

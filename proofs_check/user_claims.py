@@ -6,10 +6,14 @@ gradient ∇ and KL(y‖π)), a relation (``>=``, ``<=``, ``==``, or a strict ``
 range of K, p, the rewards and any other scalar) and a quantifier: ∀ (the relation holds at every point) or ∃
 (it holds at some point). :func:`claim` turns this into :class:`proofs_check.claims.Claim` objects, one per
 *reading* when the notation is ambiguous, and :func:`check` runs on them exactly what ``escort check`` runs on
-the paper's claims: the symbolic attempt, the float64 search, the interval confirmation, the shrinking, the
-certificates and the verdict (:mod:`proofs_check.verdicts`). ∃ is checked through its negation: a confirmed
-counterexample to "∀: not relation" is a witness of the claim (CERTIFIED), a proof of the negation refutes it
-(FAILS), and otherwise it is UNDECIDED.
+the paper's claims: the symbolic step (:func:`proofs_check.runner.symbolic_outcomes`), the float64 search, the
+interval confirmation, the shrinking, the certificates and the verdict (:mod:`proofs_check.verdicts`). An identity
+whose sides are entry formulas (``entry=1``: f(s, a); ``entry=2``: f(s, a, b)) for the softmax or the escort is
+proved for every K by an index-form derivation built from the user's sides (:func:`index_derivation`, the machinery
+of :mod:`theory.index_form`); any other claim says why it has none and gets the per-K attempts.
+
+∃ is checked through its negation: a confirmed counterexample to "∀: not relation" is a witness of the claim
+(CERTIFIED), a proof of the negation refutes it (FAILS), and otherwise it is UNDECIDED.
 
 >>> bound = claim(
 ...     "kl-below-l2", "KL(y‖π) ≤ ‖y − π‖₂² for π = softmax(θ)",
@@ -44,17 +48,17 @@ from proofs_check import strategies as pst
 from proofs_check.claims import CLAIMS, Claim, Domain
 from proofs_check.margins import margin_function
 from proofs_check.profiles import PROFILES
-from proofs_check.runner import check_domain
+from proofs_check.runner import check_domain, symbolic_outcomes
 from proofs_check.search import Confirmation, confirm
-from proofs_check.symbolic import attempt_proof
 from proofs_check.verdicts import DomainResult, Verdict
 from theory import definitions as d
+from theory.index_form import S as INDEX, Case, IndexDerivation, policy_entry, reward_entry
 from theory.statements import Relation, Setting, Statement
 from theory.transforms import Transform, transform as named_transform
 
 __all__ = [
-    "ClaimResult", "Replay", "Symbols", "UserClaim", "check", "claim", "list_claims", "load_claims", "replay",
-    "run_claims",
+    "ActionIndex", "ClaimResult", "EntrySymbols", "EntryVector", "NoIndexForm", "Replay", "Symbols", "UserClaim",
+    "check", "claim", "index_derivation", "list_claims", "load_claims", "replay", "run_claims",
 ]
 
 Side = Callable[["Symbols"], sp.Expr | sp.Matrix]
@@ -118,6 +122,145 @@ class Symbols:
         return sp.Max(*values)
 
 
+class NoIndexForm(Exception):
+    """A side uses something without an index form: an aggregate over the actions (sum, norm, min, max, K), a
+    fixed index, a*, a_y or y."""
+
+
+class ActionIndex:
+    """A generic action index of an index-form derivation: equal only to itself (a = b in the case "b = a");
+    comparing it with anything else, or using it as a number, has no index form."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ActionIndex):
+            return self is other
+        raise NoIndexForm(f"the index {self.name} is compared with {other!r}")
+
+    __hash__ = object.__hash__
+
+    def __index__(self) -> int:
+        raise NoIndexForm(f"the index {self.name} is used as a number")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class _Unknown:
+    """a*, a_y or y in an index-form view: which action they are is not part of an entry formula."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        raise NoIndexForm(f"an entry formula cannot use {self.name}")
+
+    __hash__ = object.__hash__
+
+    def __index__(self) -> int:
+        raise NoIndexForm(f"an entry formula cannot use {self.name}")
+
+    def __getitem__(self, index: object) -> sp.Expr:
+        raise NoIndexForm(f"an entry formula cannot use {self.name}")
+
+
+class EntryVector:
+    """θ, π, r or a gradient in an index-form view: only the entries at the generic indices a (and b) exist."""
+
+    def __init__(self, name: str, entries: Mapping[ActionIndex, sp.Expr]) -> None:
+        self.name, self.entries = name, dict(entries)
+
+    def __getitem__(self, index: object) -> sp.Expr:
+        if isinstance(index, ActionIndex) and index in self.entries:
+            return self.entries[index]
+        if isinstance(index, _Unknown):
+            raise NoIndexForm(f"an entry formula cannot use {index.name}")
+        raise NoIndexForm(f"{self.name}[{index!r}]: only the generic indices a, b have an index form")
+
+    def __iter__(self):
+        raise NoIndexForm(f"an aggregate over the actions of {self.name} (a sum, norm, min or max)")
+
+    def __len__(self) -> int:
+        raise NoIndexForm(f"the number of actions (len {self.name})")
+
+
+@dataclass(frozen=True)
+class EntrySymbols(Symbols):
+    """:class:`Symbols` of the index form (:mod:`theory.index_form`): θ(a) [, θ(b)] and r(a) [, r(b)] as symbols,
+    the other actions only through their sums R = Σ_{c ∉ {a, b}} w_c ≥ 0 and Q = Σ_{c ∉ {a, b}} w_c r(c), so
+    π(a) = w(θ(a))/(w(θ(a)) [+ w(θ(b))] + R) and πᵀr = (w_a r(a) [+ w_b r(b)] + Q)/W for every K ≥ 2."""
+
+    transform: str = "softmax"
+
+    @property
+    def value(self) -> sp.Expr:
+        return reward_entry(self.transform, len(self.theta.entries) == 2).subs(
+            _SUMS_OF_P if self.transform == "escort" else {})
+
+    @property
+    def kl(self) -> sp.Expr:
+        raise NoIndexForm("KL(y‖π) is not an entry formula (it uses a_y)")
+
+    def grad(self, objective: sp.Expr) -> EntryVector:
+        return EntryVector("∇", {i: sp.diff(objective, t) for i, t in self.theta.entries.items()})
+
+
+_SUMS_OF_P = {INDEX.R: sp.Function("R", nonnegative=True)(INDEX.p), INDEX.Q: sp.Function("Q", real=True)(INDEX.p)}
+"""For the escort the other actions' sums depend on p (R = Σ_c |θ(c)|^p): as unknown functions of p, a derivative
+in p keeps their derivatives instead of dropping them."""
+
+
+def _entry_view(transform: str, indices: tuple[ActionIndex, ...], scalars: Mapping[str, sp.Symbol]) -> EntrySymbols:
+    two = len(indices) == 2
+    thetas, rewards = dict(zip(indices, (INDEX.theta_a, INDEX.theta_b))), dict(zip(indices, (INDEX.r_a, INDEX.r_b)))
+    sums = _SUMS_OF_P if transform == "escort" else {}
+    pi = {i: policy_entry(transform, theta, two).subs(sums) for i, theta in thetas.items()}
+    return EntrySymbols(None, EntryVector("θ", thetas), EntryVector("π", pi), EntryVector("r", rewards),
+                        _Unknown("y"), INDEX.p, _Unknown("a*"), _Unknown("a_y"), scalars, transform)
+
+
+EntrySide = Callable[..., sp.Expr]
+"""An entry formula: (symbols, a) ↦ entry a, or (symbols, a, b) ↦ entry (a, b)."""
+
+
+def index_derivation(
+    id: str, text: str, transform: str, lhs: EntrySide, rhs: EntrySide, entry: int, scalars: Mapping[str, sp.Symbol]
+) -> tuple[IndexDerivation | None, str]:
+    """The index-form derivation of the entry identity lhs = rhs, valid for every K ≥ 2, or (None, why not).
+
+    Each side is evaluated on :class:`EntrySymbols` with generic indices a (and b): one case "every a", or the cases
+    "b = a" and "b ≠ a". :meth:`theory.index_form.IndexDerivation.verify` then checks lhs − rhs ≡ 0 in each case on
+    every sign orthant of θ(a), θ(b). The indices are opaque, so a side that reads a fixed action, a*, a_y, K or an
+    aggregate over the actions has no index form (the reason is returned).
+    """
+    if transform not in ("softmax", "escort"):
+        return None, (f"index form: not applicable (the transform {transform!r} is not the softmax or the escort, "
+                      "whose normaliser is a sum of per-action weights)")
+    reserved = sorted(name for name in scalars if name in {"theta_a", "theta_b", "r_a", "r_b", "R", "Q"})
+    if reserved:
+        return None, f"index form: not applicable (the scalar {reserved[0]} is a symbol of the index form)"
+    a, b = ActionIndex("a"), ActionIndex("b")
+    plan = ((("every a", (a,), (a,)),) if entry == 1 else
+            (("b = a", (a,), (a, a)), ("b ≠ a", (a, b), (a, b))))
+    cases = []
+    try:
+        for name, indices, arguments in plan:
+            view = _entry_view(transform, indices, scalars)
+            left, right = (sp.sympify(side(view, *arguments)) for side in (lhs, rhs))
+            if not (isinstance(left, sp.Expr) and isinstance(right, sp.Expr)):
+                raise NoIndexForm("a side is not a scalar entry")
+            cases.append(Case(name, left, left, right))
+    except (NoIndexForm, TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
+        return None, f"index form: not applicable ({error})"
+    built = tuple(cases)
+    thetas = "θ(a) ≠ 0" if entry == 1 else "θ(a), θ(b) ≠ 0"
+    scope = "every K ≥ 2, " + ("p > 0, " if transform == "escort" else "") + f"every {'a' if entry == 1 else 'a, b'}"
+    scope += "" if transform == "escort" else f" ({thetas})"
+    return IndexDerivation(id, f"user claim {id}", text, transform, (), lambda: built, scope=scope), ""
+
+
 @dataclass(frozen=True)
 class UserClaim:
     """A claim stated with :func:`claim`: one :class:`Claim` per reading, and where it came from."""
@@ -129,6 +272,8 @@ class UserClaim:
     readings: Mapping[str, Claim]
     domain_text: str
     source: str | None = None
+    index_forms: Mapping[str, tuple[IndexDerivation | None, str]] = field(default_factory=dict)
+    """{reading: (its index-form derivation, or None and why it has none)}: the route to a proof for every K."""
 
     def with_source(self, source: str) -> UserClaim:
         """The same claim, remembering the ``module:attribute`` it is loaded from (for replays)."""
@@ -214,6 +359,7 @@ def claim(
     rewards: Interval | None = None,
     scalars: Mapping[str, Interval] | None = None,
     quantifier: str = "forall",
+    entry: int = 0,
 ) -> UserClaim:
     """State ``lhs relation rhs`` for π = ``transform``(θ), on a domain, under a quantifier (``forall``/``exists``).
 
@@ -221,8 +367,15 @@ def claim(
     min_a π(a)^{1−2/p}). ``p`` is the exponent's range (default [1, 64] for the escort, absent otherwise);
     ``rewards`` the range of r (omit if the sides have no r); ``scalars`` the range of each extra symbol. Every
     free symbol of the sides must have a range; a claim outside these rules is an :class:`InputError`.
+
+    ``entry``: 0 (default) for scalar sides ``f(s)``; 1 for entry formulas ``f(s, a)`` claimed for every action a;
+    2 for ``f(s, a, b)`` claimed for every a, b. An identity (``==``) of entry formulas for the softmax or the escort
+    is proved for every K by an index-form derivation (:func:`index_derivation`) where it has one; every claim
+    also gets the per-K attempts, the search and the rest of the pipeline.
     """
     check_choice(quantifier, ("forall", "exists"), name="quantifier")
+    if entry not in (0, 1, 2) or isinstance(entry, bool):
+        raise InputError(f"entry must be 0 (sides f(s)), 1 (entries f(s, a)) or 2 (entries f(s, a, b)); got {entry!r}")
     allowed = _UNIVERSAL if quantifier == "forall" else _NEGATION
     check_choice(relation, allowed, name=f"relation under {quantifier}")
     K_range = (check_num_actions(K[0], name="K[0]"), check_num_actions(K[1], name="K[1]"))
@@ -242,16 +395,32 @@ def claim(
                        symbols)
 
     sides = dict(rhs) if isinstance(rhs, Mapping) else {"as stated": rhs}
-    readings = {}
+    readings, index_forms = {}, {}
     for reading, side in sides.items():
         statement = Statement(
             id=id if len(sides) == 1 else f"{id}/{reading}", reference=f"user claim {id}", text=text,
             transform=name, relation=_UNIVERSAL[relation] if quantifier == "forall" else _NEGATION[relation],
-            derived=lambda s, f=lhs: f(symbols_of(s)), stated=lambda s, f=side: f(symbols_of(s)),
+            derived=lambda s, f=lhs: _entries(f, entry, symbols_of(s)),
+            stated=lambda s, f=side: _entries(f, entry, symbols_of(s)),
         )
         _check_symbols(statement, K_range[0], domain)
         readings[reading] = Claim(statement.id, statement, (words,), domain, note=f"reading: {reading}")
-    return UserClaim(id, text, quantifier, relation, readings, words)
+        if not (entry and quantifier == "forall" and relation == "=="):
+            index_forms[reading] = (None, "index form: only for identities (==) of entry formulas (entry=1 or 2)")
+        elif exponent is not None and min(low for low, _ in exponent) <= 0:
+            index_forms[reading] = (None, "index form: only for p > 0")
+        else:
+            index_forms[reading] = index_derivation(statement.id, text, name, lhs, side, entry, symbols)
+    return UserClaim(id, text, quantifier, relation, readings, words, index_forms=index_forms)
+
+
+def _entries(side: Side | EntrySide, entry: int, symbols: Symbols) -> sp.Expr | sp.Matrix:
+    """A side for K actions: the scalar f(s), the column (f(s, a))_a or the matrix (f(s, a, b))_ab."""
+    if entry == 0:
+        return side(symbols)
+    if entry == 1:
+        return sp.Matrix([side(symbols, a) for a in range(symbols.K)])
+    return sp.Matrix(symbols.K, symbols.K, lambda a, b: side(symbols, a, b))
 
 
 def _check_symbols(statement: Statement, K: int, domain: Domain) -> None:
@@ -296,16 +465,20 @@ class ClaimResult:
         return {reading: self.verdict(reading).value for reading in self.results}
 
     def label(self, reading: str = "as stated") -> str:
-        """The verdict with what it covers: 'PROVED for K ∈ 2…4', 'HOLDS (200 examples, K ∈ 2…4)', 'FAILS (witness)'."""
+        """The verdict with what it covers: 'PROVED for every K ≥ 2, p > 0, every a' (index form), 'PROVED for
+        K ∈ 2…4' (per K), 'HOLDS (200 examples, K ∈ 2…4)', 'FAILS (witness)'."""
         verdict = self.verdict(reading)
         low, high = self.results[reading].evidence.K_range
         ks = f"K = {low}" if low == high else f"K ∈ {low}…{high}"
+        symbolic = self.results[reading].evidence.symbolic
+        every = symbolic is not None and symbolic.all_K
         if verdict is Verdict.PROVED:
-            return f"PROVED for {ks}"
+            return f"PROVED for {symbolic.scope}" if every else f"PROVED for {ks}"
         if verdict is Verdict.HOLDS:
             return f"HOLDS ({self.results[reading].evidence.search.examples} examples, {ks})"
         if verdict is Verdict.FAILS:
-            return "FAILS (witness)" if self.witness(reading) is not None else f"FAILS (proved for {ks})"
+            proved = f"proved for {symbolic.scope}" if every else f"proved for {ks}"
+            return "FAILS (witness)" if self.witness(reading) is not None else f"FAILS ({proved})"
         return "CERTIFIED (witness)" if verdict is Verdict.CERTIFIED else f"UNDECIDED (no witness, {ks})"
 
     def witness(self, reading: str = "as stated") -> dict[str, Any] | None:
@@ -318,9 +491,16 @@ class ClaimResult:
         search = result.evidence.search
         symbolic = result.evidence.symbolic
         proof = "no symbolic tactic for this form" if symbolic is None else (
-            f"proved for K = {', '.join(map(str, symbolic.proved_K))}" if symbolic.proved_K
+            f"proved for {symbolic.scope}" if symbolic.all_K
+            else f"proved for K = {', '.join(map(str, symbolic.proved_K))}" if symbolic.proved_K
+            else f"refuted for K = {', '.join(map(str, symbolic.refuted_K))}" if symbolic.refuted_K
             else f"undecided for K = {', '.join(map(str, symbolic.tried_K))}") + (
             "" if symbolic is None else f" ({symbolic.method})")
+        derivation, why_not = self.claim.index_forms.get(reading, (None, ""))
+        if derivation is not None and not (symbolic is not None and symbolic.all_K):
+            why_not = "index form: the entries do not simplify to 0 in every case and sign orthant"
+        if why_not:
+            proof = f"{why_not}; per K: {proof}"
         witness = self.witness(reading)
         if witness is not None:
             point = ", ".join(f"{k} = {v!r}" for k, v in sorted(witness["point"].items()))
@@ -395,7 +575,8 @@ def check(user_claim: UserClaim, *, profile: str = "ci") -> ClaimResult:
     check_choice(profile, PROFILES, name="profile")
     results = {}
     for reading, item in user_claim.readings.items():
-        symbolic = attempt_proof(item.statement, item.stated.K_range)
+        derivation, _ = user_claim.index_forms.get(reading, (None, ""))
+        (symbolic,) = symbolic_outcomes(item.statement, [item.stated], derivation=derivation)
         results[reading] = check_domain(item, "stated", item.stated, profile=profile, symbolic=symbolic)
     return ClaimResult(user_claim, results, profile)
 

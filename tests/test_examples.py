@@ -23,8 +23,16 @@ def _example(name: str):
 
 
 def test_every_example_is_tested() -> None:
-    assert {p.stem for p in EXAMPLES.glob("*.py")} == {"tempered_softmax_bound", "kl_below_l2", "eq12_readings",
-                                                       "cubic_escort"}
+    assert {p.stem for p in EXAMPLES.glob("*.py")} == {"escort_score", "tempered_softmax_bound", "kl_below_l2",
+                                                       "eq12_readings", "cubic_escort"}
+
+
+def test_true_identity_is_proved_for_every_K_by_its_index_form() -> None:
+    result = check(_example("escort_score").CLAIM)
+    assert result.verdicts == {"as stated": "PROVED"}
+    assert result.label() == "PROVED for every K ≥ 2, p > 0, every a, b"
+    assert result.results["as stated"].evidence.symbolic.all_K
+    assert result.witness() is None
 
 
 def test_true_claim_is_proved_where_the_symbolic_step_reaches_and_holds_elsewhere() -> None:

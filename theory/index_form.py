@@ -31,7 +31,7 @@ from theory.definitions import P, TAU
 
 __all__ = [
     "DERIVATIONS", "MDP_SCALARS", "Case", "IndexDerivation", "IndexProof", "IndexSymbols", "covering",
-    "mdp_reduced_forms",
+    "mdp_reduced_forms", "normaliser", "policy_entry", "reward_entry", "weight",
 ]
 
 
@@ -90,6 +90,8 @@ class IndexDerivation:
     statement_ids: tuple[str, ...]
     cases: Callable[[], tuple[Case, ...]]
     where: str = ""
+    scope: str = ""
+    """The K, p and other values it holds for, in words ("" = every K ≥ 2, with p > 0 for the escort)."""
 
     def verify(self) -> IndexProof:
         """Derivative − stated ≡ 0 in every case and on every sign orthant of the distinguished θ's."""
@@ -112,24 +114,27 @@ def _vanishes(expression: sp.Expr) -> bool:
 # --- the two normalisers ------------------------------------------------------------------------------------
 
 
-def _weight(transform: str) -> Callable[[sp.Expr], sp.Expr]:
+def weight(transform: str) -> Callable[[sp.Expr], sp.Expr]:
+    """w(θ): exp θ (softmax) or |θ|^p (escort, Eq. (3)); π(a) = w(θ(a))/Σ_c w(θ(c))."""
     return {"softmax": sp.exp, "escort": lambda t: sp.Abs(t) ** S.p}[transform]
 
 
-def _normaliser(transform: str, two: bool) -> sp.Expr:
-    w = _weight(transform)
+def normaliser(transform: str, two: bool) -> sp.Expr:
+    """W = w(θ(a)) [+ w(θ(b))] + R, R = Σ over the other actions."""
+    w = weight(transform)
     return w(S.theta_a) + (w(S.theta_b) if two else 0) + S.R
 
 
-def _pi(transform: str, theta: sp.Symbol, two: bool) -> sp.Expr:
-    return _weight(transform)(theta) / _normaliser(transform, two)
+def policy_entry(transform: str, theta: sp.Symbol, two: bool) -> sp.Expr:
+    """π(a) (or π(b)) = w(θ)/W."""
+    return weight(transform)(theta) / normaliser(transform, two)
 
 
-def _value(transform: str, two: bool) -> sp.Expr:
+def reward_entry(transform: str, two: bool) -> sp.Expr:
     """πᵀr = (w_a r(a) [+ w_b r(b)] + Q)/W."""
-    w = _weight(transform)
+    w = weight(transform)
     numerator = w(S.theta_a) * S.r_a + (w(S.theta_b) * S.r_b if two else 0) + S.Q
-    return numerator / _normaliser(transform, two)
+    return numerator / normaliser(transform, two)
 
 
 def _scale(transform: str, theta: sp.Symbol) -> sp.Expr:
@@ -142,33 +147,33 @@ def _scale(transform: str, theta: sp.Symbol) -> sp.Expr:
 
 def _reward_gradient(transform: str, stated: Callable[[], sp.Expr]) -> Callable[[], tuple[Case, ...]]:
     def cases() -> tuple[Case, ...]:
-        value = _value(transform, False)
+        value = reward_entry(transform, False)
         return (Case("every a", value, sp.diff(value, S.theta_a), stated()),)
 
     return cases
 
 
 def _eq1() -> sp.Expr:
-    return _pi("softmax", S.theta_a, False) * (S.r_a - _value("softmax", False))
+    return policy_entry("softmax", S.theta_a, False) * (S.r_a - reward_entry("softmax", False))
 
 
 def _eq4() -> sp.Expr:
-    W = _normaliser("escort", False)
-    return S.p * sp.sign(S.theta_a) * sp.Abs(S.theta_a) ** (S.p - 1) / W * (S.r_a - _value("escort", False))
+    W = normaliser("escort", False)
+    return S.p * sp.sign(S.theta_a) * sp.Abs(S.theta_a) ** (S.p - 1) / W * (S.r_a - reward_entry("escort", False))
 
 
 def _eq5() -> sp.Expr:
-    pi, W = _pi("escort", S.theta_a, False), _normaliser("escort", False)
-    return S.p / W ** (1 / S.p) * sp.sign(S.theta_a) * pi ** (1 - 1 / S.p) * (S.r_a - _value("escort", False))
+    pi, W = policy_entry("escort", S.theta_a, False), normaliser("escort", False)
+    return S.p / W ** (1 / S.p) * sp.sign(S.theta_a) * pi ** (1 - 1 / S.p) * (S.r_a - reward_entry("escort", False))
 
 
 def _jacobian(transform: str) -> Callable[[], tuple[Case, ...]]:
     """∂π(a)/∂θ(b) = scale(b)·(δ_ab·π(a) − π(a)π(b)), scale = 1 (softmax) or p/θ(b) (escort, Eq. (7))."""
 
     def cases() -> tuple[Case, ...]:
-        same = _pi(transform, S.theta_a, False)
-        other = _pi(transform, S.theta_a, True)
-        pb = _pi(transform, S.theta_b, True)
+        same = policy_entry(transform, S.theta_a, False)
+        other = policy_entry(transform, S.theta_a, True)
+        pb = policy_entry(transform, S.theta_b, True)
         return (
             Case("b = a", same, sp.diff(same, S.theta_a), _scale(transform, S.theta_a) * (same - same**2)),
             Case("b ≠ a", other, sp.diff(other, S.theta_b), -_scale(transform, S.theta_b) * other * pb),
@@ -181,7 +186,7 @@ def _jacobian_antisymmetric_part(transform: str) -> Callable[[], tuple[Case, ...
     """∂π(a)/∂θ(b) − ∂π(b)/∂θ(a) for a ≠ b: 0 (softmax), p·π(a)π(b)·(1/θ(a) − 1/θ(b)) (escort)."""
 
     def cases() -> tuple[Case, ...]:
-        pa, pb = _pi(transform, S.theta_a, True), _pi(transform, S.theta_b, True)
+        pa, pb = policy_entry(transform, S.theta_a, True), policy_entry(transform, S.theta_b, True)
         derived = sp.diff(pa, S.theta_b) - sp.diff(pb, S.theta_a)
         stated = sp.Integer(0) if transform == "softmax" else S.p * pa * pb * (1 / S.theta_a - 1 / S.theta_b)
         return (Case("a ≠ b", pa, derived, stated),)
@@ -190,13 +195,13 @@ def _jacobian_antisymmetric_part(transform: str) -> Callable[[], tuple[Case, ...
 
 
 def _lse_gradient() -> tuple[Case, ...]:
-    potential = sp.log(_normaliser("softmax", False))
-    return (Case("every a", potential, sp.diff(potential, S.theta_a), _pi("softmax", S.theta_a, False)),)
+    potential = sp.log(normaliser("softmax", False))
+    return (Case("every a", potential, sp.diff(potential, S.theta_a), policy_entry("softmax", S.theta_a, False)),)
 
 
 def _lse_hessian() -> tuple[Case, ...]:
-    one, two = sp.log(_normaliser("softmax", False)), sp.log(_normaliser("softmax", True))
-    same, other = _pi("softmax", S.theta_a, False), _pi("softmax", S.theta_a, True)
+    one, two = sp.log(normaliser("softmax", False)), sp.log(normaliser("softmax", True))
+    same, other = policy_entry("softmax", S.theta_a, False), policy_entry("softmax", S.theta_a, True)
     return (
         Case("b = a", one, sp.diff(one, S.theta_a, 2), sp.diff(same, S.theta_a)),
         Case("b ≠ a", two, sp.diff(two, S.theta_a, S.theta_b), sp.diff(other, S.theta_b)),
@@ -207,7 +212,7 @@ def _md_link() -> tuple[Case, ...]:
     """softmax(θ + ηr)(a) = π(a)e^{ηr(a)}/Σ_c π(c)e^{ηr(c)}, with R_η = Σ_{c≠a} exp(θ(c) + ηr(c)) = W·Σ_{c≠a}π(c)e^{ηr(c)}."""
     updated = sp.exp(S.theta_a + S.eta * S.r_a)
     derived = updated / (updated + S.R_eta)
-    pi, W = _pi("softmax", S.theta_a, False), _normaliser("softmax", False)
+    pi, W = policy_entry("softmax", S.theta_a, False), normaliser("softmax", False)
     stated = pi * sp.exp(S.eta * S.r_a) / (pi * sp.exp(S.eta * S.r_a) + S.R_eta / W)
     return (Case("every a", derived, derived, stated),)
 
@@ -216,11 +221,11 @@ def _prop1_hessian() -> tuple[Case, ...]:
     """∂²(πᵀr)/∂θ(a)∂θ(b) = (p/θ(a))(p/θ(b))·[(p−1)/p·δ_ab·g(a) − (g(a)π(b) + π(a)g(b))], g = π∘(r − πᵀr)."""
     cases = []
     for name, two in (("b = a", False), ("b ≠ a", True)):
-        value = _value("escort", two)
-        pa = _pi("escort", S.theta_a, two)
+        value = reward_entry("escort", two)
+        pa = policy_entry("escort", S.theta_a, two)
         ga = pa * (S.r_a - value)
         if two:
-            pb = _pi("escort", S.theta_b, two)
+            pb = policy_entry("escort", S.theta_b, two)
             gb = pb * (S.r_b - value)
             stated = S.p**2 / (S.theta_a * S.theta_b) * (-(ga * pb + pa * gb))
             derived = sp.diff(value, S.theta_a, S.theta_b)
@@ -233,7 +238,7 @@ def _prop1_hessian() -> tuple[Case, ...]:
 
 def _eq9_identity() -> tuple[Case, ...]:
     """π(a)/|θ(a)| = π(a)^{1−1/p}/‖θ‖_p with ‖θ‖_p = W^{1/p}."""
-    pi, W = _pi("escort", S.theta_a, False), _normaliser("escort", False)
+    pi, W = policy_entry("escort", S.theta_a, False), normaliser("escort", False)
     derived = pi / sp.Abs(S.theta_a)
     return (Case("every a", pi, derived, pi ** (1 - 1 / S.p) / W ** (1 / S.p)),)
 
@@ -242,12 +247,12 @@ def _ce_gradient(transform: str) -> Callable[[], tuple[Case, ...]]:
     """∂(−log π(a_y))/∂θ(b) = scale(b)·(π(b) − y(b)); a is the label a_y here."""
 
     def cases() -> tuple[Case, ...]:
-        one, two = -sp.log(_pi(transform, S.theta_a, False)), -sp.log(_pi(transform, S.theta_a, True))
+        one, two = -sp.log(policy_entry(transform, S.theta_a, False)), -sp.log(policy_entry(transform, S.theta_a, True))
         return (
             Case("b = a_y", one, sp.diff(one, S.theta_a),
-                 _scale(transform, S.theta_a) * (_pi(transform, S.theta_a, False) - 1)),
+                 _scale(transform, S.theta_a) * (policy_entry(transform, S.theta_a, False) - 1)),
             Case("b ≠ a_y", two, sp.diff(two, S.theta_b),
-                 _scale(transform, S.theta_b) * _pi(transform, S.theta_b, True)),
+                 _scale(transform, S.theta_b) * policy_entry(transform, S.theta_b, True)),
         )
 
     return cases
@@ -255,7 +260,7 @@ def _ce_gradient(transform: str) -> Callable[[], tuple[Case, ...]]:
 
 def _eq12_entry() -> tuple[Case, ...]:
     """(p/θ(a))² = p²/‖θ‖_p²·π(a)^{−2/p}: each squared gradient entry of Eq. (12) in terms of π."""
-    pi, W = _pi("escort", S.theta_a, False), _normaliser("escort", False)
+    pi, W = policy_entry("escort", S.theta_a, False), normaliser("escort", False)
     derived = (S.p / S.theta_a) ** 2
     return (Case("every a", derived, derived, S.p**2 / W ** (2 / S.p) * pi ** (-2 / S.p)),)
 
@@ -267,9 +272,9 @@ def _regularised(transform: str) -> Callable[[], tuple[Case, ...]]:
     """
 
     def cases() -> tuple[Case, ...]:
-        w = _weight(transform)(S.theta_a)
-        W = _normaliser(transform, False)
-        pi, value = w / W, _value(transform, False)
+        w = weight(transform)(S.theta_a)
+        W = normaliser(transform, False)
+        pi, value = w / W, reward_entry(transform, False)
         entropy = sp.log(W) - (w * sp.log(w) + S.L) / W
         objective = value + S.tau * entropy
         stated = _scale(transform, S.theta_a) * pi * (S.r_a - S.tau * sp.log(pi) - value - S.tau * entropy)
@@ -318,8 +323,8 @@ def _mdp_gradient() -> tuple[Case, ...]:
     :func:`mdp_reduced_forms`); R_r, R_κ, R_λ are the other actions' Σ_{b≠a} w_b·(r(s, b), κ_b, λ_b)."""
     _, _, kappa, lam, gamma = MDP_SCALARS
     R_r, R_k, R_l = sp.symbols("R_r R_kappa R_lambda", real=True)
-    w = _weight("escort")(S.theta_a)
-    W = _normaliser("escort", False)
+    w = weight("escort")(S.theta_a)
+    W = normaliser("escort", False)
     forms = mdp_reduced_forms((w * S.r_a + R_r) / W, (w * kappa + R_k) / W, (w * lam + R_l) / W)
     stated = forms["occupancy"] * S.p / S.theta_a * (w / W) * (forms["q_value"] - forms["state_value"])
     value = forms["value"]
@@ -341,8 +346,9 @@ _LIST: tuple[IndexDerivation, ...] = (
     IndexDerivation("eq4", "Eq. (4)", "∂(πᵀr)/∂θ(a) = p·sgn θ(a)·|θ(a)|^{p−1}/W·(r(a) − πᵀr)", "escort", ("eq4",),
                     _reward_gradient("escort", _eq4)),
     IndexDerivation("eq4-scaled", "Eq. (4), Eq. (7)", "∂(πᵀr)/∂θ(a) = (p/θ(a))·π(a)·(r(a) − πᵀr)", "escort", (),
-                    _reward_gradient("escort", lambda: _scale("escort", S.theta_a) * _pi("escort", S.theta_a, False)
-                                     * (S.r_a - _value("escort", False)))),
+                    _reward_gradient("escort", lambda: _scale("escort", S.theta_a)
+                                     * policy_entry("escort", S.theta_a, False)
+                                     * (S.r_a - reward_entry("escort", False)))),
     IndexDerivation("eq5", "Eq. (5)", "∂(πᵀr)/∂θ(a) = p/‖θ‖_p·sgn θ(a)·π(a)^{1−1/p}·(r(a) − πᵀr)", "escort",
                     ("eq5", "eq4-eq5"), _reward_gradient("escort", _eq5),
                     "Eq. (4) = Eq. (5) follows: both equal the same derivative"),
