@@ -196,5 +196,8 @@ def test_escort_reward_gradient_is_finite_and_agrees_with_mpmath(theta: np.ndarr
             # Eq. (4): ∂(πᵀr)/∂θ(a) = p·π(a)/θ(a)·(r(a) − πᵀr)
             sensitivity = p * q / mpmath.mpf(t)
             exact = sensitivity * (mpmath.mpf(r[a]) - mean)
-            budget = 16 * EPS * (abs(float(mpmath.log(q))) + p + len(theta)) * abs(sensitivity) * spread
+            # The kernel forms s(a) = exp(log p + log π(a) − log|θ(a)|): a rounded exponent x carries |x|·ε of
+            # relative error into exp, so |log|θ(a)|| (516 at θ = 1e224) enters the budget beside |log π(a)|.
+            conditioning = abs(float(mpmath.log(q))) + abs(float(mpmath.log(abs(mpmath.mpf(t))))) + p + len(theta)
+            budget = 16 * EPS * conditioning * abs(sensitivity) * spread
             assert abs(mpmath.mpf(computed[a]) - exact) <= budget + 1e-300

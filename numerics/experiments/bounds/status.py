@@ -84,7 +84,8 @@ class BoundStatus:
 def first_biting_step(bound_at: Callable[[float], float], *, relation: str, trivial: float, start: float,
                       limit: float = 1e12) -> float | None:
     """The first step t ≥ ``start`` at which ``bound_at(t)`` is tighter than ``trivial`` (doubling, then bisection
-    on integers); None if not before ``limit``. Assumes the bound is monotone in t beyond ``start``."""
+    on integers, to nine significant digits where steps exceed 1e9); None if not before ``limit``. Assumes the bound is
+    monotone in t beyond ``start``."""
 
     def bites(t: float) -> bool:
         value = float(bound_at(t))
@@ -95,7 +96,9 @@ def first_biting_step(bound_at: Callable[[float], float], *, relation: str, triv
         if high > limit:
             return None
         low, high = high, 2 * high
-    while high - low > 1:
+    # To the integer below 2**53, to nine significant digits beyond: a float cannot split a gap of 1 at 1e20, and
+    # the loop would never end (Theorem 3's bounds bite only after ~1e20 steps).
+    while high - low > max(1.0, 1e-9 * high):
         middle = float(np.floor((low + high) / 2))
         low, high = (low, middle) if bites(middle) else (middle, high)
     return high if not bites(low) else low

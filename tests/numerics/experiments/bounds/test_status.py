@@ -78,3 +78,9 @@ def test_first_biting_step_is_the_first_integer_where_the_bound_is_informative()
 def test_not_checkable_names_the_constant_and_the_value_needed():
     status = not_checkable("C_τ", 0.25)
     assert status.status is Status.NOT_CHECKABLE and "C_τ" in status.describe() and "0.25" in status.describe()
+
+
+def test_first_biting_step_ends_where_floats_cannot_split_a_step():
+    """A bound that bites only after ~1e20 steps (Theorem 3's do): the search ends, within nine digits."""
+    step = first_biting_step(lambda s: 3e20 / s, relation="<=", trivial=1.0, start=1.0, limit=1e30)
+    assert step is not None and abs(step - 3e20) <= 1e-8 * 3e20
