@@ -276,7 +276,7 @@ Each claim wraps one statement of `theory/statements.py` (never a re-typed formu
    simplification on every sign orthant of θ; gradient-norm inequalities as a sum of squares; limits; exact
    witnesses for existential claims). Exact evaluation at rational points is never counted as a proof;
 2. *search* — hypothesis (strategies in `proofs_check/strategies.py`: near-vertex policies down to 1e-300,
-   θ scales 1e-8…1e8 with mixed signs, many K, p across the domain), steered by `hypothesis.target` on the
+   θ = ±s·π^{1/p} with ‖θ‖_p = s ∈ 1e-8…1e8 and mixed signs, many K, p across the domain), steered by `hypothesis.target` on the
    normalised margin (lhs − rhs)/(|lhs| + |rhs|), evaluated in float64 from the lambdified statement;
 3. *confirm* — every float64 violation is recomputed from the same float inputs in mpmath interval arithmetic
    at 60, 120, 240, 480 digits until the enclosure of the margin excludes 0; only an enclosure below 0 is a
