@@ -261,7 +261,7 @@ def _chain_lines(chain: Chain) -> list[str]:
     first = chain.variables[0][1]
     conclusion = (f"√{_math(chain.start)} ≥ {_math(chain.root.expression)}" if chain.squared
                   else f"{_math(chain.start)} ≥ {_math(chain.end)}")
-    return [*lines, "", f"Conclusion ({first} on the left): {conclusion}, the stated right side in these variables."]
+    return [*lines, "", f"Conclusion ({first} on the left): {conclusion}. Link to the statement: {result.link.detail}."]
 
 
 _METHOD = """\
