@@ -1,4 +1,4 @@
-"""Step 5 of a check: interval certificates with ``mpmath.iv``.
+"""Step 5 of a check: interval certificates with Arb balls (``mpmath.iv`` on request, for cross-checks).
 
 :func:`certify_slice` runs a branch-and-bound over a :class:`proofs_check.claims.Slice` (at most three free
 parameters) of a ``>=`` / ``<=`` statement. For each box it encloses the gap ``derived − stated`` (or
