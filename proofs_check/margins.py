@@ -36,6 +36,7 @@ import flint
 import mpmath
 import numpy as np
 import sympy as sp
+from mpmath import libmp
 from sympy.printing.pycode import MpmathPrinter
 
 from proofs_check.balls import precision
@@ -169,16 +170,18 @@ _BALL_NAMESPACE = {
 
 
 def _ball_interval(value: object) -> mpmath.iv.mpf:
-    """An ``mpmath.iv`` interval holding the Arb ball ``value`` (midpoint and radius enter exactly, then rounded
-    outwards by mpmath.iv): the cheap final combination of a margin runs on these."""
+    """An ``mpmath.iv`` interval holding the Arb ball ``value``: midpoint and radius enter exactly, the ends are
+    rounded outwards (floor, ceiling) at the working precision; the cheap final combination of a margin runs on
+    these."""
     ball = value if isinstance(value, flint.arb) else flint.arb(value)
     if not ball.is_finite():
         return mpmath.iv.mpf([-mpmath.inf, mpmath.inf])
     (mid_mantissa, mid_exponent), (rad_mantissa, rad_exponent) = ball.mid().man_exp(), ball.rad().man_exp()
-    two = mpmath.iv.mpf(2)
-    middle = mpmath.iv.mpf(int(mid_mantissa)) * two ** int(mid_exponent)
-    radius = mpmath.iv.mpf(int(rad_mantissa)) * two ** int(rad_exponent)
-    return middle + mpmath.iv.mpf([-radius.b, radius.b])
+    middle = libmp.from_man_exp(int(mid_mantissa), int(mid_exponent))
+    radius = libmp.from_man_exp(int(rad_mantissa), int(rad_exponent))
+    prec = mpmath.iv.prec
+    return mpmath.iv.make_mpf((libmp.mpf_sub(middle, radius, prec, libmp.round_floor),
+                               libmp.mpf_add(middle, radius, prec, libmp.round_ceiling)))
 
 
 _INTERVAL_NAMESPACE = {

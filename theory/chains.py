@@ -194,8 +194,9 @@ def _kl_meaning(transform: str) -> Callable[[Setting], dict[sp.Symbol, sp.Expr]]
     def meaning(s: Setting) -> dict[sp.Symbol, sp.Expr]:
         pi = _policy(transform, s)
         gradient = definitions.gradient(definitions.kl_divergence(s.y, pi), s.theta)
-        return {G: sum(g**2 for g in gradient), x: pi[s.label], m: sp.Min(*pi),
-                mu: sp.Min(*(q ** (1 - 2 / s.p) for q in pi)), N: definitions.p_norm(s.theta, s.p), e: 1 - 2 / s.p,
+        return {G: sum(g**2 for g in gradient), x: pi[s.label], m: sp.Min(*pi, evaluate=False),
+                mu: sp.Min(*(q ** (1 - 2 / s.p) for q in pi), evaluate=False),
+                N: definitions.p_norm(s.theta, s.p), e: 1 - 2 / s.p,
                 Pr: sum(q for b, q in enumerate(pi) if b != s.label),
                 X2: sum((label - q) ** 2 / q for label, q in zip(s.y, pi))}
 
