@@ -1,4 +1,4 @@
-"""Step 5 of a check: interval certificates with ``mpmath.iv``.
+"""Step 5 of a check: interval certificates with Arb balls (``mpmath.iv`` on request, for cross-checks).
 
 :func:`certify_slice` runs a branch-and-bound over a :class:`proofs_check.claims.Slice` (at most three free
 parameters) of a ``>=`` / ``<=`` statement. For each box it encloses the gap ``derived − stated`` (or
@@ -40,8 +40,8 @@ def _midpoint(box: Box, fixed: dict[str, float]) -> dict[str, float]:
     return {name: (low + high) / 2 for name, (low, high) in box.items()} | dict(fixed)
 
 
-def certify_slice(function: MarginFunction, piece: Slice, *, max_boxes: int) -> Certificate:
-    """Branch-and-bound over ``piece`` with at most ``max_boxes`` interval evaluations."""
+def certify_slice(function: MarginFunction, piece: Slice, *, max_boxes: int, engine: str = "arb") -> Certificate:
+    """Branch-and-bound over ``piece`` with at most ``max_boxes`` enclosures by ``engine`` (Arb by default)."""
     widths = {name: high - low for name, (low, high) in piece.box.items()}
     queue: deque[Box] = deque([dict(piece.box)])  # breadth first: a boundary of zero margin cannot trap it
     evaluated = 0
@@ -50,7 +50,7 @@ def certify_slice(function: MarginFunction, piece: Slice, *, max_boxes: int) -> 
             return Certificate("undecided", piece.description, evaluated, {"boxes_left": len(queue)})
         box = queue.popleft()
         evaluated += 1
-        gap = function.interval_gap(box, piece.fixed)
+        gap = function.interval_gap(box, piece.fixed, engine=engine)
         if gap.a > 0:
             continue
         midpoint = _midpoint(box, piece.fixed)

@@ -1,7 +1,9 @@
 """Check a lemma chain of :mod:`theory.chains`: every fact by its own method, every step by an identity.
 
 * index facts: each named derivation of :mod:`theory.index_form` verifies (every K ≥ 2);
-* definition facts: accepted as stated (the chain prints them; each is one line of the definitions);
+* definition facts: the reduced variables replaced by their definitions (``chain.meaning``) at K = 2, 3, then
+  ≡ 0 by SymPy (equalities) or a − min(…, a, …) (the one inequality, min_a π(a) ≤ π(a_y)); for other K the
+  fact is one line of the definitions, accepted (docs/verification.md says so);
 * sign and termwise facts: expression (or summand) ≡ Π factors in SymPy, and every factor ≥ 0: a symbol's
   assumption, an even power, or one of the chain's atoms; a termwise fact's expression must also be linear in
   its aggregate sums with exactly the summand's coefficients, so the sum over any number of actions is ≥ 0;
@@ -9,7 +11,9 @@
   x = g(s), s ≥ 0 (a sign argument as above);
 * ball facts: :func:`proofs_check.balls.certify_positive` on the whole closed box;
 * steps: E_{i−1} − E_i − Σ c_j·F_j simplifies to 0, every c_j ≥ 0 on a ``>=`` step, only equality facts on a
-  ``==`` step, and every fact used is itself established.
+  ``==`` step, and every fact used is itself established;
+* link: the chain's two sides, the reduced variables replaced by their definitions, are the registered
+  statement's two sides at K = 2, 3 (:func:`check_link`): a chain proving another inequality proves nothing here.
 
 >>> result = check_chain(CHAINS["eq11"])
 >>> result.proved, [f.ok for f in result.facts]
@@ -26,8 +30,10 @@ import sympy as sp
 from proofs_check.balls import certify_positive
 from theory.chains import CHAINS, Chain, Fact, FactKind, Step
 from theory.index_form import DERIVATIONS
+from theory.statements import STATEMENTS, Relation, Statement
 
-__all__ = ["ChainResult", "FactResult", "StepResult", "check_chain", "checked_chain", "nonnegative"]
+__all__ = ["LINK_K", "ChainResult", "FactResult", "LinkResult", "StepResult", "check_chain", "check_link", "checked_chain",
+           "nonnegative"]
 
 
 @dataclass(frozen=True)
@@ -45,23 +51,37 @@ class StepResult:
 
 
 @dataclass(frozen=True)
+class LinkResult:
+    """Whether the chain's proved inequality is the statement's, compared at each K of ``K_values``."""
+
+    ok: bool
+    detail: str
+    K_values: tuple[int, ...] = ()
+
+
+LINK_K: tuple[int, ...] = (2, 3)
+"""The K at which a chain's sides are compared with its statement's (the statement is built per K)."""
+
+
+@dataclass(frozen=True)
 class ChainResult:
-    """A checked chain: proved when every fact and every step is."""
+    """A checked chain: proved when every fact and every step is, and its ends are the statement's sides."""
 
     statement_id: str
     facts: tuple[FactResult, ...]
     steps: tuple[StepResult, ...]
+    link: LinkResult
 
     @property
     def proved(self) -> bool:
-        return all(f.ok for f in self.facts) and all(s.ok for s in self.steps)
+        return all(f.ok for f in self.facts) and all(s.ok for s in self.steps) and self.link.ok
 
     @property
     def broken(self) -> tuple[str, ...]:
-        """The facts and steps that failed, in words."""
-        return tuple(f"fact {f.id}: {f.detail}" for f in self.facts if not f.ok) + tuple(
-            f"step {s.index}: {s.detail}" for s in self.steps if not s.ok
-        )
+        """The facts, steps and link that failed, in words."""
+        return (tuple(f"fact {f.id}: {f.detail}" for f in self.facts if not f.ok)
+                + tuple(f"step {s.index}: {s.detail}" for s in self.steps if not s.ok)
+                + (() if self.link.ok else (f"link: {self.link.detail}",)))
 
 
 def _zero(expression: sp.Expr) -> bool:
@@ -120,6 +140,27 @@ def _check_monotone(fact: Fact, atoms: tuple[sp.Expr, ...]) -> str:
     return ""
 
 
+def _below_its_minimum(expression: sp.Expr) -> bool:
+    """expression = a − Min(…, a, …): ≥ 0 by the definition of the minimum."""
+    minima = [term for term in sp.Add.make_args(expression) if isinstance(-term, sp.Min)]
+    return len(minima) == 1 and (expression - minima[0]) in (-minima[0]).args
+
+
+def _check_definition(fact: Fact, chain: Chain) -> str:
+    """The fact with the reduced variables replaced by their definitions (``chain.meaning``) at each K of
+    :data:`LINK_K`: ≡ 0 (an equality) or ≥ 0 (SymPy's sign, or a − Min(…, a, …))."""
+    statement = STATEMENTS[chain.statement_id]
+    for K in LINK_K:
+        value = fact.expression.xreplace(chain.meaning(statement.build(K).setting))
+        if value.free_symbols & {symbol for symbol, _ in chain.variables}:
+            return f"the chain gives no definition of {', '.join(map(str, value.free_symbols))} at K = {K}"
+        if fact.equality and not (_zero(value) or _zero(sp.simplify(value))):
+            return f"not 0 from the definitions at K = {K}"
+        if not fact.equality and not (_below_its_minimum(value) or sp.simplify(value).is_nonnegative):
+            return f"no sign from the definitions at K = {K}"
+    return ""
+
+
 @functools.cache
 def _derivation_established(derivation_id: str) -> bool:
     return DERIVATIONS[derivation_id].verify().established
@@ -134,7 +175,9 @@ def check_fact(fact: Fact, chain: Chain) -> FactResult:
                           f"not established: {', '.join(missing)}" if missing else
                           f"index-form derivations {', '.join(fact.derivation)} hold for every K")
     if fact.kind is FactKind.DEFINITION:
-        return FactResult(fact.id, True, "by definition")
+        problem = _check_definition(fact, chain)
+        return FactResult(fact.id, not problem, problem or "from the variables' definitions by SymPy at K = "
+                          f"{', '.join(map(str, LINK_K))} (for other K: one line of the definitions, not checked)")
     if fact.kind is FactKind.TERMWISE:
         problem = _check_termwise(fact, atoms)
         return FactResult(fact.id, not problem, problem or "every summand ≥ 0 (product of signed factors)")
@@ -169,8 +212,36 @@ def _check_step(index: int, previous: sp.Expr, step: Step, chain: Chain, establi
     return StepResult(index, True, "certificate identity holds; multipliers ≥ 0")
 
 
-def check_chain(chain: Chain) -> ChainResult:
-    """Every fact and every step of ``chain`` (and the square-root step of a squared chain)."""
+def _same(left: sp.Expr, right: sp.Expr) -> bool:
+    """left ≡ right; for real sides, e^left ≡ e^right suffices (exp is injective on R), which lets SymPy see
+    −log(1 − ε) = log(1/(1 − ε)) without knowing 1 − ε > 0."""
+    difference = left - right
+    return difference == 0 or _zero(difference) or _zero(sp.exp(left) - sp.exp(right))
+
+
+def check_link(chain: Chain, statement: Statement, K_values: tuple[int, ...] = LINK_K) -> LinkResult:
+    """The chain proves the statement: for each K, its left and right sides (the reduced variables replaced by
+    their meaning, ``chain.meaning``) are, by SymPy, the statement's derived and stated sides (the left squared
+    for a squared chain), and the statement is a ``>=``."""
+    if statement.relation is not Relation.GREATER_EQUAL:
+        return LinkResult(False, f"{statement.id} is not a ≥ statement ({statement.relation.value})")
+    left, right = chain.proved_sides
+    for K in K_values:
+        instance = statement.build(K)
+        values = chain.meaning(instance.setting)
+        derived = instance.derived**2 if chain.squared else instance.derived
+        if not _same(left.xreplace(values), derived):
+            return LinkResult(False, f"the chain's left side {left} is not the left side of {statement.id} at K = {K}")
+        if not _same(right.xreplace(values), instance.stated):
+            return LinkResult(False, f"the chain's right side {right} is not the right side of {statement.id} at "
+                              f"K = {K}")
+    return LinkResult(True, f"its two sides are those of {statement.id} at K = {', '.join(map(str, K_values))} "
+                      "(reduced variables replaced by their definitions)", K_values)
+
+
+def check_chain(chain: Chain, statement: Statement | None = None) -> ChainResult:
+    """Every fact and every step of ``chain`` (and the square-root step of a squared chain), and its link to
+    ``statement`` (default: the registered statement of its id)."""
     facts = tuple(check_fact(fact, chain) for fact in chain.facts)
     established = {f.id: f.ok for f in facts}
     steps, previous = [], chain.start
@@ -183,7 +254,8 @@ def check_chain(chain: Chain) -> ChainResult:
         if result.ok and not _zero(chain.end - root.expression**2):
             result = StepResult(result.index, False, "the end of the chain is not the square of the root")
         steps.append(result)
-    return ChainResult(chain.statement_id, facts, tuple(steps))
+    link = check_link(chain, STATEMENTS[chain.statement_id] if statement is None else statement)
+    return ChainResult(chain.statement_id, facts, tuple(steps), link)
 
 
 @functools.cache

@@ -13,11 +13,12 @@ a_y relative to the dominant action varies. K is sampled from a finite range per
 >>> sorted(CLAIMS)[:3]
 ['eq11', 'eq11-gradient', 'eq12']
 >>> CLAIMS["eq12"].wider.description
-'p ∈ [1, 64] (Definition 1), K ∈ 2…8, θ(a) ≠ 0 of any sign, scales 1e-8…1e8'
+'p ∈ [1, 64] (Definition 1), K ∈ 2…8, θ(a) = ±s·π(a)^{1/p} ≠ 0 of any sign with ‖θ‖_p = s ∈ 1e-8…1e8 and π(a) ≥ 1e-300'
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from hypothesis import strategies as st
 from proofs_check import strategies as pst
 from theory.statements import STATEMENTS, Statement
 
-__all__ = ["CLAIMS", "Claim", "Domain", "Slice"]
+__all__ = ["CLAIMS", "Claim", "Domain", "EscortScale", "Slice"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,41 @@ class Slice:
     box: Mapping[str, tuple[float, float]]
     fixed: Mapping[str, float] = field(default_factory=dict)
     description: str = ""
+
+
+@dataclass(frozen=True)
+class EscortScale:
+    """The escort parameters a search draws (:func:`proofs_check.strategies.escort_parameters`), as a condition.
+
+    θ(a) = ±s·π(a)^{1/p} with π ∈ Δ_K, so s = ‖θ‖_p and π = f_p(θ) (Eq. (3)): the scale bounds ‖θ‖_p, not the
+    entries, and an entry may be as small as s·``min_prob``^{1/p}. ``p``: a fixed exponent (None: the point's p).
+
+    >>> scale = EscortScale()
+    >>> scale.admits({"p": 1.5, "theta_1": 1.0, "theta_2": 7e-83}), scale.admits({"p": 1.0, "theta_1": 1e9})
+    (True, False)
+    """
+
+    low: float = 1e-8
+    high: float = 1e8
+    min_prob: float = 1e-300
+    p: float | None = None
+
+    @property
+    def words(self) -> str:
+        low, high, least = (f"{v:.0e}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
+                            for v in (self.low, self.high, self.min_prob))
+        return f"θ(a) = ±s·π(a)^{{1/p}} ≠ 0 of any sign with ‖θ‖_p = s ∈ {low}…{high} and π(a) ≥ {least}"
+
+    def admits(self, point: Mapping[str, float]) -> bool:
+        """‖θ‖_p ∈ [low, high] and every π(a) = |θ(a)|^p/‖θ‖_p^p ≥ min_prob (in logarithms: no underflow)."""
+        p = point["p"] if self.p is None else self.p
+        logs = [p * math.log(abs(v)) for name, v in point.items() if name.startswith("theta_") and v != 0]
+        if not logs:
+            return False
+        top = max(logs)
+        log_norm_p = top + math.log(math.fsum(math.exp(value - top) for value in logs))
+        return (p * math.log(self.low) <= log_norm_p <= p * math.log(self.high)
+                and min(logs) - log_norm_p >= math.log(self.min_prob))
 
 
 @dataclass(frozen=True)
@@ -53,6 +89,7 @@ class Domain:
     slices: tuple[Slice, ...] = ()
     covered_by_slices: bool = False
     ranges: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    theta: EscortScale | None = None
 
     @property
     def p_ranges(self) -> tuple[tuple[float, float], ...]:
@@ -65,8 +102,8 @@ class Domain:
         return min(low for low, _ in self.p_ranges) if self.p_ranges else None
 
     def admits(self, point: Mapping[str, float]) -> bool:
-        """Whether a (shrunk) point is still in the domain: K in range, θ(a) ≠ 0, r(a*) = r_1 maximal, and
-        every scalar or reward (``r``) inside its closed ranges."""
+        """Whether a (shrunk) point is still in the domain: K in range, θ(a) ≠ 0, r(a*) = r_1 maximal, every
+        scalar or reward (``r``) inside its closed ranges, and θ inside the escort scale (``theta``) if any."""
         K = sum(1 for name in point if name.startswith("theta_")) or self.K_range[0]
         rewards = [v for name, v in point.items() if name.startswith("r_")]
         inside = all(
@@ -78,6 +115,7 @@ class Domain:
             and all(v != 0 for name, v in point.items() if name.startswith("theta_"))
             and (not rewards or point["r_1"] == max(rewards))
             and inside
+            and (self.theta is None or self.theta.admits(point))
         )
 
 
@@ -153,7 +191,8 @@ def _scalar_points(name: str, values: st.SearchStrategy[float]):
     return lambda: pst.points((2, 2), {}, {name: values})
 
 
-_THETA_WORDS = "θ(a) ≠ 0 of any sign, scales 1e-8…1e8"
+_ESCORT_THETA = EscortScale()
+_THETA_WORDS = _ESCORT_THETA.words
 _UNIT = ((0.0, 1.0),)
 _SIGNED = ((-1e8, 1e8),)
 _SYMMETRIC = ((-1.0, 1.0),)
@@ -189,17 +228,17 @@ def _claim_list() -> tuple[Claim, ...]:
         Claim(
             "eq9", s["eq9"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r ∈ R^K with r(a*) maximal"),
             Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…6, {_THETA_WORDS}", (2, 6),
-                   _escort_points((2, 6), _P_AT_LEAST_1, _unit_rewards), ranges=_ranges(_P_AT_LEAST_1, _UNIT)),
+                   _escort_points((2, 6), _P_AT_LEAST_1, _unit_rewards), ranges=_ranges(_P_AT_LEAST_1, _UNIT), theta=_ESCORT_THETA),
             Domain(f"p ∈ [0.05, 64], r ∈ s·[−1, 1]^K with s ∈ 1e-8…1e8, K ∈ 2…10, {_THETA_WORDS}",
                    (2, 10),
-                   _escort_points((2, 10), _P_POSITIVE, _signed_rewards), ranges=_ranges(_P_POSITIVE, _SIGNED)),
+                   _escort_points((2, 10), _P_POSITIVE, _signed_rewards), ranges=_ranges(_P_POSITIVE, _SIGNED), theta=_ESCORT_THETA),
         ),
         Claim(
             "eq9-identity", s["eq9-identity"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
             Domain(f"p ∈ [1, 64], K ∈ 2…6, {_THETA_WORDS}", (2, 6), _escort_points((2, 6), _P_AT_LEAST_1),
-                   ranges=_ranges(_P_AT_LEAST_1)),
+                   ranges=_ranges(_P_AT_LEAST_1), theta=_ESCORT_THETA),
             Domain(f"p ∈ [0.05, 64], K ∈ 2…10, {_THETA_WORDS}", (2, 10), _escort_points((2, 10), _P_POSITIVE),
-                   ranges=_ranges(_P_POSITIVE)),
+                   ranges=_ranges(_P_POSITIVE), theta=_ESCORT_THETA),
         ),
         Claim(
             "eq11-gradient", s["eq11-gradient"], ("θ ∈ R^K (softmax logits)",),
@@ -214,26 +253,26 @@ def _claim_list() -> tuple[Claim, ...]:
         Claim(
             "eq12-gradient", s["eq12-gradient"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
             Domain(f"p ∈ [1, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8), _escort_points((2, 8), _P_AT_LEAST_1),
-                   ranges=_ranges(_P_AT_LEAST_1)),
+                   ranges=_ranges(_P_AT_LEAST_1), theta=_ESCORT_THETA),
         ),
         Claim(
             "eq12", s["eq12"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
             Domain(f"p ∈ [2, 64] (where Section 5 uses Eq. (12)), K ∈ 2…8, {_THETA_WORDS}", (2, 8),
                    _escort_points((2, 8), _P_AT_LEAST_2), _eq12_slices(2.0, 2.5),
-                   ranges=_ranges(_P_AT_LEAST_2)),
+                   ranges=_ranges(_P_AT_LEAST_2), theta=_ESCORT_THETA),
             Domain(f"p ∈ [1, 64] (Definition 1), K ∈ 2…8, {_THETA_WORDS}", (2, 8),
                    _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0),
-                   ranges=_ranges(_P_AT_LEAST_1)),
+                   ranges=_ranges(_P_AT_LEAST_1), theta=_ESCORT_THETA),
             note="As printed, min_a π(a)^{1−2/p}: the minimum of the powered values (reading B).",
         ),
         Claim(
             "eq12-min-pi", s["eq12-min-pi"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
             Domain(f"p ∈ [2, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8),
                    _escort_points((2, 8), _P_AT_LEAST_2), _eq12_slices(2.0, 2.5),
-                   ranges=_ranges(_P_AT_LEAST_2)),
+                   ranges=_ranges(_P_AT_LEAST_2), theta=_ESCORT_THETA),
             Domain(f"p ∈ [1, 64], K ∈ 2…8, {_THETA_WORDS}", (2, 8),
                    _escort_points((2, 8), _P_AT_LEAST_1), _eq12_slices(1.0, 2.0),
-                   ranges=_ranges(_P_AT_LEAST_1)),
+                   ranges=_ranges(_P_AT_LEAST_1), theta=_ESCORT_THETA),
             note="Reading A of Eq. (12): (min_a π(a))^{1−2/p}; equal to reading B for p ≥ 2.",
             reading_of="eq12",
         ),
@@ -268,39 +307,39 @@ def _claim_list() -> tuple[Claim, ...]:
         Claim(
             "remark3", s["remark3"], ("θ ∈ R^K, θ(a) ≠ 0", "p"),
             Domain(f"p ∈ [1, 64], K ∈ 2…6, {_THETA_WORDS}", (2, 6), _escort_points((2, 6), _P_AT_LEAST_1),
-                   ranges=_ranges(_P_AT_LEAST_1)),
+                   ranges=_ranges(_P_AT_LEAST_1), theta=_ESCORT_THETA),
             note="Existential: one certified non-symmetric Jacobian at some θ proves the remark.",
         ),
         Claim(
             "prop1", s["prop1"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r ∈ [0, 1]^K"),
             Domain(f"p ∈ [1, 64], r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
-                   _escort_points(_SMOOTH_K, _P_AT_LEAST_1, _unit_rewards), ranges=_ranges(_P_AT_LEAST_1, _UNIT)),
+                   _escort_points(_SMOOTH_K, _P_AT_LEAST_1, _unit_rewards), ranges=_ranges(_P_AT_LEAST_1, _UNIT), theta=_ESCORT_THETA),
             note="Existential: one certified positive curvature direction of the Hessian proves non-concavity.",
         ),
         Claim(
             "thm2-smoothness", s["thm2-smoothness"], ("θ ∈ R^K, θ(a) ≠ 0", "p", "r"),
             Domain(f"p ∈ {{1}} ∪ [2, 32], r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
                    _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=False),
-                   ranges=_ranges(_P_THEOREM_2, _UNIT)),
+                   ranges=_ranges(_P_THEOREM_2, _UNIT), theta=_ESCORT_THETA),
             Domain(f"p ∈ [1, 32], r ∈ [−1, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
                    _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=False),
-                   ranges=_ranges(_P_SMOOTH_WIDE, _SYMMETRIC)),
+                   ranges=_ranges(_P_SMOOTH_WIDE, _SYMMETRIC), theta=_ESCORT_THETA),
         ),
         Claim(
             "thm3-smoothness", s["thm3-smoothness"], ("θ(s, ·) ∈ R^A, θ ≠ 0", "p", "r", "γ"),
             Domain(f"single state, p ∈ {{1}} ∪ [2, 32], r ∈ [0, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, "
                    f"{_THETA_WORDS}",
                    _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_THEOREM_2, _unit_rewards, discounted=True),
-                   ranges=_ranges(_P_THEOREM_2, _UNIT, gamma=_GAMMA)),
+                   ranges=_ranges(_P_THEOREM_2, _UNIT, gamma=_GAMMA), theta=_ESCORT_THETA),
             Domain(f"single state, p ∈ [1, 32], r ∈ [−1, 1]^A, γ ∈ [0, 0.999], A ∈ 2…4, {_THETA_WORDS}",
                    _SMOOTH_K, _smoothness_points(_SMOOTH_K, _P_SMOOTH_WIDE, _symmetric_rewards, discounted=True),
-                   ranges=_ranges(_P_SMOOTH_WIDE, _SYMMETRIC, gamma=_GAMMA)),
+                   ranges=_ranges(_P_SMOOTH_WIDE, _SYMMETRIC, gamma=_GAMMA), theta=_ESCORT_THETA),
             note="Only the single-state case of Theorem 3 is checked: V = f_p(θ)ᵀr/(1−γ), ρ plays no role.",
         ),
         Claim(
             "thm5-smoothness", s["thm5-smoothness"], ("θ ∈ R^K, θ(a) ≠ 0",),
             Domain(f"p = 2, K ∈ 2…5, {_THETA_WORDS}", (2, 5),
-                   lambda: pst.points((2, 5), {"theta": _p2_theta}, {})),
+                   lambda: pst.points((2, 5), {"theta": _p2_theta}, {}), theta=EscortScale(p=2.0)),
             note="Theorem 5 fixes p = 2 and one-hot y: there is no wider natural domain.",
         ),
     )
@@ -313,7 +352,7 @@ def _descent_claim(p: float) -> Claim:
     return Claim(
         f"thm2-descent-p{p:g}", STATEMENTS["thm2-descent"], ("θ ∈ R^K, θ(a) ≠ 0", "r ∈ [0, 1]^K"),
         Domain(f"p = {p:g}, r ∈ [0, 1]^K, K ∈ 2…4, {_THETA_WORDS}", _SMOOTH_K,
-               _escort_points(_SMOOTH_K, exponent, _unit_rewards), ranges=_ranges(exponent, _UNIT)),
+               _escort_points(_SMOOTH_K, exponent, _unit_rewards), ranges=_ranges(exponent, _UNIT), theta=_ESCORT_THETA),
         note=("" if inside else "p = 1.5 is outside Theorem 2's p ∈ {1} ∪ [2, ∞); checked to show where the "
               "lemma stops. ") + "One EPG step with Theorem 2's step size from θ; the claim is the improvement "
         "f(θ_{t+1}) − f(θ_t) ≥ (η/2)‖∇f‖² that the proof derives from smoothness on [θ_t, θ_{t+1}].",

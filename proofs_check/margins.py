@@ -1,4 +1,7 @@
-"""The normalised margin of a statement at a point, in float64, in mpmath at a chosen precision, and in intervals.
+"""The normalised margin of a statement at a point, in float64 and in rigorous intervals at a chosen precision.
+
+Intervals come from Arb balls (python-flint) by default; ``engine="mpmath-iv"`` evaluates the same lambdified
+expressions in ``mpmath.iv`` instead, an independent implementation the tests compare Arb against.
 
 Every number here comes from lambdifying the statement's own SymPy expressions (:mod:`theory.statements`):
 nothing is re-typed. For a statement ``derived <relation> stated`` the *gap* and its *scale* are
@@ -26,16 +29,24 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
+import flint
 import mpmath
 import numpy as np
 import sympy as sp
+from mpmath import libmp
 from sympy.printing.pycode import MpmathPrinter
 
+from proofs_check.balls import precision
 from theory.statements import Relation, Statement
 
-__all__ = ["EXISTENTIAL", "LIMIT_STEPS", "MarginFunction", "margin_function"]
+__all__ = ["ENGINES", "EXISTENTIAL", "LIMIT_STEPS", "MarginFunction", "margin_function"]
+
+ENGINES = ("arb", "mpmath-iv")
+"""Interval engines that evaluate a statement's sides: Arb balls (python-flint, the one the checks use) and
+``mpmath.iv`` (an independent implementation, kept as the tests' cross-check of Arb)."""
 
 EXISTENTIAL = frozenset({Relation.NOT_SYMMETRIC, Relation.NOT_NEGATIVE_SEMIDEFINITE})
 """Relations that claim the existence of a point (a witness) rather than a property of every point."""
@@ -94,22 +105,130 @@ class _IntervalFunctions:
     pi = mpmath.iv.pi
 
 
-_INTERVAL_NAMESPACE = {
-    "mpmath": _IntervalFunctions, "abs": abs, "min": _iv_min, "interval_heaviside": _iv_heaviside,
+def _arb_constant(value: object) -> flint.arb:
+    """A SymPy constant as printed by the mpmath printer: an exact ``(sign, mantissa, exponent, bits)`` tuple or
+    an integer (rationals print as mpf(a)/mpf(b), a ball division)."""
+    if isinstance(value, tuple):
+        sign, mantissa, exponent, _ = value
+        return flint.arb(((-1) ** sign * int(mantissa), int(exponent)))
+    return flint.arb(value)
+
+
+def _arb_heaviside(value: flint.arb) -> flint.arb:
+    if value > 0:
+        return flint.arb(1)
+    if value < 0:
+        return flint.arb(0)
+    return flint.arb.union(flint.arb(0), flint.arb(1))
+
+
+def _arb_min(*values: flint.arb) -> flint.arb:
+    return functools.reduce(lambda a, b: a.min(b), (flint.arb(v) for v in values))
+
+
+def _monotone(function: Callable[[flint.arb], flint.arb]) -> Callable[[object], flint.arb]:
+    """A monotone function on a ball through its two ends: Arb's own midpoint-radius bound is far wider on the
+    wide boxes of a branch-and-bound (log of [0.5, 0.875] gives [−0.694, 0.694] instead of [−0.694, −0.133])."""
+
+    def on_ends(value: object) -> flint.arb:
+        ball = flint.arb(value)
+        if ball.is_exact() or not ball.is_finite():
+            return function(ball)
+        return flint.arb.union(function(ball.lower()), function(ball.upper()))
+
+    return on_ends
+
+
+_arb_log = _monotone(flint.arb.log)
+_arb_exp = _monotone(flint.arb.exp)
+
+
+def _arb_power(base: object, exponent: object) -> flint.arb:
+    """x^y: by Arb for an exact integer y, else exp(y·log x) with the monotone log and exp for x > 0."""
+    base, exponent = flint.arb(base), flint.arb(exponent)
+    if (exponent.is_exact() and exponent.is_integer()) or not base > 0:
+        return base**exponent
+    return _arb_exp(exponent * _arb_log(base))
+
+
+class _BallFunctions:
+    """What the mpmath printer calls ``mpmath.<name>``, on Arb balls (each result encloses the exact value)."""
+
+    mpf = staticmethod(_arb_constant)
+    log = staticmethod(_arb_log)
+    exp = staticmethod(_arb_exp)
+    sqrt = staticmethod(_monotone(flint.arb.sqrt))
+    sign = staticmethod(lambda b: flint.arb(b).sgn())
+    pi = flint.arb.pi()
+
+
+_BALL_NAMESPACE = {
+    "mpmath": _BallFunctions, "abs": abs, "min": _arb_min, "interval_heaviside": _arb_heaviside,
+    "interval_power": _arb_power,
     "ImmutableDenseMatrix": lambda rows: rows,
 }
 
 
+def _ball_interval(value: object) -> mpmath.iv.mpf:
+    """An ``mpmath.iv`` interval holding the Arb ball ``value``: midpoint and radius enter exactly, the ends are
+    rounded outwards (floor, ceiling) at the working precision; the cheap final combination of a margin runs on
+    these."""
+    ball = value if isinstance(value, flint.arb) else flint.arb(value)
+    if not ball.is_finite():
+        return mpmath.iv.mpf([-mpmath.inf, mpmath.inf])
+    (mid_mantissa, mid_exponent), (rad_mantissa, rad_exponent) = ball.mid().man_exp(), ball.rad().man_exp()
+    middle = libmp.from_man_exp(int(mid_mantissa), int(mid_exponent))
+    radius = libmp.from_man_exp(int(rad_mantissa), int(rad_exponent))
+    prec = mpmath.iv.prec
+    return mpmath.iv.make_mpf((libmp.mpf_sub(middle, radius, prec, libmp.round_floor),
+                               libmp.mpf_add(middle, radius, prec, libmp.round_ceiling)))
+
+
+_INTERVAL_NAMESPACE = {
+    "mpmath": _IntervalFunctions, "abs": abs, "min": _iv_min, "interval_heaviside": _iv_heaviside,
+    "interval_power": lambda base, exponent: base**exponent,
+    "ImmutableDenseMatrix": lambda rows: rows,
+}
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """One interval engine: the namespace lambdified expressions run in, exact points and spans as its
+    intervals, the conversion of a result to ``mpmath.iv``, and its working precision (from ``mpmath.iv.prec``)."""
+
+    namespace: Mapping[str, object]
+    point: Callable[[float], object]
+    span: Callable[[float, float], object]
+    interval: Callable[[object], mpmath.iv.mpf]
+    working_precision: Callable[[], contextlib.AbstractContextManager]
+
+
+_ENGINES = {
+    "arb": _Engine(_BALL_NAMESPACE, flint.arb, lambda low, high: flint.arb.union(flint.arb(low), flint.arb(high)),
+                   _ball_interval, lambda: precision(mpmath.iv.prec)),
+    "mpmath-iv": _Engine(_INTERVAL_NAMESPACE, mpmath.iv.mpf, lambda low, high: mpmath.iv.mpf([low, high]),
+                         mpmath.iv.mpf, contextlib.nullcontext),
+}
+
+
+def _engine(name: str) -> _Engine:
+    if name not in _ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}; got {name!r}")
+    return _ENGINES[name]
+
+
 class _IntervalPrinter(MpmathPrinter):
-    """The mpmath printer, with Heaviside (from d Min/dx) sent to an interval step function."""
+    """The mpmath printer, with Heaviside (from d Min/dx) sent to an interval step function and non-integer
+    powers to the engine's ``interval_power``."""
 
     def _print_Heaviside(self, expr: sp.Heaviside) -> str:
         return f"interval_heaviside({self._print(expr.args[0])})"
 
-
-def _interval_rows(value: object) -> list[list[mpmath.iv.mpf]]:
-    """Like :func:`_scalar_or_rows`, every entry an interval (constants such as a literal 1 included)."""
-    return [[mpmath.iv.mpf(e) for e in row] for row in _scalar_or_rows(value)]
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        """x^y with a non-integer y as interval_power(x, y): each engine picks its tightest enclosure."""
+        if expr.exp.is_Integer:
+            return super()._print_Pow(expr, rational=rational)
+        return f"interval_power({self._print(expr.base)}, {self._print(expr.exp)})"
 
 
 def _scalar_or_rows(value: object) -> list[list]:
@@ -144,11 +263,16 @@ class MarginFunction:
             parameters = [s for s in parameters if s != self.limit[0]] + [self.limit[0]]
         self.symbols: tuple[str, ...] = tuple(s.name for s in parameters)
         stated = sp.Integer(0) if instance.stated is None else instance.stated
+        self._parameters = tuple(parameters)
         self._float = sp.lambdify(parameters, [instance.derived, stated], "numpy")
-        # The mpmath printer writes rationals as mpf(a)/mpf(b), which the namespace turns into exact intervals.
-        self._iv = sp.lambdify(
-            parameters, [instance.derived, stated], [_INTERVAL_NAMESPACE, "mpmath"], printer=_IntervalPrinter
-        )
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one compiled function per engine of a cached MarginFunction
+    def _compiled(self, engine: str) -> Callable:
+        """(derived, stated) lambdified for ``engine``; the mpmath printer writes rationals as mpf(a)/mpf(b),
+        which each namespace turns into exact intervals or balls."""
+        stated = sp.Integer(0) if self._instance.stated is None else self._instance.stated
+        return sp.lambdify(self._parameters, [self._instance.derived, stated],
+                           [_engine(engine).namespace, "mpmath"], printer=_IntervalPrinter)
 
     @property
     def existential(self) -> bool:
@@ -178,20 +302,27 @@ class MarginFunction:
             derived, stated = self._float(*args)
             return float(self._margin(derived, stated))
 
-    def enclosure(self, point: Mapping[str, float], digits: int) -> mpmath.iv.mpf | None:
-        """An interval holding the margin at ``point``: interval arithmetic at ``digits`` digits from the same
-        float inputs (converted exactly); None at a degenerate point (both sides exactly 0).
+    def _sides(self, point: Mapping[str, float], engine: str, *limit: float) -> tuple[list[list], list[list]]:
+        """(derived, stated) at ``point`` (and the limit variable's value, if any) as rows of ``mpmath.iv``
+        intervals, evaluated by ``engine`` at the working precision of the enclosing :func:`_interval_digits`."""
+        arithmetic = _engine(engine)
+        with arithmetic.working_precision():
+            values = self._compiled(engine)(*self._arguments(point, arithmetic.point), *map(arithmetic.point, limit))
+            return tuple([[arithmetic.interval(e) for e in row] for row in _scalar_or_rows(v)] for v in values)
+
+    def enclosure(self, point: Mapping[str, float], digits: int, *, engine: str = "arb") -> mpmath.iv.mpf | None:
+        """An interval holding the margin at ``point``: ball (``engine="arb"``) or interval arithmetic at
+        ``digits`` digits from the same float inputs (converted exactly); None at a degenerate point (both sides
+        exactly 0).
 
         For a spectral-norm bound the ends come from ‖H‖_F ≥ ‖H‖₂ ≥ |vᵀHv|/vᵀv (v the float64 top
         eigenvector); for a positive eigenvalue the lower end from λ_max ≥ vᵀHv/vᵀv and max|λ| ≤ ‖H‖_F.
         """
         with _interval_digits(digits):
-            args = self._arguments(point, mpmath.iv.mpf)
             if self.limit is not None:
-                first, last = (self._interval_distance(self._iv(*args, mpmath.iv.mpf(x))) for x in self._limit_points())
+                first, last = (self._interval_distance(self._sides(point, engine, x)) for x in self._limit_points())
                 return _interval_ratio(first - last, first + last)
-            derived, stated = self._iv(*args)
-            return self._interval_margin(_interval_rows(derived), _interval_rows(stated))
+            return self._interval_margin(*self._sides(point, engine))
 
     def sides(self, point: Mapping[str, float], digits: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
         """The two sides at ``point`` (midpoints of their enclosures) for ``>=``, ``<=`` and spectral bounds:
@@ -199,12 +330,12 @@ class MarginFunction:
         if self.relation not in (Relation.GREATER_EQUAL, Relation.LESS_EQUAL, Relation.SPECTRAL_NORM_AT_MOST):
             return None
         with _interval_digits(digits):
-            derived, stated = (_interval_rows(v) for v in self._iv(*self._arguments(point, mpmath.iv.mpf)))
+            derived, stated = self._sides(point, "arb")
             left = derived[0][0] if self.relation is not Relation.SPECTRAL_NORM_AT_MOST else abs(_rayleigh(derived))
             return mpmath.mpf(left.mid), mpmath.mpf(stated[0][0].mid)
 
-    def _interval_distance(self, values) -> mpmath.iv.mpf:
-        derived, stated = (_interval_rows(v) for v in values)
+    def _interval_distance(self, sides: tuple[list[list], list[list]]) -> mpmath.iv.mpf:
+        derived, stated = sides
         return _iv_max(*(abs(a - b) for ra, rb in zip(derived, stated) for a, b in zip(ra, rb)))
 
     def _interval_margin(self, rows: list[list], stated_rows: list[list]) -> mpmath.iv.mpf | None:
@@ -234,30 +365,35 @@ class MarginFunction:
             return None if upper is None or lower is None else mpmath.iv.mpf([lower.a, max(lower.a, upper.b)])
         raise ValueError(f"no margin for relation {relation.value}")
 
-    def interval_gap(self, box: Mapping[str, tuple[float, float]], fixed: Mapping[str, float]) -> mpmath.iv.mpf:
-        """An interval enclosing the gap over ``box`` with the other symbols ``fixed`` (``>=`` / ``<=`` only).
+    def interval_gap(self, box: Mapping[str, tuple[float, float]], fixed: Mapping[str, float], *,
+                     engine: str = "arb") -> mpmath.iv.mpf:
+        """An interval enclosing the gap over ``box`` with the other symbols ``fixed`` (``>=`` / ``<=`` only),
+        computed by ``engine`` at the working precision of ``mpmath.iv``.
 
         The enclosure is the natural interval extension when that decides the sign, else its intersection with
         the mean-value form gap(c) + Σ_i ∂_i gap(box)·(box_i − c_i) (c the box centre), whose width shrinks
         quadratically with the box where the natural extension suffers from the dependency problem.
         """
         names = tuple(sorted(box))
+        arithmetic = _engine(engine)
         gap, partials = self._slice_gap(
-            names, tuple(sorted(fixed.items())), frozenset(n for n in names if box[n][0] > 0)
+            names, tuple(sorted(fixed.items())), frozenset(n for n in names if box[n][0] > 0), engine
         )
-        intervals = [mpmath.iv.mpf(list(box[name])) for name in names]
-        centre = [mpmath.iv.mpf((box[name][0] + box[name][1]) / 2) for name in names]
-        natural = gap(*intervals)
-        if natural.a > 0 or natural.b < 0:
-            return natural
-        mean_value = gap(*centre) + sum(
-            (partial(*intervals) * (x - c) for partial, x, c in zip(partials, intervals, centre)), mpmath.iv.mpf(0)
-        )
+        with arithmetic.working_precision():
+            intervals = [arithmetic.span(*box[name]) for name in names]
+            centre = [arithmetic.point((box[name][0] + box[name][1]) / 2) for name in names]
+            natural = arithmetic.interval(gap(*intervals))
+            if natural.a > 0 or natural.b < 0:
+                return natural
+            mean_value = arithmetic.interval(gap(*centre) + sum(
+                (partial(*intervals) * (x - c) for partial, x, c in zip(partials, intervals, centre)),
+                arithmetic.point(0.0)))
         low, high = max(natural.a, mean_value.a), min(natural.b, mean_value.b)
         return mpmath.iv.mpf([low, high]) if low <= high else natural
 
     @functools.lru_cache(maxsize=None)  # noqa: B019 - one cache entry per slice of a cached MarginFunction
-    def _slice_gap(self, names: tuple[str, ...], fixed: tuple[tuple[str, float], ...], positive: frozenset[str]):
+    def _slice_gap(self, names: tuple[str, ...], fixed: tuple[tuple[str, float], ...], positive: frozenset[str],
+                   engine: str):
         """The gap on a slice and its partial derivatives, lambdified over intervals.
 
         The fixed values are substituted exactly (as rationals), box symbols with a positive range are declared
@@ -276,13 +412,9 @@ class MarginFunction:
         gap = derived - stated if self.relation is Relation.GREATER_EQUAL else stated - derived
         arguments = [replacement[symbols[n]] for n in names]
         partials = [sp.diff(gap, x) for x in arguments]
-        compile_ = functools.partial(sp.lambdify, modules=[_INTERVAL_NAMESPACE, "mpmath"], printer=_IntervalPrinter)
+        compile_ = functools.partial(sp.lambdify, modules=[_engine(engine).namespace, "mpmath"],
+                                     printer=_IntervalPrinter)
         return compile_(arguments, gap), tuple(compile_(arguments, partial) for partial in partials)
-
-    def interval_entries(self, point: Mapping[str, float]) -> list[list[mpmath.iv.mpf]]:
-        """The derived matrix at a point in interval arithmetic (for certifying existential witnesses)."""
-        derived, _ = self._iv(*self._arguments(point, mpmath.iv.mpf))
-        return _scalar_or_rows(derived)
 
     def _distance(self, values) -> float:
         derived, stated = (_scalar_or_rows(v) for v in values)

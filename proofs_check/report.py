@@ -261,7 +261,7 @@ def _chain_lines(chain: Chain) -> list[str]:
     first = chain.variables[0][1]
     conclusion = (f"√{_math(chain.start)} ≥ {_math(chain.root.expression)}" if chain.squared
                   else f"{_math(chain.start)} ≥ {_math(chain.end)}")
-    return [*lines, "", f"Conclusion ({first} on the left): {conclusion}, the stated right side in these variables."]
+    return [*lines, "", f"Conclusion ({first} on the left): {conclusion}. Link to the statement: {result.link.detail}."]
 
 
 _METHOD = """\
@@ -270,21 +270,26 @@ Each claim wraps one statement of `theory/statements.py` (never a re-typed formu
 
 1. *symbolic* — for every K where possible: a **lemma chain** (`theory/chains.py`: each step a SymPy-checked
    certificate identity previous − next = Σ multiplier·fact with multipliers ≥ 0; each fact an index-form
-   derivation, a definition, a termwise, sign or monotonicity argument, or an Arb ball-arithmetic certificate),
-   or an **index-form derivation** (`theory/index_form.py`: the normaliser W and the other actions' sums as
+   derivation, a definition (checked from the variables' definitions at K = 2, 3, accepted for other K), a
+   termwise, sign or monotonicity argument, or an Arb ball-arithmetic certificate; the chain's two sides, with
+   the reduced variables replaced by their definitions, are compared with the statement's at K = 2, 3). The
+   scalar facts of the present chains (log x ≤ x − 1, t^e monotone) are equalities at one point of their
+   domain, where no ball certificate can be strict, so they are proved by SymPy monotonicity arguments on the
+   whole domain (the sign of f′ on each side of the zero), not by Arb; or an **index-form derivation** (`theory/index_form.py`: the normaliser W and the other actions' sums as
    symbols, so one SymPy computation covers every K ≥ 2); otherwise a per-K tactic for K = 2 (identities by
    simplification on every sign orthant of θ; gradient-norm inequalities as a sum of squares; limits; exact
    witnesses for existential claims). Exact evaluation at rational points is never counted as a proof;
 2. *search* — hypothesis (strategies in `proofs_check/strategies.py`: near-vertex policies down to 1e-300,
-   θ scales 1e-8…1e8 with mixed signs, many K, p across the domain), steered by `hypothesis.target` on the
+   θ = ±s·π^{1/p} with ‖θ‖_p = s ∈ 1e-8…1e8 and mixed signs, many K, p across the domain), steered by `hypothesis.target` on the
    normalised margin (lhs − rhs)/(|lhs| + |rhs|), evaluated in float64 from the lambdified statement;
-3. *confirm* — every float64 violation is recomputed from the same float inputs in mpmath interval arithmetic
-   at 60, 120, 240, 480 digits until the enclosure of the margin excludes 0; only an enclosure below 0 is a
+3. *confirm* — every float64 violation is recomputed from the same float inputs in Arb ball arithmetic
+   (python-flint; the tests cross-check it against `mpmath.iv` on the same points and boxes) at 60, 120, 240, 480
+   digits until the enclosure of the margin excludes 0; only an enclosure below 0 is a
    counterexample. The rest are float-only false alarms (counted, never failures);
 4. *shrink* — hypothesis shrinks a confirmed counterexample (still confirmed at every step), then each
    coordinate is rounded to the fewest significant digits that keep it confirmed;
-5. *certify* — interval branch-and-bound (`mpmath.iv`, natural and mean-value forms) on K = 2 slices of at most
-   three parameters; for existential claims, an interval proof at the witness;
+5. *certify* — Arb branch-and-bound (natural and mean-value forms) on K = 2 slices of at most three
+   parameters; for existential claims, a ball-arithmetic proof at the witness;
 6. *verdict* — FAILS (confirmed counterexample, always wins) / PROVED (symbolic proof for every K of the domain) /
    CERTIFIED (interval certificate of the whole domain, or of an existential witness) / HOLDS (no counterexample
    among n examples; smallest margin reported) / UNDECIDED (existential claim without a certified witness).

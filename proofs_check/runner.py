@@ -2,7 +2,7 @@
 
 Per claim and domain (stated, then wider): (1) symbolic proof (for every K by a lemma chain or an index-form
 derivation when the domain's p lies in its range; else per-K attempts), (2) hypothesis search in float64,
-(3) mpmath confirmation of every float64 violation, (4) shrinking of a confirmed violation, (5) interval
+(3) Arb confirmation of every float64 violation, (4) shrinking of a confirmed violation, (5) interval
 certificates on the domain's slices (or of an existential witness), (6) a verdict (:func:`verdicts.decide`).
 
 A full run (no claim named) writes ``docs/verification.md`` and one replayable JSON witness per failing

@@ -1,12 +1,12 @@
-"""Steps 2–4 of a check: hypothesis search in float64, mpmath confirmation, shrinking to a minimal witness.
+"""Steps 2–4 of a check: hypothesis search in float64, Arb confirmation, shrinking to a minimal witness.
 
 * **search** — hypothesis draws points from the domain's strategy and is steered with ``hypothesis.target``
   towards the smallest normalised margin (universal claims) or the largest (existential claims). Float64
   margins come from the lambdified statement; where float64 cannot tell the sign of the margin (overflow,
-  0/0, both sides rounded to the same number) it is computed in mpmath instead.
-* **confirm** — a float64 violation is recomputed from the *same* float inputs (converted exactly) with
-  mpmath interval arithmetic at 60, 120, 240, … digits until the enclosure of the margin lies on one side of 0
-  (:func:`confirm`). Fixed-precision mpmath is not enough: where a probability of 1e-143 sits next to 1, 60
+  0/0, both sides rounded to the same number) it is computed in ball arithmetic instead.
+* **confirm** — a float64 violation is recomputed from the *same* float inputs (converted exactly) with Arb
+  ball arithmetic (:meth:`proofs_check.margins.MarginFunction.enclosure`) at 60, 120, 240, … digits until the
+  enclosure of the margin lies on one side of 0 (:func:`confirm`). Fixed-precision mpmath is not enough: where a probability of 1e-143 sits next to 1, 60
   and 120 digits cancel to the same wrong 0 and "agree". Unconfirmed alarms are float-only false alarms:
   counted, reported, never failures; points whose sign no precision decides are counted as unresolved.
 * **shrink** — the first confirmed violation stops the search; :func:`shrink_witness` then drops actions and
@@ -68,7 +68,7 @@ class Confirmation:
 def confirm(function: MarginFunction, point: dict[str, float]) -> Confirmation:
     """Enclose the margin at ``point`` in interval arithmetic at 60, 120, 240, … digits until it is decided.
 
-    Interval arithmetic (``mpmath.iv``, a local precision per evaluation) makes the decision rigorous: a
+    Ball arithmetic (Arb, a local precision per evaluation) makes the decision rigorous: a
     cancellation that float64, or mpmath at any fixed precision, would get wrong widens the enclosure instead of
     faking a sign. A universal claim is confirmed violated when the enclosure lies below 0, and cleared when it
     lies above −10^−(d−10) at d digits (a violation would have to be smaller than the resolution); existential

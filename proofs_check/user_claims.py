@@ -45,7 +45,7 @@ from hypothesis import strategies as st
 from foundation.artifacts import StageOutput, exclusive_folder, to_jsonable, write_json
 from foundation.validation import InputError, check_choice, check_json_file, check_num_actions
 from proofs_check import strategies as pst
-from proofs_check.claims import CLAIMS, Claim, Domain
+from proofs_check.claims import CLAIMS, Claim, Domain, EscortScale
 from proofs_check.margins import margin_function
 from proofs_check.profiles import PROFILES
 from proofs_check.runner import check_domain, symbolic_outcomes
@@ -338,12 +338,12 @@ def _domain(K: tuple[int, int], nonzero: bool, p: tuple[Interval, ...] | None, r
     if rewards is not None:
         words.append(f"r ∈ [{rewards[0]:g}, {rewards[1]:g}]^K with r(a*) maximal")
     words += [f"{name} ∈ [{lo:g}, {hi:g}]" for name, (lo, hi) in scalars.items()]
-    words.append("θ ∈ R^K, θ(a) ≠ 0 of any sign, scales 1e-8…1e8" if nonzero
-                 else "θ ∈ R^K (logits θ = s·log π + c, s ∈ 1e-8…1e8)")
+    scale = EscortScale(p=None if p is not None else 2.0) if nonzero else None
+    words.append(scale.words if scale is not None else "θ ∈ R^K (logits θ = s·log π + c, s ∈ 1e-8…1e8)")
     ranges = {name: ((lo, hi),) for name, (lo, hi) in scalars.items()}
     ranges |= ({"p": p} if p is not None else {}) | ({"r": (rewards,)} if rewards is not None else {})
     text = ", ".join(words)
-    return Domain(text, K, lambda: pst.points(K, vectors, drawn), ranges=ranges), text
+    return Domain(text, K, lambda: pst.points(K, vectors, drawn), ranges=ranges, theta=scale), text
 
 
 def claim(

@@ -29,12 +29,17 @@ equality step the facts are equalities and the multipliers are free). Facts are 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from theory import definitions
 from theory.definitions import P
+
+if TYPE_CHECKING:
+    from theory.statements import Setting
 
 __all__ = ["CHAINS", "Chain", "Fact", "FactKind", "Step", "chains_for"]
 
@@ -97,6 +102,9 @@ class Chain:
     ``squared``: the chain proves lhs² ≥ rhs² for lhs = ‖∇‖₂, and ``root`` (a step from 0) certifies
     root.expression ≥ 0 with end = root.expression², so lhs ≥ root.expression. ``atoms``: expressions the sign checks may take as ≥ 0, each with its reason (a domain fact).
     ``p_low`` / ``p_low_open``: the chain holds for p > p_low (open) or p ≥ p_low (closed); None: no p.
+    ``meaning``: the reduced variables of ``start`` and of the proved right side (``root`` or the end) in the
+    symbols of a statement's :class:`theory.statements.Setting` for one K, from the definitions (Eq. (2), (3)),
+    so a check can compare what the chain proves with the statement it is registered for.
     """
 
     statement_id: str
@@ -111,10 +119,16 @@ class Chain:
     p_low_open: bool = True
     squared: bool = False
     root: Step | None = None
+    meaning: Callable[[Setting], Mapping[sp.Symbol, sp.Expr]] = lambda setting: {}
 
     @property
     def end(self) -> sp.Expr:
         return self.steps[-1].expression
+
+    @property
+    def proved_sides(self) -> tuple[sp.Expr, sp.Expr]:
+        """(left, right) of what the chain proves, left ≥ right: (√start, root) for a squared chain."""
+        return (self.start, self.root.expression) if self.squared else (self.start, self.end)
 
     def fact(self, fact_id: str) -> Fact:
         return next(f for f in self.facts if f.id == fact_id)
@@ -149,6 +163,44 @@ s = sp.Symbol("s", nonnegative=True)         # parametrisation of a side of a mo
 
 ONE_MINUS_X = (1 - x, "π(a_y) < 1: K ≥ 2 and every π(a) > 0")
 MINUS_LOG_X = (-sp.log(x), "π(a_y) ≤ 1")
+
+
+# --- what the reduced variables are, for one K (from the definitions) -------------------------------------------
+
+
+def _policy(transform: str, setting: Setting) -> sp.Matrix:
+    return definitions.softmax(setting.theta) if transform == "softmax" else definitions.escort(setting.theta, setting.p)
+
+
+def _reward_meaning(transform: str) -> Callable[[Setting], dict[sp.Symbol, sp.Expr]]:
+    """G = ‖∇_θ πᵀr‖₂², z = π(a*), δ = r(a*) − πᵀr, c = 1 (softmax) or p/|θ(a*)| (escort),
+    D = Σ_a π(a)(r(a*) − r(a))."""
+
+    def meaning(s: Setting) -> dict[sp.Symbol, sp.Expr]:
+        pi = _policy(transform, s)
+        scale = sp.Integer(1) if transform == "softmax" else s.p / sp.Abs(s.theta[s.astar])
+        gradient = definitions.gradient(definitions.expected_reward(pi, s.r), s.theta)
+        return {G: sum(g**2 for g in gradient), z: pi[s.astar], c: scale,
+                delta: s.r[s.astar] - definitions.expected_reward(pi, s.r),
+                D: sum(q * (s.r[s.astar] - reward) for q, reward in zip(pi, s.r))}
+
+    return meaning
+
+
+def _kl_meaning(transform: str) -> Callable[[Setting], dict[sp.Symbol, sp.Expr]]:
+    """G = ‖∇_θ KL(y‖π)‖₂², x = π(a_y), m = min_a π(a), μ = min_a π(a)^{1−2/p}, N = ‖θ‖_p, e = 1 − 2/p,
+    P_rest = Σ_{b≠a_y} π(b), X2 = Σ_a (y(a) − π(a))²/π(a)."""
+
+    def meaning(s: Setting) -> dict[sp.Symbol, sp.Expr]:
+        pi = _policy(transform, s)
+        gradient = definitions.gradient(definitions.kl_divergence(s.y, pi), s.theta)
+        return {G: sum(g**2 for g in gradient), x: pi[s.label], m: sp.Min(*pi, evaluate=False),
+                mu: sp.Min(*(q ** (1 - 2 / s.p) for q in pi), evaluate=False),
+                N: definitions.p_norm(s.theta, s.p), e: 1 - 2 / s.p,
+                Pr: sum(q for b, q in enumerate(pi) if b != s.label),
+                X2: sum((label - q) ** 2 / q for label, q in zip(s.y, pi))}
+
+    return meaning
 
 
 # --- facts used by several chains -----------------------------------------------------------------------------
@@ -202,6 +254,7 @@ def _gradient_norm_chain(statement_id: str, transform: str) -> Chain:
          Step(c**2 * z**2 * delta**2, ">=", ((1, "rest-nonnegative"),))),
         p_low=None if transform == "softmax" else 0.0, squared=True,
         root=Step(c * z * delta, ">=", ((c * z, "advantage-sum"), (c * z, "advantage-nonnegative"))),
+        meaning=_reward_meaning(transform),
     )
 
 
@@ -227,6 +280,7 @@ def _eq11_chain() -> Chain:
          Step((1 - x) ** 2 + m * (1 - x), ">=", ((1, "squares-rest"), (m, "mass-rest"))),
          Step(m * (1 - x) / x, ">=", (((1 - x) ** 2 / x, "min-at-label"),)),
          Step(m * -sp.log(x), ">=", ((m, "log-upper"),))),
+        meaning=_kl_meaning("softmax"),
     )
 
 
@@ -268,7 +322,8 @@ _EQ12_ATOMS = (ONE_MINUS_X, MINUS_LOG_X, (v ** (1 - 2 / P) - mu, "μ is the mini
 
 def _eq12_chain() -> Chain:
     return Chain("eq12", "as printed: min_a π(a)^{1−2/p}, the minimum of the powered values", "every K ≥ 2, p > 0",
-                 _EQ12_VARIABLES, _EQ12_ATOMS, _eq12_facts(), G, _eq12_steps(), p_low=0.0)
+                 _EQ12_VARIABLES, _EQ12_ATOMS, _eq12_facts(), G, _eq12_steps(), p_low=0.0,
+                 meaning=_kl_meaning("escort"))
 
 
 def _eq12_min_pi_chain() -> Chain:
@@ -287,7 +342,7 @@ def _eq12_min_pi_chain() -> Chain:
         _EQ12_ATOMS,
         (*_eq12_facts(), monotone), G,
         (*_eq12_steps(), Step(scale * m**e * -sp.log(x), ">=", ((scale * -sp.log(x), "power-monotone"),))),
-        p_low=2.0, p_low_open=False,
+        p_low=2.0, p_low_open=False, meaning=_kl_meaning("escort"),
     )
 
 

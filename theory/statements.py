@@ -177,7 +177,9 @@ def _sign(t: sp.Expr) -> sp.Expr:
 
 
 def _min(values) -> sp.Expr:
-    return sp.Min(*values)
+    """min over the actions, unevaluated: SymPy's pairwise comparison of K symbolic entries only finds that none
+    dominates (seconds per build at K = 8), and the value is the same."""
+    return sp.Min(*values, evaluate=False)
 
 
 # --- stated forms (the paper's right-hand sides, transcribed) ------------------------------------------------

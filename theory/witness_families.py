@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -59,6 +60,7 @@ def prop1_quadratic_forms() -> dict[str, sp.Expr]:
     }
 
 
+@functools.cache
 def verify_prop1_family() -> FamilyProof:
     """Each case's quadratic form equals the positive expression of the module docstring (SymPy)."""
     p = IndexSymbols().p
@@ -77,6 +79,7 @@ def verify_prop1_family() -> FamilyProof:
     )
 
 
+@functools.cache
 def smoothness_blowup() -> FamilyProof:
     """The limit of H_aa·|θ(a)|^{2−p} as θ(a) → 0 (SymPy, in w = |θ(a)|^p → 0), compared with the docstring's."""
     s = IndexSymbols()

@@ -49,6 +49,19 @@ def test_domains_reject_points_outside_them() -> None:
     assert not CLAIMS["thm2-smoothness"].stated.admits(point)  # p = 1.5 is outside {1} ∪ [2, 32]
 
 
+def test_domains_admit_only_the_theta_scales_they_print() -> None:
+    """The printed scale bounds ‖θ‖_p (what the search draws), and the smallest π(a) = |θ(a)|^p/‖θ‖_p^p."""
+    wider = CLAIMS["thm3-smoothness"].wider
+    assert "‖θ‖_p = s ∈ 1e-8…1e8 and π(a) ≥ 1e-300" in wider.description
+    witness = {"gamma": 0.5, "p": 1.5, "r_1": 1.0, "r_2": 0.5, "theta_1": 1.0, "theta_2": 7e-83}
+    assert wider.admits(witness)  # π(a₂) ≈ 6e-124
+    assert not wider.admits(witness | {"theta_1": 1e9})  # ‖θ‖_p = 1e9
+    assert not wider.admits(witness | {"theta_1": 1e-9, "theta_2": 1e-9})  # ‖θ‖_p ≈ 1.6e-9
+    assert not wider.admits(witness | {"theta_2": 1e-250})  # π(a₂) ≈ 1e-375
+    assert CLAIMS["thm5-smoothness"].stated.admits({"theta_1": 1.0, "theta_2": 1e-140})  # p = 2: π ≈ 1e-280
+    assert not CLAIMS["thm5-smoothness"].stated.admits({"theta_1": 1.0, "theta_2": 1e-160})
+
+
 def _result(evidence: Evidence) -> DomainResult:
     return DomainResult("c", "stated", "d", decide(evidence), evidence)
 
