@@ -147,7 +147,7 @@ def group_rows(rows: Sequence[BoundComparison]) -> list[Group]:
 
 
 def _replay(row: BoundComparison) -> str:
-    shown = {k: v for k, v in row.parameters.items() if k not in ("theta_1", "r")}
+    shown = {k: v for k, v in row.parameters.items() if not isinstance(v, list)}
     return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
 
 
