@@ -58,7 +58,7 @@ def largest_rate(t: np.ndarray, gap: np.ndarray, prefactor_value: float) -> floa
     """κ_max = min_t log(P/gap_t)/t over the recorded steps with gap_t > :data:`ROUNDING_FLOOR`: the largest κ with
     gap_t ≤ P·e^{−κt} at all of them (inf if none is resolved).
 
-    >>> largest_rate(np.array([1.0, 2.0, 3.0]), np.exp(-np.array([0.5, 1.0, 1.2])), 1.0)
+    >>> round(largest_rate(np.array([1.0, 2.0, 3.0]), np.exp(-np.array([0.5, 1.0, 1.2])), 1.0), 12)
     0.4
     """
     resolved = gap > ROUNDING_FLOOR
