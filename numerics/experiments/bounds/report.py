@@ -167,14 +167,16 @@ def _stress_section(cases: Sequence[dict]) -> list[str]:
     if not cases:
         return ["Not run in this form: `escort stress thm2` and `escort stress thm3` (full forms) write "
                 "`docs/stress/*.json`, which this page then lists."]
-    lines = ["| theorem | p | worst ratio | at step | K | status | replay |", "|---|---|---|---|---|---|---|"]
+    lines = ["| theorem | family | p | worst ratio | at step | size | status | replay |",
+             "|---|---|---|---|---|---|---|---|"]
     for case in cases:
         inputs = case["inputs"]
         domain = " (outside stated domain)" if case["outside_stated_domain"] else ""
         undefined = case.get("undefined_from_step")
         nan = "" if undefined is None else f" (run output NaN from t = {undefined:g})"
-        lines.append(f"| {case['theorem']} | {inputs['p']:g}{domain} | {case['max_ratio']:.4g} | "
-                     f"{case['max_ratio_step']:g}{nan} | {len(inputs['r'])} | {case['describe']} | "
+        lines.append(f"| {case['theorem']} | {case.get('family', 'bandit')} | {inputs['p']:g}{domain} | "
+                     f"{case['max_ratio']:.4g} | {case['max_ratio_step']:g}{nan} | "
+                     f"{case.get('size') or 'K = ' + str(len(inputs['r']))} | {case['describe']} | "
                      f"`escort stress {case['theorem']} --replay docs/stress/{case['file']}` |")
     return lines
 
@@ -200,7 +202,7 @@ def render_markdown(groups: Sequence[Group], collected: Collected, statuses: Seq
         "",
         *_status_table(statuses),
         "",
-        "## Stress search (worst cases over K, p, r, θ₁, γ)",
+        "## Stress search (worst cases over K, p, r, θ₁, γ; for Theorem 3 also P, μ ≠ ρ on multi-state MDPs)",
         "",
         *_stress_section(stress_cases),
         "",

@@ -55,9 +55,11 @@ def favourable_optimal_policy(mdp: FiniteMDP, running_min: np.ndarray) -> np.nda
     return np.eye(mdp.n_actions)[np.argmax(score, axis=-1)]
 
 
-def distribution_factor(mdp: FiniteMDP, optimal_policy: np.ndarray, mu: np.ndarray) -> float:
-    """‖d_μ^{π*}/μ‖²_∞ · ‖1/μ‖_∞ with the discounted state distribution d_μ^{π*} (Theorem 3's last two factors)."""
-    d = state_distribution(mdp, optimal_policy, mu)
+def distribution_factor(mdp: FiniteMDP, optimal_policy: np.ndarray, mu: np.ndarray,
+                        rho: np.ndarray | None = None) -> float:
+    """‖d_ρ^{π*}/μ‖²_∞ · ‖1/μ‖_∞ with the discounted state distribution d_ρ^{π*} from the measured distribution ρ
+    (default ρ = μ) and μ the gradient's start distribution (Theorem 3's last two factors)."""
+    d = state_distribution(mdp, optimal_policy, mu if rho is None else rho)
     return float(np.max(d / mu) ** 2 * np.max(1 / mu))
 
 
