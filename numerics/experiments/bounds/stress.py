@@ -41,6 +41,7 @@ digits.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -291,10 +292,12 @@ def stress(theorem: str, *, quick: bool, seed: int, out_dir: Path, docs_dir: Pat
             headline.append(line)
             if status.status is Status.EXCEEDED and not record["outside_stated_domain"]:
                 problems.append(line)
-    paths.append(write_json(Path(out_dir) / f"{theorem}.provenance.json", provenance(
+    record = provenance(
         command=f"escort stress {theorem}" + (" --quick" if quick else ""),
-        parameters={family.name: asdict(family.budgets[quick]) for family in FAMILIES[theorem]}, seed=seed,
-        wall_time=time.perf_counter() - start)))
+        parameters={family.name: asdict(family.budgets[quick]) for family in FAMILIES[theorem]}
+        | {"load_average_at_end": os.getloadavg()}, seed=seed, wall_time=time.perf_counter() - start)
+    for folder in [Path(out_dir)] + ([Path(docs_dir) / "stress"] if docs_dir is not None else []):
+        paths.append(write_json(folder / f"{theorem}.provenance.json", record))
     return StageOutput("stress", tuple(paths), tuple(headline), tuple(problems))
 
 
