@@ -69,7 +69,7 @@ def _single(t: float, empirical: float, bound: float, **kwargs) -> BoundStatus:
 
 def _theorem1(rows: list[BoundComparison]) -> list[StatusRow]:
     out = []
-    for role in ("calibration", "test"):
+    for role in ("calibration", "test", "fixed-θ₁"):
         for K in sorted({r.parameters["K"] for r in rows if r.parameters["role"] == role}):
             group = [r for r in rows if r.parameters["role"] == role and r.parameters["K"] == K]
             statuses = [_single(1.0, r.empirical, r.bound, relation=">=", trivial=1.0) for r in group]
