@@ -14,27 +14,21 @@ at 50 digits; the other runs above the bound in float64 are counted, not confirm
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2, thm4
 from numerics.experiments.bounds.comparison import BoundComparison
 from numerics.experiments.bounds.precise import precise_suboptimality
 from numerics.experiments.bounds.status import BoundStatus, Status, classify, first_biting_step, not_checkable
-from theory.statements import BOUNDS
+from numerics.experiments.bounds.thm3 import theorem3_bound
 
 __all__ = ["PRECEDENCE", "StatusRow", "combine", "status_rows"]
 
 PRECEDENCE = (Status.EXCEEDED, Status.HOLDS, Status.VACUOUS, Status.NOT_CHECKABLE)
-
-_THM3_BOUND: Callable[..., np.ndarray] = sp.lambdify(
-    sp.symbols("t c gamma distribution_factor p S A", positive=True), BOUNDS["thm3"].bound, modules="numpy"
-)
-
 
 @dataclass(frozen=True)
 class StatusRow:
@@ -164,7 +158,7 @@ def _theorem3(rows: list[BoundComparison]) -> list[StatusRow]:
         for r in group:
             q = r.parameters
             biting = first_biting_step(
-                lambda t: _THM3_BOUND(t, q["c"], q["gamma"], q["distribution_factor"], q["p"], q["S"], q["A"]),
+                lambda t: theorem3_bound(t, q["c"], q["gamma"], q["distribution_factor"], q["p"], q["S"], q["A"]),
                 relation="<=", trivial=1 / (1 - q["gamma"]), start=1.0, limit=1e30)
             if biting is None or biting > q["steps"] + 1:
                 statuses.append(BoundStatus(Status.VACUOUS, biting_step=biting))

@@ -49,7 +49,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
 from foundation.artifacts import StageOutput, provenance, write_json
 from foundation.validation import InputError, check_choice
@@ -58,16 +57,11 @@ from numerics.experiments.bounds import stress_mdp, thm2
 from numerics.experiments.bounds.precise import precise_suboptimality
 from numerics.experiments.bounds.status import BoundStatus, Status, classify
 from numerics.experiments.bounds.stress_mdp import MDPInputs
-from theory.statements import BOUNDS
+from numerics.experiments.bounds.thm3 import theorem3_bound
 
 __all__ = ["BUDGETS", "FAMILIES", "STRESSED", "Budget", "Family", "Inputs", "replay", "run_stress", "stress"]
 
 STRESSED = ("thm2", "thm3")
-
-_THM3_BOUND: Callable[..., np.ndarray] = sp.lambdify(
-    sp.symbols("t c gamma distribution_factor p S A", positive=True), BOUNDS["thm3"].bound, modules="numpy"
-)
-
 
 @dataclass(frozen=True)
 class Budget:
@@ -126,7 +120,7 @@ def _value_and_bound(theorem: str, inputs: Inputs, t: np.ndarray, gap: np.ndarra
     if theorem == "thm2":
         return gap, thm2.ascent_bound(t, c, K, p)
     alpha = _reward_scale(theorem, inputs)
-    return gap / (alpha * (1 - inputs.gamma)), _THM3_BOUND(t, c, inputs.gamma, 1.0, p, 1, K)
+    return gap / (alpha * (1 - inputs.gamma)), theorem3_bound(t, c, inputs.gamma, 1.0, p, 1, K)
 
 
 def _bandit_trivial(theorem: str, inputs: Inputs) -> float:

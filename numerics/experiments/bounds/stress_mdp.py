@@ -29,20 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from numerics.engine.mdp_policy_gradient import run_mdp
 from numerics.environments.mdp import FiniteMDP, optimal_values
 from numerics.experiments.bounds.precise_mdp import precise_mdp_suboptimality
-from numerics.experiments.bounds.thm3 import distribution_factor, favourable_optimal_policy
-from theory.statements import BOUNDS
+from numerics.experiments.bounds.thm3 import distribution_factor, favourable_optimal_policy, theorem3_bound
 
 __all__ = ["MDPInputs", "confirm", "mutate", "offspring", "random_batch", "run", "trivial"]
-
-_BOUND: Callable[..., np.ndarray] = sp.lambdify(
-    sp.symbols("t c gamma distribution_factor p S A", positive=True), BOUNDS["thm3"].bound, modules="numpy"
-)
-
 
 @dataclass(frozen=True)
 class MDPInputs:
@@ -143,7 +136,7 @@ def run(batch: list[MDPInputs], steps: int) -> list[tuple]:
         star = favourable_optimal_policy(mdp, traj.running_min[i])
         c = float(np.min(np.sum(star * traj.running_min[i], axis=-1)))
         factor = distribution_factor(mdp, star, np.array(x.mu), rho=rho)
-        bound = _BOUND(t, c, x.gamma, factor, x.p, mdp.n_states, mdp.n_actions)
+        bound = theorem3_bound(t, c, x.gamma, factor, x.p, mdp.n_states, mdp.n_actions)
         out.append((value / bound, t, value, bound, c))
     return out
 

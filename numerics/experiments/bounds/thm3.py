@@ -33,11 +33,12 @@ from numerics.environments.mdp import FiniteMDP, optimal_actions, random_mdp, st
 from numerics.engine.mdp_policy_gradient import MDPTrajectory, run_mdp
 from theory.statements import BOUNDS
 
-__all__ = ["compare", "distribution_factor", "favourable_optimal_policy", "problems"]
+__all__ = ["compare", "distribution_factor", "favourable_optimal_policy", "problems", "theorem3_bound"]
 
-_BOUND: Callable[..., np.ndarray] = sp.lambdify(
+theorem3_bound: Callable[..., np.ndarray] = sp.lambdify(
     sp.symbols("t c gamma distribution_factor p S A", positive=True), BOUNDS["thm3"].bound, modules="numpy"
 )
+"""Theorem 3's bound at (t, c, γ, ‖d_ρ^{π*}/μ‖²_∞‖1/μ‖_∞, p, S, A), lambdified from ``BOUNDS["thm3"]``."""
 
 
 def problems(*, quick: bool, seed: int) -> list[tuple[str, FiniteMDP, float]]:
@@ -70,7 +71,7 @@ def _rows(name: str, mdp: FiniteMDP, p: float, traj: MDPTrajectory, seed: int) -
         star = favourable_optimal_policy(mdp, traj.running_min[run])
         c = float(np.min(np.sum(star * traj.running_min[run], axis=-1)))
         factor = distribution_factor(mdp, star, mdp.rho)
-        bound = _BOUND(t, c, mdp.gamma, factor, p, mdp.n_states, mdp.n_actions)
+        bound = theorem3_bound(t, c, mdp.gamma, factor, p, mdp.n_states, mdp.n_actions)
         worst = int(np.argmax(traj.suboptimality[run] / bound))
         rows.append(BoundComparison(
             theorem="Theorem 3", relation="<=", empirical=float(traj.suboptimality[run, worst]),
