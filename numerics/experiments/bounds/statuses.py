@@ -184,8 +184,8 @@ def _theorem4(rows: list[BoundComparison]) -> list[StatusRow]:
             "Theorem 4", problem, len(group), not_checkable("C_τ (with c' > c; c_τ in the step is the project's "
                                                             "reading p²τ(4 + 8 log A))", needed),
             f"largest C_τ for which Eq. (6) holds at every recorded step of every run: {needed:.4g} (min over runs "
-            f"of min_t log(P/gap_t)/(c²t), no fit); with it the bound is {admissible.describe()}; any larger C_τ is "
-            f"exceeded; max gap/P {max(r.ratio for r in group):.3g}"))
+            f"of min_t log(P/gap_t)/(c²t), no fit); Eq. (6) at that C_τ — {admissible.describe()}; any larger C_τ "
+            f"is exceeded; max gap/P {max(r.ratio for r in group):.3g}"))
     return out
 
 
