@@ -301,7 +301,7 @@ def replay(path: Path) -> StageOutput:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
         theorem, saved = record["theorem"], record["replay"] or record["inputs"] | {"steps": record["horizon"]}
         check_choice(theorem, STRESSED, name="theorem")
-        family = {f.name: f for f in FAMILIES[theorem]}[saved.get("family", "bandit")]
+        family = {f.name: f for f in FAMILIES[theorem]}[saved.get("family", record.get("family", "bandit"))]
         fields = family.inputs.__dataclass_fields__
         inputs = family.inputs(**{k: _tuples(v) for k, v in saved.items() if k in fields})
         steps = int(saved["steps"])

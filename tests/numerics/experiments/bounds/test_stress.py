@@ -98,5 +98,7 @@ def test_a_planted_too_strong_multi_state_bound_is_exceeded_at_50_digits_and_the
     path = tmp_path / "case.json"
     path.write_text(json.dumps(record))
     assert "does not exceed at 50 digits" in stress.replay(path).headline[0]  # the stated bound is not exceeded
-    honest, _ = stress._final("thm3", MULTI_STATE, inputs, SMALL)
-    assert honest.status in (Status.HOLDS, Status.VACUOUS)
+    honest, kept = stress._final("thm3", MULTI_STATE, inputs, SMALL)
+    assert honest.status in (Status.HOLDS, Status.VACUOUS) and kept["replay"] is None
+    path.write_text(json.dumps(kept))  # no exceedance: the replay re-runs the whole horizon, as an MDP case
+    assert "(mdp)" in stress.replay(path).headline[0]
