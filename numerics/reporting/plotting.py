@@ -42,7 +42,9 @@ __all__ = [
     "panel_title",
     "panels",
     "save_figure",
+    "save_plot",
     "save_png",
+    "write_record",
 ]
 
 STYLE: dict[str, Any] = {
@@ -152,6 +154,56 @@ def save_png(figure: Figure, path: str | os.PathLike[str], *, dpi: float | None 
     return target
 
 
+def save_plot(
+    figure: Figure,
+    data: PlottedData,
+    *,
+    out_dir: str | os.PathLike[str],
+    stem: str,
+    tables: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
+) -> tuple[Path, ...]:
+    """Write PNG, PDF and CSV (the plotted data) of ``figure``; return the paths.
+
+    ``tables`` adds further CSVs ``<stem>_<name>.csv`` for data that is not a curve (e.g. a heat map grid).
+    """
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    png, pdf = folder / f"{stem}.png", folder / f"{stem}.pdf"
+    save_png(figure, png)
+    # The layout is solved by the first save; freezing it spares the PDF a second constrained-layout pass.
+    figure.set_layout_engine("none")
+    figure.savefig(pdf, metadata={"CreationDate": None, "Producer": None, "Creator": None})
+    paths = [png, pdf, write_csv(folder / f"{stem}.csv", COLUMNS, data.rows)]
+    for name, (header, rows) in (tables or {}).items():
+        paths.append(write_csv(folder / f"{stem}_{name}.csv", header, rows))
+    return tuple(paths)
+
+
+def write_record(
+    *,
+    out_dir: str | os.PathLike[str],
+    stem: str,
+    command: str,
+    parameters: Mapping[str, Any],
+    seed: int | None,
+    checks: Sequence[Check] = (),
+    results: Mapping[str, Any] | None = None,
+    wall_time: float | None = None,
+) -> tuple[Path, Path]:
+    """Write ``<stem>.json`` (command, parameters, seed, results, checks) and ``<stem>.provenance.json``."""
+    folder = Path(out_dir)
+    record = {
+        "command": command,
+        "parameters": dict(parameters),
+        "seed": seed,
+        "results": dict(results or {}),
+        "checks": [{**asdict(c), "passed": c.passed} for c in checks],
+    }
+    return (write_json(folder / f"{stem}.json", record),
+            write_json(folder / f"{stem}.provenance.json",
+                       provenance(command=command, parameters=parameters, seed=seed, wall_time=wall_time)))
+
+
 def save_figure(
     figure: Figure,
     data: PlottedData,
@@ -166,29 +218,7 @@ def save_figure(
     wall_time: float | None = None,
     tables: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
 ) -> tuple[Path, ...]:
-    """Write PNG, PDF, CSV (plotted data), JSON (parameters, results, checks) and provenance; return the paths.
-
-    ``tables`` adds further CSVs ``<stem>_<name>.csv`` for data that is not a curve (e.g. a heat map grid).
-    """
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    png, pdf = folder / f"{stem}.png", folder / f"{stem}.pdf"
-    save_png(figure, png)
-    # The layout is solved by the first save; freezing it spares the PDF a second constrained-layout pass.
-    figure.set_layout_engine("none")
-    figure.savefig(pdf, metadata={"CreationDate": None, "Producer": None, "Creator": None})
-    paths = [png, pdf, write_csv(folder / f"{stem}.csv", COLUMNS, data.rows)]
-    for name, (header, rows) in (tables or {}).items():
-        paths.append(write_csv(folder / f"{stem}_{name}.csv", header, rows))
-    record = {
-        "command": command,
-        "parameters": dict(parameters),
-        "seed": seed,
-        "results": dict(results or {}),
-        "checks": [{**asdict(c), "passed": c.passed} for c in checks],
-    }
-    paths.append(write_json(folder / f"{stem}.json", record))
-    paths.append(write_json(folder / f"{stem}.provenance.json",
-                            provenance(command=command, parameters=parameters, seed=seed, wall_time=wall_time)))
-    return tuple(paths)
-
+    """:func:`save_plot` and :func:`write_record` in one call (for figures made outside the experiment protocol)."""
+    return (*save_plot(figure, data, out_dir=out_dir, stem=stem, tables=tables),
+            *write_record(out_dir=out_dir, stem=stem, command=command, parameters=parameters, seed=seed,
+                          checks=checks, results=results, wall_time=wall_time))
