@@ -31,7 +31,7 @@ from escort.stages import (
 from numerics.experiments.registry import EXPERIMENTS, Experiment, run_experiment
 
 __all__ = [
-    "README_BEGIN", "README_END", "STEPS", "AllResult", "published_folders", "render_saved", "run_all",
+    "README_BEGIN", "README_END", "STEPS", "AllResult", "experiment_step", "published_folders", "render_saved", "run_all",
     "saved_published_folders",
 ]
 
@@ -63,7 +63,9 @@ def _check(settings: RunSettings) -> StageOutput:
     )
 
 
-def _experiment(experiment: Experiment) -> Step:
+def experiment_step(experiment: Experiment) -> Step:
+    """The step of ``escort all`` that runs ``experiment`` (its stage: the page it feeds)."""
+
     def run(settings: RunSettings) -> StageOutput:
         return run_experiment(
             experiment.name, quick=settings.quick, out_dir=settings.out_dir, docs_dir=settings.docs_dir,
@@ -85,7 +87,7 @@ def _transforms(settings: RunSettings) -> StageOutput:
 STEPS: tuple[Step, ...] = (
     Step("derive", "derive", _derive),
     Step("check", "check", _check),
-    *(_experiment(experiment) for experiment in EXPERIMENTS.values()),
+    *(experiment_step(experiment) for experiment in EXPERIMENTS.values()),
     Step("transforms", "transforms", _transforms),
 )
 """Every step of ``escort all``, in the order they run."""

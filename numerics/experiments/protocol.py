@@ -75,7 +75,7 @@ def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_
                  resume: bool) -> StageOutput:
     """Run ``module``'s measure, checks and render; write the record; return what was written.
 
-    ``label`` names the experiment in headline bullets (``Fig. 1``). Unless ``resume``, the checkpoint of earlier
+    ``label`` names the experiment in headline bullets (``Fig. 1``, ``Fig. 1 (quick form)`` if ``quick``). Unless ``resume``, the checkpoint of earlier
     runs under ``out_dir/checkpoint`` is cleared first.
     """
     start = time.perf_counter()
@@ -90,6 +90,6 @@ def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_
     record = write_record(out_dir=out_dir, stem=name, command=command(name, quick=quick),
                           parameters=result.parameters, seed=seed, checks=checks, results=result.results,
                           wall_time=time.perf_counter() - start)
-    bullets = tuple(c.headline(label) for c in checks)
+    bullets = tuple(c.headline(f"{label} (quick form)" if quick else label) for c in checks)
     problems = tuple(b for c, b in zip(checks, bullets) if not c.passed)
     return StageOutput(name, (*paths, *record), bullets + tuple(result.notes), problems)

@@ -45,7 +45,7 @@ from numerics.engine.neural.four_room import train
 from numerics.environments.bandit import same_policy_starts
 from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import optimal_values
-from numerics.experiments.figures.fig5 import settings as fig5_settings
+from numerics.experiments.figures.fig5 import SIZES as FIG5_SIZES
 from numerics.reporting.plotting import save_png
 from numerics.reporting.section import Section
 
@@ -109,7 +109,7 @@ def readings(quick: bool) -> list[Reading]:
 
 def _tabular_gap(reading: Reading, transform: str, mdp, rho: np.ndarray, rng: np.random.Generator, steps: int):
     theta0 = same_policy_starts(rng, (1, mdp.n_states, mdp.n_actions), p=P)[transform]
-    multiple = fig5_settings(False).step_multiple
+    multiple = FIG5_SIZES.full.step_multiple
     try:
         run = run_mdp("spg" if transform == "softmax" else "epg", mdp, theta0, rho, steps, p=P,
                       eta=multiple * spg_mdp_step(0.99), step_scale=multiple * ((1 - 0.99) / (1 - reading.gamma)) ** 3,
