@@ -2,7 +2,9 @@
 
 Stages, in order: derive (SymPy derivations) → check (verdicts on every claim) → figures (Figs. 1–5) → bounds
 (theorems' bounds against measured runs) → findings (Fig. 6, the reviewers' questions) → transforms (the battery
-of transforms). Each stage is one or more :class:`~escort.stages.Step`; a step that an input error or an exception
+of transforms). Every stage after check is read from the one registry of experiments
+(:data:`numerics.experiments.registry.EXPERIMENTS`, grouped by each entry's page). Each stage is one or more
+:class:`~escort.stages.Step`; a step that an input error or an exception
 stops is reported with a one-line error and the other steps still run. Every record is saved as its step
 finishes, so ``escort report`` (:func:`render_saved`) re-renders the report without re-running anything, and
 ``--resume`` skips the steps that already finished with the same size and seed.
@@ -44,10 +46,6 @@ _README_FIGURES = ("fig3", "fig5", "bounds", "fig1", "fig2", "fig4", "transforms
 
 _README_FIGURE_COUNT = 3
 
-TRANSFORMS: tuple[str, ...] = ("softmax", "escort:2", "entmax:1.5", "sparsemax", "taylor", "spherical")
-"""The transforms the ``transforms`` stage compares."""
-
-
 def _derive(settings: RunSettings) -> StageOutput:
     from theory.export import write_derivations
 
@@ -75,20 +73,10 @@ def experiment_step(experiment: Experiment) -> Step:
     return Step(experiment.page, experiment.name, run)
 
 
-def _transforms(settings: RunSettings) -> StageOutput:
-    from numerics.experiments.battery import run_battery
-
-    return run_battery(
-        list(TRANSFORMS), quick=settings.quick, out_dir=settings.out_dir / "transforms",
-        docs_dir=settings.docs_dir, seed=settings.seed,
-    )
-
-
 STEPS: tuple[Step, ...] = (
     Step("derive", "derive", _derive),
     Step("check", "check", _check),
     *(experiment_step(experiment) for experiment in EXPERIMENTS.values()),
-    Step("transforms", "transforms", _transforms),
 )
 """Every step of ``escort all``, in the order they run."""
 

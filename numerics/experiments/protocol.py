@@ -38,6 +38,7 @@ class Page(StrEnum):
     FIGURES = "figures"
     BOUNDS = "bounds"
     FINDINGS = "findings"
+    TRANSFORMS = "transforms"
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ EXPERIMENTS: dict[str, Experiment] = {
         Experiment("bounds", "numerics.experiments.bounds.report", Page.BOUNDS, "Bounds"),
         Experiment("fig6", "numerics.experiments.figures.fig6", Page.FINDINGS, "Fig. 6"),
         Experiment("questions", "numerics.experiments.questions.report", Page.FINDINGS, "Questions"),
+        Experiment("transforms", "numerics.experiments.battery.report", Page.TRANSFORMS, "Transforms"),
     )
 }
 """The one registry of experiments, in the order ``escort all`` runs them; the CLI and the report read it."""

@@ -38,6 +38,7 @@ from matplotlib.figure import Figure
 
 from foundation.artifacts import Checkpoint, write_csv
 from foundation.validation import InputError
+from numerics.experiments.protocol import Sizes
 from numerics.analysis.summary import compare, markdown_table
 from numerics.engine.mdp_policy_gradient import run_mdp
 from numerics.engine.step_sizes import spg_mdp_step
@@ -49,7 +50,7 @@ from numerics.experiments.figures.fig5 import SIZES as FIG5_SIZES
 from numerics.reporting.plotting import save_png
 from numerics.reporting.section import Section
 
-__all__ = ["LEVEL", "Reading", "Settings", "readings", "run", "settings"]
+__all__ = ["LEVEL", "Reading", "SIZES", "Settings", "readings", "run"]
 
 LEVEL = 0.05
 """A run reaches the optimum when its final normalised gap is at most LEVEL."""
@@ -88,12 +89,13 @@ class Settings:
     network_steps: int
 
 
-def settings(quick: bool) -> Settings:
-    """Quick: 2 runs, 100 tabular and 40 network steps; full: 6 runs, 1000 and 400 steps (about 1 s of one core
-    per run; 448 runs)."""
-    if quick:
-        return Settings(runs=2, tabular_steps=100, network_steps=40)
-    return Settings(runs=6, tabular_steps=1000, network_steps=400)
+SIZES = Sizes(
+    quick=Settings(runs=2, tabular_steps=100, network_steps=40),
+    full=Settings(runs=6, tabular_steps=1000, network_steps=400),
+)
+"""Quick: 2 runs, 100 tabular and 40 network steps; full: 6 runs, 1000 and 400 steps (about 1 s of one core
+per run; 448 runs).
+"""
 
 
 def readings(quick: bool) -> list[Reading]:
@@ -194,7 +196,7 @@ def _headline(rows: list[dict], quick: bool, config: Settings) -> str:
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Run both methods over every reading (module docstring) and write the map, its table and conclusion."""
-    config = settings(quick)
+    config = SIZES.pick(quick)
     rows = [_row(r, _runs(checkpoint, r, "softmax", seed, config), _runs(checkpoint, r, "escort", seed, config))
             for r in readings(quick)]
     header = list(rows[0])

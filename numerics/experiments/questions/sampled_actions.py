@@ -25,19 +25,20 @@ import numpy as np
 import sympy as sp
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.experiments.protocol import Sizes
 from numerics.environments.bandit import suboptimality
 from numerics.engine.neural.heads import score
+from numerics.experiments.questions.step_selection import select_step_multipliers
 from numerics.reporting.section import Section, curve_figure
-from numerics.analysis.aggregate import interquartile_mean, iqm_interval
+from numerics.analysis.aggregate import iqm_interval
 from numerics.analysis.summary import compare, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import ESCAPE_LEVEL, parameters_for, trap_problem
 from numerics.kernels.transforms import p_norm, policy
-from numerics.engine.executor import sweep
 from theory.definitions import P
 from theory.statements import BOUNDS, K_SYM, NORM
 
-__all__ = ["Settings", "run", "settings"]
+__all__ = ["SIZES", "Settings", "run"]
 
 METHODS: tuple[tuple[str, str, float], ...] = (("SPG", "softmax", 1.0), ("EPG p=2", "escort", 2.0))
 BASELINES = ("no baseline", "running-average baseline")
@@ -57,13 +58,13 @@ class Settings:
     record_every: int
 
 
-def settings(quick: bool) -> Settings:
-    """Quick: 16 runs × 1,200 steps, η ∈ {0.3, 1}; full: 50 runs × 10,000 steps, η ∈ {0.1, 0.3, 1, 3}."""
-    if quick:
-        return Settings(K=10, runs=16, steps=1200, optimal_probability=0.01, step_multipliers=(0.3, 1.0),
-                        record_every=30)
-    return Settings(K=10, runs=50, steps=10000, optimal_probability=0.01, step_multipliers=(0.1, 0.3, 1.0, 3.0),
-                    record_every=100)
+SIZES = Sizes(
+    quick=Settings(K=10, runs=16, steps=1200, optimal_probability=0.01, step_multipliers=(0.3, 1.0),
+        record_every=30),
+    full=Settings(K=10, runs=50, steps=10000, optimal_probability=0.01, step_multipliers=(0.1, 0.3, 1.0, 3.0),
+        record_every=100),
+)
+"""Quick: 16 runs × 1,200 steps, η ∈ {0.3, 1}; full: 50 runs × 10,000 steps, η ∈ {0.1, 0.3, 1, 3}."""
 
 
 def reinforce(
@@ -107,16 +108,12 @@ def _unit(config: Settings, method: tuple[str, str, float], baseline: bool, eta:
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Measure every (method, baseline, η) unit, select η per (method, baseline), and write the section."""
-    config = settings(quick)
-    grid = [(method, baseline, baseline_name, eta) for method in METHODS
-            for baseline, baseline_name in enumerate(BASELINES) for eta in config.step_multipliers]
-    values = sweep([(f"q1/{method[0]}/{name}/eta={eta:g}", partial(_unit, config, method, bool(baseline), eta, seed))
-                    for method, baseline, name, eta in grid], checkpoint=checkpoint, scope=config)
-    units = {(method[0], name, eta): value for (method, _, name, eta), value in zip(grid, values)}
-    selected = {
-        (m[0], b): min(config.step_multipliers, key=lambda e: interquartile_mean(units[m[0], b, e]["final_suboptimality"]))
-        for m in METHODS for b in BASELINES
-    }
+    config = SIZES.pick(quick)
+    selection = select_step_multipliers(
+        partial(_unit, config, seed=seed), methods=METHODS, baselines=BASELINES, multipliers=config.step_multipliers,
+        key=lambda method, baseline, eta: f"q1/{method}/{baseline}/eta={eta:g}", score="final_suboptimality",
+        checkpoint=checkpoint, scope=config)
+    units, selected = selection.units, selection.selected
     rows = []
     for (name, baseline, eta), unit in units.items():
         escape = np.array(unit["escape"], dtype=float)
