@@ -185,9 +185,8 @@ def _figure(path: Path, rows: list[dict], headline: str) -> Path:
 
 
 def _headline(rows: list[dict], quick: bool, config: Settings) -> str:
-    better = [r for r in rows if r["comparison"].startswith("EPG p=2 has the lower")
-              and r["epg_only"] > r["spg_only"]]
-    worse = [r for r in rows if r["comparison"].startswith("SPG has the lower")]
+    better = [r for r in rows if r["comparison"].lower == "EPG p=2" and r["epg_only"] > r["spg_only"]]
+    worse = [r for r in rows if r["comparison"].lower == "SPG"]
     where = "; ".join(f"{r['rewards']}, {r['start']}, γ={r['gamma']:g}, {r['learner']}" for r in better)
     text = (f"EPG reaches the optimum where SPG does not in {len(better)} of {len(rows)} readings"
             + (f" ({where})" if better else "") + f"; SPG has the lower final gap in {len(worse)}")

@@ -144,7 +144,7 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
             f"- {baseline.capitalize()}: π_t(a*) reached 1/2 within {config.steps} steps in {escaped[1]} of "
             f"{config.runs} EPG runs and {escaped[0]} of {config.runs} SPG runs ({verdict}); "
             + compare("SPG", spg["final_suboptimality"], "EPG p=2", epg["final_suboptimality"],
-                      quantity="final sub-optimality") + "."
+                      quantity="final sub-optimality").text + "."
         )
     table = markdown_table(
         ["method", "baseline", "η", "selected", "final sub-optimality: IQM [95 % interval]", "escaped",

@@ -113,7 +113,7 @@ def _conclusion(baseline: str, spg: dict, epg: dict, scales: tuple[float, float]
     return (
         f"- {baseline.capitalize()} (λ = {fmt(scales[0])} for SPG, {fmt(scales[1])} for EPG): EPG reached the goal "
         f"in {at_goal[1]} of {config.runs} runs and SPG in {at_goal[0]} of {config.runs}; {rest}; "
-        + compare("SPG", spg["final_gap"], "EPG p=2", epg["final_gap"], quantity="final normalised gap") + "."
+        + compare("SPG", spg["final_gap"], "EPG p=2", epg["final_gap"], quantity="final normalised gap").text + "."
     )
 
 
