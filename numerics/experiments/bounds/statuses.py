@@ -1,4 +1,4 @@
-"""One status per theorem and setting (the vocabulary of :mod:`numerics.experiments.bounds.status`) from the measured rows.
+"""One status per theorem and setting (the vocabulary of :mod:`numerics.analysis.bound_status`) from the measured rows.
 
 For each group of rows (a theorem and its setting: p, K, problem, role) every run gets a status, and the group
 gets the strongest one present: *exceeded* (a run above its bound, confirmed at 50 digits) before *holds* (some
@@ -8,7 +8,7 @@ gets below the trivial bound; the earliest step at which one would). Theorem 4 i
 Trivial bounds: Theorem 1 t₀ ≥ 1; Theorem 2 (π* − π)ᵀr ≤ max r − min r; Theorem 3 V* − V ≤ 1/(1 − γ) (rewards in
 [0, 1]); Theorem 5 has none (the cross entropy is unbounded), so its bound always bites.
 A float64 exceedance of Theorem 2 is confirmed on the group's run cheapest to confirm (first exceeding step × K²): the engine
-re-runs it with every step recorded, then :func:`numerics.experiments.bounds.precise.precise_suboptimality` re-runs that prefix
+re-runs it with every step recorded, then :func:`numerics.engine.precise.precise_suboptimality` re-runs that prefix
 at 50 digits; the other runs above the bound in float64 are counted, not confirmed one by one.
 """
 
@@ -23,8 +23,8 @@ import sympy as sp
 from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2
 from numerics.experiments.bounds.comparison import BoundComparison
-from numerics.experiments.bounds.precise import precise_suboptimality
-from numerics.experiments.bounds.status import BoundStatus, Status, classify, first_biting_step, not_checkable
+from numerics.engine.precise import precise_suboptimality
+from numerics.analysis.bound_status import BoundStatus, Status, classify, first_biting_step, not_checkable
 from theory.statements import BOUNDS
 
 __all__ = ["PRECEDENCE", "StatusRow", "combine", "status_rows"]

@@ -11,7 +11,7 @@ The paper's appendix is not in the project's copy of the paper, so the constant 
 
 Three checks, each able to fail:
 
-* **the derived bound**, run by run (status from :mod:`numerics.experiments.bounds.status`; trivial value t₀ ≥ 1);
+* **the derived bound**, run by run (status from :mod:`numerics.analysis.bound_status`; trivial value t₀ ≥ 1);
 * **held-out shape**: C is calibrated as the smallest t₀·Δ·π₁ on the *calibration* cells (larger π₁, their own
   η, Δ and seeds); the *test* cells (smaller π₁, other η, Δ and seeds) must all stay above it — if t₀ grew more
   slowly than 1/π₁ they would fall below;
