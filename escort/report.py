@@ -33,8 +33,8 @@ from escort.stages import (
 from numerics.experiments.registry import EXPERIMENTS, Experiment, run_experiment
 
 __all__ = [
-    "README_BEGIN", "README_END", "STEPS", "AllResult", "experiment_step", "published_folders", "render_saved", "run_all",
-    "saved_published_folders",
+    "README_BEGIN", "README_END", "STEPS", "AllResult", "experiment_step", "published_folders", "render_saved",
+    "run_all", "saved_published_folders",
 ]
 
 README_BEGIN = "<!-- report:begin -->"

@@ -85,8 +85,8 @@ def compare(name_a: str, values_a: Sequence[float], name_b: str, values_b: Seque
         (low, i_low, n_low), (_, i_high, n_high) = (
             ((name_a, iqm_a, len(values_a)), (name_b, iqm_b, len(values_b))) if lower_is_a
             else ((name_b, iqm_b, len(values_b)), (name_a, iqm_a, len(values_a))))
-        return Comparison(low, f"{low} has the lower {quantity} (IQM {interval_text(i_low)} vs {interval_text(i_high)}; "
-                          f"P({low} lower) = {interval_text(improvement)}; 95 % bootstrap intervals over {n_low} vs "
+        return Comparison(low, f"{low} has the lower {quantity} (IQM {interval_text(i_low)} vs "
+                          f"{interval_text(i_high)}; P({low} lower) = {interval_text(improvement)}; 95 % bootstrap intervals over {n_low} vs "
                           f"{n_high} runs)")
     reason = f"too few runs (< {MINIMUM_RUNS} per method) to call a difference" if few else "no clear difference"
     return Comparison(None, f"{reason} in {quantity} between {name_a} and {name_b} (IQM {interval_text(iqm_a)} vs "
