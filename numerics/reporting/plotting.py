@@ -2,7 +2,8 @@
 
 One figure = one call of :func:`panels` (a style context and a row of axes), curves drawn with :func:`draw_line`,
 :func:`draw_band` (the shaded spread across runs) or :func:`draw_points`, each of which also *records* what it drew
-in a :class:`PlottedData`, and one call of :func:`save_figure`, which writes, side by side under ``out_dir``:
+in a :class:`PlottedData`, one call of :func:`save_plot` and one of :func:`write_record` (the experiment protocol
+makes the latter), which write, side by side under ``out_dir``:
 
 * ``<stem>.png`` and ``<stem>.pdf`` — the figure (PDF without a creation date, so it is byte-stable),
 * ``<stem>.csv`` — exactly the plotted data, long format ``panel, series, x, y, y_lower, y_upper``,
@@ -41,7 +42,6 @@ __all__ = [
     "draw_points",
     "panel_title",
     "panels",
-    "save_figure",
     "save_plot",
     "save_png",
     "write_record",
@@ -202,23 +202,3 @@ def write_record(
     return (write_json(folder / f"{stem}.json", record),
             write_json(folder / f"{stem}.provenance.json",
                        provenance(command=command, parameters=parameters, seed=seed, wall_time=wall_time)))
-
-
-def save_figure(
-    figure: Figure,
-    data: PlottedData,
-    *,
-    out_dir: str | os.PathLike[str],
-    stem: str,
-    command: str,
-    parameters: Mapping[str, Any],
-    seed: int | None,
-    checks: Sequence[Check] = (),
-    results: Mapping[str, Any] | None = None,
-    wall_time: float | None = None,
-    tables: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
-) -> tuple[Path, ...]:
-    """:func:`save_plot` and :func:`write_record` in one call (for figures made outside the experiment protocol)."""
-    return (*save_plot(figure, data, out_dir=out_dir, stem=stem, tables=tables),
-            *write_record(out_dir=out_dir, stem=stem, command=command, parameters=parameters, seed=seed,
-                          checks=checks, results=results, wall_time=wall_time))

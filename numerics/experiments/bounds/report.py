@@ -253,8 +253,9 @@ def _figure(groups: Sequence[Group], statuses: Sequence[StatusRow], out_dir: Pat
                                            ("" if g.p is None else f"\np={g.p:g}") for g in groups], fontsize=6)
         ax.set(ylabel="log10 margin (> 0: bound respected)")
         ax.set_title("Bounds: one point per run; blue respected, red above its bound, grey vacuous/outside domain")
-        return pl.save_figure(figure, data, out_dir=out_dir, stem="bounds_ratios", command=command,
-                              parameters={"quick": quick}, seed=seed)
+        return (*pl.save_plot(figure, data, out_dir=out_dir, stem="bounds_ratios"),
+                *pl.write_record(out_dir=out_dir, stem="bounds_ratios", command=command, parameters={"quick": quick},
+                                 seed=seed))
 
 
 def _stress_cases(docs_dir: Path) -> list[dict]:
