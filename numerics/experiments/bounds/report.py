@@ -147,7 +147,7 @@ def group_rows(rows: Sequence[BoundComparison]) -> list[Group]:
 
 
 def _replay(row: BoundComparison) -> str:
-    shown = {k: v for k, v in row.parameters.items() if k not in ("theta_1", "r")}
+    shown = {k: v for k, v in row.parameters.items() if not isinstance(v, list)}
     return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
 
 
@@ -163,24 +163,31 @@ def _status_table(statuses: Sequence[StatusRow]) -> list[str]:
     return lines
 
 
-def _stress_section(cases: Sequence[dict]) -> list[str]:
+def _stress_section(cases: Sequence[dict], runs: Sequence[dict] = ()) -> list[str]:
     if not cases:
         return ["Not run in this form: `escort stress thm2` and `escort stress thm3` (full forms) write "
                 "`docs/stress/*.json`, which this page then lists."]
-    lines = ["| theorem | p | worst ratio | at step | K | status | replay |", "|---|---|---|---|---|---|---|"]
+    lines = ["| theorem | family | p | worst ratio | at step | size | status | replay |",
+             "|---|---|---|---|---|---|---|---|"]
     for case in cases:
         inputs = case["inputs"]
         domain = " (outside stated domain)" if case["outside_stated_domain"] else ""
         undefined = case.get("undefined_from_step")
         nan = "" if undefined is None else f" (run output NaN from t = {undefined:g})"
-        lines.append(f"| {case['theorem']} | {inputs['p']:g}{domain} | {case['max_ratio']:.4g} | "
-                     f"{case['max_ratio_step']:g}{nan} | {len(inputs['r'])} | {case['describe']} | "
+        lines.append(f"| {case['theorem']} | {case.get('family', 'bandit')} | {inputs['p']:g}{domain} | "
+                     f"{case['max_ratio']:.4g} | {case['max_ratio_step']:g}{nan} | "
+                     f"{case.get('size') or 'K = ' + str(len(inputs['r']))} | {case['describe']} | "
                      f"`escort stress {case['theorem']} --replay docs/stress/{case['file']}` |")
+    lines.append("")
+    lines += [f"`{run['command']}` took {run['wall_time_seconds'] / 60:.1f} min of wall time (load average at the end "
+              f"{'/'.join(f'{x:.1f}' for x in run['parameters']['load_average_at_end'])}, 2 cores)." for run in runs
+              if run.get("wall_time_seconds") is not None and "load_average_at_end" in run.get("parameters", {})]
     return lines
 
 
 def render_markdown(groups: Sequence[Group], collected: Collected, statuses: Sequence[StatusRow],
-                    stress_cases: Sequence[dict], *, command: str, quick: bool) -> str:
+                    stress_cases: Sequence[dict], *, command: str, quick: bool,
+                    stress_runs: Sequence[dict] = ()) -> str:
     """docs/bounds.md: statuses per theorem and setting, stress worst cases, float64 ratios, exceedances."""
     summaries, missing = collected.summaries, collected.missing
     lines = [
@@ -200,9 +207,9 @@ def render_markdown(groups: Sequence[Group], collected: Collected, statuses: Seq
         "",
         *_status_table(statuses),
         "",
-        "## Stress search (worst cases over K, p, r, θ₁, γ)",
+        "## Stress search (worst cases over K, p, r, θ₁, γ; for Theorem 3 also P, μ ≠ ρ on multi-state MDPs)",
         "",
-        *_stress_section(stress_cases),
+        *_stress_section(stress_cases, stress_runs),
         "",
         "## What is compared",
         "",
@@ -258,10 +265,13 @@ def _figure(groups: Sequence[Group], statuses: Sequence[StatusRow], out_dir: Pat
                                  seed=seed))
 
 
-def _stress_cases(docs_dir: Path) -> list[dict]:
+def _stress_cases(docs_dir: Path) -> tuple[list[dict], list[dict]]:
+    """The full stress search's worst cases and its provenance records (run times) from ``docs_dir/stress/``."""
     folder = docs_dir / "stress"
-    return [json.loads(path.read_text(encoding="utf-8")) | {"file": path.name}
-            for path in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    read = [(path, json.loads(path.read_text(encoding="utf-8"))) for path in files]
+    return ([record | {"file": path.name} for path, record in read if not path.name.endswith(".provenance.json")],
+            [record for path, record in read if path.name.endswith(".provenance.json")])
 
 
 def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) -> StageOutput:
@@ -277,7 +287,7 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     groups = group_rows(rows)
     rates = checkpoint.unit(f"thm5-rates/seed={seed}/quick={quick}", lambda: thm5_rate.rates(quick=quick, seed=seed))
     statuses = status_rows(rows, rates)
-    stress_cases = _stress_cases(docs_dir)
+    stress_cases, stress_runs = _stress_cases(docs_dir)
     header = ("theorem", "relation", "empirical", "bound", "ratio", "violated", "note", "parameters")
     table = [(r.theorem, r.relation, r.empirical, r.bound, r.ratio, r.violated, r.note,
               json.dumps(to_jsonable(r.parameters), sort_keys=True)) for r in rows]
@@ -297,7 +307,8 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     docs_figure = docs_dir / "figures" / "bounds_ratios.png"
     docs_figure.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(figure_paths[0], docs_figure)
-    markdown = render_markdown(groups, collected, statuses, stress_cases, command=command, quick=quick)
+    markdown = render_markdown(groups, collected, statuses, stress_cases, command=command, quick=quick,
+                               stress_runs=stress_runs)
     paths += [*figure_paths, docs_figure, atomic_write_text(docs_dir / "bounds.md", markdown)]
     paths.append(write_json(out_dir / "bounds.provenance.json", provenance(
         command=command, parameters={"quick": quick, "theorems": THEOREMS}, seed=seed,

@@ -11,57 +11,66 @@ suits; hypothesis' shrinking aims at small counterexamples, not at the largest r
 inputs per p at the full horizon, a status from :mod:`numerics.analysis.bound_status`, and an exceedance confirmed by a
 50-digit re-run (:mod:`numerics.engine.precise`) up to its first exceeding step (the minimal replay).
 
-Theorems:
+Theorems and families:
 
 * ``thm2`` — Theorem 2 (ascent): (π* − π_t)ᵀr against 9K^{1/p}/(c^{2−2/p}t), EPG at the stated step;
-* ``thm3`` — Theorem 3 on single-state MDPs (S = 1, μ = ρ, so the distribution factor is 1 and the bound is
-  smallest): V = f_p(θ)ᵀr/(1 − γ), and EPG with Theorem 3's step (1−γ)³‖θ‖_p²/(10p²A^{2/p}) on V is *exactly*
-  Theorem 2's EPG on the rewards α·r with α = 9(1 − γ)²/(20A^{1/p}) (the two steps times their gradients agree),
-  so the compiled bandit engine reaches horizons of 10⁷ steps. V* − V_t = (π* − π_t)ᵀ(αr)/(α(1 − γ)).
+* ``thm3``, family ``bandit`` — Theorem 3 on single-state MDPs (S = 1, μ = ρ, so the distribution factor is 1
+  and the bound is smallest): V = f_p(θ)ᵀr/(1 − γ), and EPG with Theorem 3's step (1−γ)³‖θ‖_p²/(10p²A^{2/p}) on V
+  is *exactly* Theorem 2's EPG on the rewards α·r with α = 9(1 − γ)²/(20A^{1/p}) (the two steps times their
+  gradients agree), so the compiled bandit engine reaches horizons of 10⁷ steps. V* − V_t = (π* − π_t)ᵀ(αr)/(α(1 − γ)).
+* ``thm3``, family ``mdp`` — Theorem 3 on random MDPs with S = 2 or 3 states, A = 2 or 3 actions and μ ≠ ρ,
+  searched over P, r, γ, μ, ρ, θ₁ (:mod:`numerics.experiments.bounds.stress_mdp`) with the exact MDP policy
+  gradient of the engine: ≈ 1.3 ms per step (a Python loop over dense solves, ~10⁴× the compiled bandit step), so
+  screening runs 10³ (quick) / 5·10³ (full) steps and the final run 5·10³ / 10⁵ steps, not 10⁷; exceedances are
+  confirmed by a 50-digit MDP re-run (:mod:`numerics.experiments.bounds.precise_mdp`, ≈ 40 ms per step under
+  load, capped at 500 / 3000 steps).
 
-The engine runs ``epg-normalised`` (θ divided by ‖θ‖_p after each step): the policies are those of Theorem 2's
-EPG (π is homogeneous of degree 0 in θ, the step of degree 1; equal to rounding, measured ≤ 7e-15 over 5000 steps),
-but θ stays finite — plain EPG's ‖θ‖ grows every step (∇ ⊥ θ) and overflows after ~1.2e5 steps at p = 1.
+Run time (2 cores shared with other jobs, load 13–17): ``escort stress thm3 --quick`` took 2 min 53 s of wall time
+(48 s of CPU). The full form: see docs/bounds.md's stress section (its run time is stated there).
 
-Each worst case is written as replayable JSON (``<theorem>-p<p>.json``): ``escort stress THEOREM --replay FILE``
-re-runs it and re-confirms the exceedance at 50 digits.
+Finding (quick form, seed 0): the multi-state search finds no exceedance the fixed experiments miss — its worst
+ratios are 0.065 (p = 1), 0.027 (p = 1.5), 0.010 (p = 2, vacuous on 5·10³ steps), 0.004 (p = 4, vacuous), all on
+S = 2 or 3; the only exceedance is the S = 1 family's at p = 1 (ratio 1.006 at step 5013, confirmed at 50 digits),
+the kink of f_1 that Theorem 2's p = 1 runs also show.
+
+Each worst case is written as replayable JSON (``<theorem>-p<p>.json``, the multi-state family
+``thm3-mdp-p<p>.json``): ``escort stress THEOREM --replay FILE`` re-runs it and re-confirms the exceedance at 50
+digits.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import sympy as sp
 
 from foundation.artifacts import StageOutput, provenance, write_json
 from foundation.validation import InputError, check_choice
 from numerics.engine import run_bandit
-from numerics.experiments.bounds import thm2
+from numerics.experiments.bounds import stress_mdp, thm2
 from numerics.engine.precise import precise_suboptimality
 from numerics.analysis.bound_status import BoundStatus, Status, classify
-from theory.statements import BOUNDS
+from numerics.experiments.bounds.stress_mdp import MDPInputs
+from numerics.experiments.bounds.thm3 import theorem3_bound
 
-__all__ = ["BUDGETS", "STRESSED", "Budget", "Inputs", "replay", "run_stress", "stress"]
+__all__ = ["BUDGETS", "FAMILIES", "STRESSED", "Budget", "Family", "Inputs", "replay", "run_stress", "stress"]
 
 STRESSED = ("thm2", "thm3")
 
-_THM3_BOUND: Callable[..., np.ndarray] = sp.lambdify(
-    sp.symbols("t c gamma distribution_factor p S A", positive=True), BOUNDS["thm3"].bound, modules="numpy"
-)
-
-
 @dataclass(frozen=True)
 class Budget:
-    """Search sizes: Ks and ps, screening runs per (K, p) and their horizon, ES generations and offspring, the
-    final horizon, and the longest prefix confirmed at 50 digits."""
+    """Search sizes: problem sizes (K, or (S, A)) and ps; screening batches (one MDP each), runs per batch and
+    their horizon; ES generations and offspring; the final horizon; the longest prefix confirmed at 50 digits."""
 
-    Ks: tuple[int, ...]
+    sizes: tuple
     powers: tuple[float, ...]
+    screen_batches: int
     screen_runs: int
     screen_steps: int
     generations: int
@@ -70,21 +79,32 @@ class Budget:
     confirm_steps: int
 
 
-BUDGETS: dict[bool, Budget] = {
-    True: Budget((2, 3, 5), (1.0, 1.5, 2.0, 4.0), 24, 20_000, 6, 12, 100_000, 6_000),
-    False: Budget((2, 3, 5, 10), (1.0, 1.5, 2.0, 4.0), 64, 100_000, 15, 16, 10_000_000, 30_000),
-}
-"""Budget of the quick (``True``) and full forms; both theorems use the same sizes."""
-
-
 @dataclass(frozen=True)
 class Inputs:
-    """One run's inputs: θ₁, r (in [0, 1]^K), p, and γ (Theorem 3 only; 0 for Theorem 2)."""
+    """One bandit run's inputs: θ₁, r (in [0, 1]^K), p, and γ (Theorem 3 only; 0 for Theorem 2)."""
 
     theta_1: tuple[float, ...]
     r: tuple[float, ...]
     p: float
     gamma: float = 0.0
+
+    @property
+    def size(self) -> str:
+        return f"K = {len(self.r)}"
+
+
+@dataclass(frozen=True)
+class Family:
+    """How one family of search points is drawn, varied, run and confirmed (see the module docstring)."""
+
+    name: str
+    budgets: dict[bool, Budget]
+    screen: Callable[[np.random.Generator, Any, float, int], list]
+    offspring: Callable[[np.random.Generator, Any, int], list]
+    run: Callable[[list, int], list[tuple]]
+    trivial: Callable[[Any], float]
+    confirm: Callable[[Any, np.ndarray, np.ndarray, int], Callable[[int], tuple[bool, str]]]
+    inputs: type
 
 
 def _reward_scale(theorem: str, inputs: Inputs) -> float:
@@ -100,17 +120,17 @@ def _value_and_bound(theorem: str, inputs: Inputs, t: np.ndarray, gap: np.ndarra
     if theorem == "thm2":
         return gap, thm2.ascent_bound(t, c, K, p)
     alpha = _reward_scale(theorem, inputs)
-    return gap / (alpha * (1 - inputs.gamma)), _THM3_BOUND(t, c, inputs.gamma, 1.0, p, 1, K)
+    return gap / (alpha * (1 - inputs.gamma)), theorem3_bound(t, c, inputs.gamma, 1.0, p, 1, K)
 
 
-def _trivial(theorem: str, inputs: Inputs) -> float:
+def _bandit_trivial(theorem: str, inputs: Inputs) -> float:
     """The largest value the measured quantity can take: max r − min r, over 1 − γ for a value."""
     spread = max(inputs.r) - min(inputs.r)
     return spread if theorem == "thm2" else spread / (1 - inputs.gamma)
 
 
-def _run(theorem: str, batch: list[Inputs], steps: int):
-    """Run a batch (one K and p) and return per run (ratios over t, t, values, bounds)."""
+def _bandit_run(theorem: str, batch: list[Inputs], steps: int):
+    """Run a batch (one K and p) and return per run (ratios over t, t, values, bounds, c)."""
     theta = np.array([x.theta_1 for x in batch])
     r = np.array([np.array(x.r) * _reward_scale(theorem, x) for x in batch])
     traj = run_bandit("epg-normalised", theta, r, steps, p=batch[0].p, record_per_decade=40, backend="compiled")
@@ -141,26 +161,7 @@ def _mutate(rng: np.random.Generator, x: Inputs, theorem: str) -> Inputs:
     return Inputs(tuple(theta), tuple(r), x.p, gamma)
 
 
-def _score(ratio: np.ndarray) -> float:
-    """max_t ratio over the steps where the run's output is defined (−inf if none)."""
-    finite = ratio[np.isfinite(ratio)]
-    return float(finite.max()) if finite.size else -np.inf
-
-
-def _worst(theorem: str, K: int, p: float, budget: Budget, rng: np.random.Generator) -> tuple[Inputs, float]:
-    """Screening then refinement for one (K, p): the inputs with the largest max_t ratio at the screening horizon."""
-    batch = [_random_inputs(rng, K, p, theorem) for _ in range(budget.screen_runs)]
-    scores = [_score(result[0]) for result in _run(theorem, batch, budget.screen_steps)]
-    best, score = batch[int(np.argmax(scores))], float(np.max(scores))
-    for _ in range(budget.generations):
-        children = [_mutate(rng, best, theorem) for _ in range(budget.offspring)]
-        found = [_score(result[0]) for result in _run(theorem, children, budget.screen_steps)]
-        if max(found) > score:
-            best, score = children[int(np.argmax(found))], max(found)
-    return best, score
-
-
-def _confirm(theorem: str, inputs: Inputs, t: np.ndarray, bound: np.ndarray, cap: int):
+def _bandit_confirm(theorem: str, inputs: Inputs, t: np.ndarray, bound: np.ndarray, cap: int):
     """``confirm(i)`` for :func:`classify`: a 50-digit re-run to step t[i] − 1 (if within ``cap`` steps)."""
     alpha = _reward_scale(theorem, inputs)
     scale = alpha * (1 - inputs.gamma) if theorem == "thm3" else 1.0
@@ -176,13 +177,70 @@ def _confirm(theorem: str, inputs: Inputs, t: np.ndarray, bound: np.ndarray, cap
     return confirm
 
 
-def _final(theorem: str, inputs: Inputs, budget: Budget) -> tuple[BoundStatus, dict]:
+_BANDIT_BUDGETS: dict[bool, Budget] = {
+    True: Budget((2, 3, 5), (1.0, 1.5, 2.0, 4.0), 1, 24, 20_000, 6, 12, 100_000, 6_000),
+    False: Budget((2, 3, 5, 10), (1.0, 1.5, 2.0, 4.0), 1, 64, 100_000, 15, 16, 10_000_000, 30_000),
+}
+_MDP_BUDGETS: dict[bool, Budget] = {
+    True: Budget(((2, 2), (3, 3)), (1.0, 1.5, 2.0, 4.0), 2, 8, 1_000, 3, 8, 5_000, 500),
+    False: Budget(((2, 2), (3, 2), (3, 3)), (1.0, 1.5, 2.0, 4.0), 3, 16, 5_000, 6, 16, 100_000, 3_000),
+}
+
+
+def _bandit(theorem: str) -> Family:
+    return Family(
+        "bandit", _BANDIT_BUDGETS,
+        screen=lambda rng, K, p, runs: [_random_inputs(rng, K, p, theorem) for _ in range(runs)],
+        offspring=lambda rng, best, n: [_mutate(rng, best, theorem) for _ in range(n)],
+        run=lambda batch, steps: _bandit_run(theorem, batch, steps),
+        trivial=lambda x: _bandit_trivial(theorem, x),
+        confirm=lambda x, t, bound, cap: _bandit_confirm(theorem, x, t, bound, cap),
+        inputs=Inputs,
+    )
+
+
+_MULTI_STATE = Family("mdp", _MDP_BUDGETS, stress_mdp.random_batch, stress_mdp.offspring, stress_mdp.run,
+                      stress_mdp.trivial, stress_mdp.confirm, MDPInputs)
+
+FAMILIES: dict[str, tuple[Family, ...]] = {"thm2": (_bandit("thm2"),), "thm3": (_bandit("thm3"), _MULTI_STATE)}
+"""The families each theorem's search covers: Theorem 3's are the S = 1 reduction and multi-state MDPs."""
+
+BUDGETS: dict[str, dict[bool, Budget]] = {family.name: family.budgets for family in FAMILIES["thm3"]}
+"""Budget per family of the quick (``True``) and full forms."""
+
+
+def _score(ratio: np.ndarray) -> float:
+    """max_t ratio over the steps where the run's output is defined (−inf if none)."""
+    finite = ratio[np.isfinite(ratio)]
+    return float(finite.max()) if finite.size else -np.inf
+
+
+def _best(family: Family, batch: list, steps: int) -> tuple[Any, float]:
+    scores = [_score(result[0]) for result in family.run(batch, steps)]
+    return batch[int(np.argmax(scores))], float(np.max(scores))
+
+
+def _worst(family: Family, size, p: float, budget: Budget, rng: np.random.Generator) -> tuple[Any, float]:
+    """Screening then refinement for one size and p: the inputs with the largest max_t ratio at the screening
+    horizon."""
+    found = [_best(family, family.screen(rng, size, p, budget.screen_runs), budget.screen_steps)
+             for _ in range(budget.screen_batches)]
+    best, score = max(found, key=lambda pair: pair[1])
+    for _ in range(budget.generations):
+        child, child_score = _best(family, family.offspring(rng, best, budget.offspring), budget.screen_steps)
+        if child_score > score:
+            best, score = child, child_score
+    return best, score
+
+
+def _final(theorem: str, family: Family, inputs, budget: Budget) -> tuple[BoundStatus, dict]:
     """The worst inputs at the full horizon: status, minimal replay and the ratio at each decade of t."""
-    ratio, t, value, bound, c = _run(theorem, [inputs], budget.final_steps)[0]
-    replay = {"theorem": theorem, **asdict(inputs), "c": c}
+    ratio, t, value, bound, c = family.run([inputs], budget.final_steps)[0]
+    replay = {"theorem": theorem, "family": family.name, **asdict(inputs), "c": c}
     status = classify(
-        t, value, bound, relation="<=", trivial=_trivial(theorem, inputs),
-        confirm=_confirm(theorem, inputs, t, bound, budget.confirm_steps),
+        t, value, bound, relation="<=", trivial=family.trivial(inputs),
+        confirm=family.confirm(inputs, t, bound, budget.confirm_steps),
+        bound_at=lambda s: bound[-1] * t[-1] / s,  # both stressed bounds are (constant)/t
         replay=lambda i: replay | {"steps": int(t[i]) - 1, "value": float(value[i]), "bound": float(bound[i])},
     )
     defined = np.isfinite(ratio)
@@ -190,8 +248,8 @@ def _final(theorem: str, inputs: Inputs, budget: Budget) -> tuple[BoundStatus, d
                if i < t.size and defined[i]}
     worst = int(np.argmax(np.where(defined, ratio, -np.inf)))
     record = {
-        "theorem": theorem, "inputs": asdict(inputs), "horizon": budget.final_steps, "c": c,
-        "max_ratio": float(ratio[worst]), "max_ratio_step": float(t[worst]),
+        "theorem": theorem, "family": family.name, "size": inputs.size, "inputs": asdict(inputs),
+        "horizon": budget.final_steps, "c": c, "max_ratio": float(ratio[worst]), "max_ratio_step": float(t[worst]),
         "undefined_from_step": None if defined.all() else float(t[int(np.argmin(defined))]),
         "ratio_by_decade": decades, "status": status.status.value, "describe": status.describe(),
         "replay": None if status.replay is None else dict(status.replay),
@@ -200,33 +258,40 @@ def _final(theorem: str, inputs: Inputs, budget: Budget) -> tuple[BoundStatus, d
     return status, record
 
 
+def _file_name(theorem: str, family: Family, p: float) -> str:
+    return f"{theorem}{'' if family.name == 'bandit' else '-' + family.name}-p{p:g}.json"
+
+
 def stress(theorem: str, *, quick: bool, seed: int, out_dir: Path, docs_dir: Path | None) -> StageOutput:
-    """Search ``theorem`` ('thm2' or 'thm3') for its worst ratio per p; write one JSON per p (and to
-    ``docs_dir/stress/`` when given, the full form's home)."""
+    """Search ``theorem`` ('thm2' or 'thm3') for its worst ratio per family and p; write one JSON per family and p
+    (and to ``docs_dir/stress/`` when given, the full form's home)."""
     check_choice(theorem, STRESSED, name="theorem")
     start = time.perf_counter()
-    budget = BUDGETS[quick]
     rng = np.random.default_rng([seed, STRESSED.index(theorem)])
     paths, headline, problems = [], [], []
-    for p in budget.powers:
-        candidates = [_worst(theorem, K, p, budget, rng) for K in budget.Ks]
-        inputs, _ = max(candidates, key=lambda pair: pair[1])
-        status, record = _final(theorem, inputs, budget)
-        record["searched"] = {"Ks": budget.Ks, "screen_runs": budget.screen_runs, "screen_steps": budget.screen_steps,
-                              "generations": budget.generations, "offspring": budget.offspring, "seed": seed}
-        name = f"{theorem}-p{p:g}.json"
-        for folder in [Path(out_dir)] + ([Path(docs_dir) / "stress"] if docs_dir is not None else []):
-            paths.append(write_json(folder / name, record))
-        undefined = record["undefined_from_step"]
-        line = (f"- {theorem} p={p:g}: worst ratio {record['max_ratio']:.4g} at t = {record['max_ratio_step']:g} "
-                f"(K = {len(inputs.r)}{'' if undefined is None else f'; output NaN from t = {undefined:g}'}) — "
-                f"{status.describe()}")
-        headline.append(line)
-        if status.status is Status.EXCEEDED and not record["outside_stated_domain"]:
-            problems.append(line)
-    paths.append(write_json(Path(out_dir) / f"{theorem}.provenance.json", provenance(
-        command=f"escort stress {theorem}" + (" --quick" if quick else ""), parameters=asdict(budget), seed=seed,
-        wall_time=time.perf_counter() - start)))
+    for family in FAMILIES[theorem]:
+        budget = family.budgets[quick]
+        for p in budget.powers:
+            candidates = [_worst(family, size, p, budget, rng) for size in budget.sizes]
+            inputs, _ = max(candidates, key=lambda pair: pair[1])
+            status, record = _final(theorem, family, inputs, budget)
+            record["searched"] = asdict(budget) | {"seed": seed}
+            name = _file_name(theorem, family, p)
+            for folder in [Path(out_dir)] + ([Path(docs_dir) / "stress"] if docs_dir is not None else []):
+                paths.append(write_json(folder / name, record))
+            undefined = record["undefined_from_step"]
+            line = (f"- {theorem} ({family.name}) p={p:g}: worst ratio {record['max_ratio']:.4g} at t = "
+                    f"{record['max_ratio_step']:g} ({inputs.size}"
+                    f"{'' if undefined is None else f'; output NaN from t = {undefined:g}'}) — {status.describe()}")
+            headline.append(line)
+            if status.status is Status.EXCEEDED and not record["outside_stated_domain"]:
+                problems.append(line)
+    record = provenance(
+        command=f"escort stress {theorem}" + (" --quick" if quick else ""),
+        parameters={family.name: asdict(family.budgets[quick]) for family in FAMILIES[theorem]}
+        | {"load_average_at_end": os.getloadavg()}, seed=seed, wall_time=time.perf_counter() - start)
+    for folder in [Path(out_dir)] + ([Path(docs_dir) / "stress"] if docs_dir is not None else []):
+        paths.append(write_json(folder / f"{theorem}.provenance.json", record))
     return StageOutput("stress", tuple(paths), tuple(headline), tuple(problems))
 
 
@@ -235,18 +300,26 @@ def replay(path: Path) -> StageOutput:
     try:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
         theorem, saved = record["theorem"], record["replay"] or record["inputs"] | {"steps": record["horizon"]}
-        inputs = Inputs(tuple(saved["theta_1"]), tuple(saved["r"]), float(saved["p"]), float(saved["gamma"]))
+        check_choice(theorem, STRESSED, name="theorem")
+        family = {f.name: f for f in FAMILIES[theorem]}[saved.get("family", record.get("family", "bandit"))]
+        fields = family.inputs.__dataclass_fields__
+        inputs = family.inputs(**{k: _tuples(v) for k, v in saved.items() if k in fields})
         steps = int(saved["steps"])
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise InputError(f"replay must name a worst-case JSON written by 'escort stress'; could not read {path}: "
                          f"{error}")
-    check_choice(theorem, STRESSED, name="theorem")
-    ratio, t, value, bound, c = _run(theorem, [inputs], steps)[0]
-    line = f"{theorem} p={inputs.p:g}, {steps} steps: engine value {value[-1]:.6g}, bound {bound[-1]:.6g}"
-    confirm = _confirm(theorem, inputs, t, bound, cap=steps)
-    real, how = confirm(t.size - 1)
-    line += f"; {'exceeds' if real else 'does not exceed'} at 50 digits" + (f" ({how})" if how else "")
+    ratio, t, value, bound, c = family.run([inputs], steps)[0]
+    line = f"{theorem} ({family.name}) p={inputs.p:g}, {steps} steps: engine value {value[-1]:.6g}, bound {bound[-1]:.6g}"
+    cap = family.budgets[False].confirm_steps
+    real, how = family.confirm(inputs, t, bound, cap)(t.size - 1)
+    line += (f"; {'exceeds' if real else 'does not exceed'} at 50 digits ({how})" if how else
+             f"; not re-run at 50 digits ({steps} steps > the {cap}-step cap of the {family.name} family)")
     return StageOutput("stress", (), (f"- {line}",), ())
+
+
+def _tuples(value):
+    """JSON lists back to the nested tuples of the inputs' dataclasses (numbers unchanged)."""
+    return tuple(_tuples(x) for x in value) if isinstance(value, list) else value
 
 
 def run_stress(theorem: str, *, quick: bool, seed: int, out_dir: Path, docs_dir: Path,

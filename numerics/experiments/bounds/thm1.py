@@ -21,8 +21,13 @@ Three checks, each able to fail:
 
 The quantifier question (∃ initialisation vs ∃ r): the derivation holds for every θ₁ once r is two-level with a*
 the action the initialisation makes rare, so for a *fixed* θ₁ the reward vector with a* = argmin_a π_{θ₁}(a)
-produces the plateau t₀ ≥ 1 + (1/min_a π_{θ₁}(a) − 10)/(2ηΔ): ∃r holds for every initialisation. The test cells
-use fresh random θ₁ for exactly this reason.
+produces the plateau t₀ ≥ 1 + (1/min_a π_{θ₁}(a) − 10)/(2ηΔ). Measured on the *fixed-θ₁* cells
+(:data:`FIXED_INITIALISATIONS`): θ₁ is drawn once, entries N(0, σ²), without aiming at any π₁; then r is chosen for
+it (a* = the rarest action), and each run gets a status against the derived bound like the test cells. How many
+draws have a rare enough action (1e-5 ≤ min_a π_{θ₁}(a) ≤ 1/20, where the bound says more than t₀ ≥ 1 and the run
+is affordable; others are skipped) is counted in the summary: ∃r needs θ₁ to make *some* action rare (a
+near-uniform θ₁ admits no plateau for any r); the contrast, r with a* = the likeliest action, escapes at once (its
+largest t₀ is in the summary).
 """
 
 from __future__ import annotations
@@ -63,8 +68,45 @@ CELLS: dict[bool, tuple[Cell, Cell]] = {
 """(calibration, test) cells of the full and quick (``True``) forms; no value of Δ, η or π₁ is shared."""
 
 
+FIXED_INITIALISATIONS: dict[bool, tuple[tuple[int, ...], float, int, float, float]] = {
+    False: ((4, 8), 3.0, 24, 0.6, 0.4),
+    True: ((4,), 3.0, 8, 0.6, 0.4),
+}
+"""Fixed-θ₁ cells of the full and quick (``True``) forms: Ks, σ, draws per K, Δ, η (Δ, η held out too)."""
+
+SMALLEST_PI1 = 1e-5
+"""Fixed θ₁ whose rarest action is rarer than this are skipped (t₀ ~ 1/(ηΔπ₁) steps would be too long)."""
+
+
 def _runs(quick: bool) -> int:
     return 2 if quick else 4
+
+
+def _fixed_initialisations(quick: bool, seed: int) -> list[BoundComparison]:
+    """One row per fixed θ₁ with a rare enough action: t₀ under the r built for it (a* = its rarest action)."""
+    Ks, sigma, draws, gap, eta = FIXED_INITIALISATIONS[quick]
+    rng = np.random.default_rng([seed, 1, 2])
+    rows = []
+    for K in Ks:
+        theta = sigma * rng.standard_normal((draws, K))
+        pi = np.exp(theta - theta.max(axis=1, keepdims=True))
+        pi /= pi.sum(axis=1, keepdims=True)
+        rarest, likeliest = np.argmin(pi, axis=1), np.argmax(pi, axis=1)
+        r = gap_rewards(K, gap=gap, base=(1.0 - gap) / 2)
+        for i in range(draws):
+            pi1 = float(pi[i, rarest[i]])
+            if not SMALLEST_PI1 <= pi1 <= 1 / 20:
+                continue
+            contrast = escape_times(np.roll(theta[i], -likeliest[i])[None], r, eta=eta, max_steps=100)[0]
+            # a* = index 0 of the engine: relabel the actions so that θ₁'s rarest one comes first
+            t0 = escape_times(np.roll(theta[i], -rarest[i])[None], r, eta=eta,
+                              max_steps=int(4 / (eta * gap * pi1)) + 100)[0]
+            rows.append(BoundComparison(
+                "Theorem 1", ">=", float(t0), float(derived_escape_bound(pi1, eta, gap)),
+                {"role": "fixed-θ₁", "K": K, "Delta": gap, "eta": eta, "pi_1": pi1, "t0_likeliest": float(contrast),
+                 "draws": draws, "sigma": sigma, "theta_1": theta[i].tolist(), "seed": seed},
+                "fixed-θ₁ cell; r chosen for θ₁ (a* = its rarest action); derived t₀ > 1 + (1/π₁ − 10)/(2ηΔ)"))
+    return rows
 
 
 def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
@@ -87,7 +129,7 @@ def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
                              "theta_1": theta0[i].tolist(), "seed": seed},
                             f"{cell.role} cell; derived t₀ > 1 + (1/π₁ − 10)/(2ηΔ)",
                         ) for i, t in enumerate(t0)]
-    return rows
+    return rows + _fixed_initialisations(quick, seed)
 
 
 def _bootstrap(values: np.ndarray, statistic, rng: np.random.Generator, n: int = 2000) -> tuple[float, float]:
@@ -97,12 +139,14 @@ def _bootstrap(values: np.ndarray, statistic, rng: np.random.Generator, n: int =
 
 def summary(rows: list[BoundComparison]) -> dict[str, object]:
     """Calibrated C, the held-out test against it, the slope and the η-normalised constant with 95 % intervals."""
+    fixed = [r for r in rows if r.parameters["role"] == "fixed-θ₁"]
+    rows = [r for r in rows if r.parameters["role"] != "fixed-θ₁"]
     finite = [r for r in rows if np.isfinite(r.empirical)]
     product = np.array([r.empirical * r.parameters["Delta"] * r.parameters["pi_1"] for r in finite])
     eta = np.array([r.parameters["eta"] for r in finite])
     pi1 = np.array([r.parameters["pi_1"] for r in finite])
     test = np.array([r.parameters["role"] == "test" for r in finite])
-    calibrated = float(product[~test].min())
+    calibrated = float(product[~test].min())  # the calibration cells (fixed-θ₁ rows are set aside above)
     x, y = np.log10(pi1[test]), np.log10(eta[test] * product[test])
     rng = np.random.default_rng(0)
 
@@ -124,4 +168,10 @@ def summary(rows: list[BoundComparison]) -> dict[str, object]:
         "undecided_runs": len(rows) - len(finite),
         "quantifier": "the derived bound holds for every θ₁ once r is two-level with a* the action θ₁ makes rare "
                       "(∃r for each initialisation, and ∀θ₁ for that r); the paper states ∃θ₁",
+        "fixed_theta_draws": sum({r.parameters["K"]: r.parameters["draws"] for r in fixed}.values()),
+        "fixed_theta_with_rare_action": len(fixed),
+        "fixed_theta_below_derived_bound": sum(r.violated for r in fixed),
+        "fixed_theta_smallest_product": min((r.empirical * r.parameters["Delta"] * r.parameters["pi_1"]
+                                             for r in fixed), default=None),
+        "fixed_theta_largest_t0_likeliest": max((r.parameters["t0_likeliest"] for r in fixed), default=None),
     }

@@ -33,11 +33,12 @@ from numerics.environments.mdp import FiniteMDP, optimal_actions, random_mdp, st
 from numerics.engine.mdp_policy_gradient import MDPTrajectory, run_mdp
 from theory.statements import BOUNDS
 
-__all__ = ["compare", "distribution_factor", "favourable_optimal_policy", "problems"]
+__all__ = ["compare", "distribution_factor", "favourable_optimal_policy", "problems", "theorem3_bound"]
 
-_BOUND: Callable[..., np.ndarray] = sp.lambdify(
+theorem3_bound: Callable[..., np.ndarray] = sp.lambdify(
     sp.symbols("t c gamma distribution_factor p S A", positive=True), BOUNDS["thm3"].bound, modules="numpy"
 )
+"""Theorem 3's bound at (t, c, γ, ‖d_ρ^{π*}/μ‖²_∞‖1/μ‖_∞, p, S, A), lambdified from ``BOUNDS["thm3"]``."""
 
 
 def problems(*, quick: bool, seed: int) -> list[tuple[str, FiniteMDP, float]]:
@@ -55,9 +56,11 @@ def favourable_optimal_policy(mdp: FiniteMDP, running_min: np.ndarray) -> np.nda
     return np.eye(mdp.n_actions)[np.argmax(score, axis=-1)]
 
 
-def distribution_factor(mdp: FiniteMDP, optimal_policy: np.ndarray, mu: np.ndarray) -> float:
-    """‖d_μ^{π*}/μ‖²_∞ · ‖1/μ‖_∞ with the discounted state distribution d_μ^{π*} (Theorem 3's last two factors)."""
-    d = state_distribution(mdp, optimal_policy, mu)
+def distribution_factor(mdp: FiniteMDP, optimal_policy: np.ndarray, mu: np.ndarray,
+                        rho: np.ndarray | None = None) -> float:
+    """‖d_ρ^{π*}/μ‖²_∞ · ‖1/μ‖_∞ with the discounted state distribution d_ρ^{π*} from the measured distribution ρ
+    (default ρ = μ) and μ the gradient's start distribution (Theorem 3's last two factors)."""
+    d = state_distribution(mdp, optimal_policy, mu if rho is None else rho)
     return float(np.max(d / mu) ** 2 * np.max(1 / mu))
 
 
@@ -68,7 +71,7 @@ def _rows(name: str, mdp: FiniteMDP, p: float, traj: MDPTrajectory, seed: int) -
         star = favourable_optimal_policy(mdp, traj.running_min[run])
         c = float(np.min(np.sum(star * traj.running_min[run], axis=-1)))
         factor = distribution_factor(mdp, star, mdp.rho)
-        bound = _BOUND(t, c, mdp.gamma, factor, p, mdp.n_states, mdp.n_actions)
+        bound = theorem3_bound(t, c, mdp.gamma, factor, p, mdp.n_states, mdp.n_actions)
         worst = int(np.argmax(traj.suboptimality[run] / bound))
         rows.append(BoundComparison(
             theorem="Theorem 3", relation="<=", empirical=float(traj.suboptimality[run, worst]),

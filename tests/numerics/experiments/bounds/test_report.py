@@ -1,5 +1,6 @@
 """The bounds report: grouping, flags, planted exceedances, missing theorem modules."""
 
+import json
 import numpy as np
 import pytest
 
@@ -53,3 +54,18 @@ def test_a_missing_theorem_module_is_noted_not_fatal(tmp_path):
     assert found.descriptions["thm5"].startswith("Theorem 5")
     again = report.collect(["thm5"], quick=True, seed=0, checkpoint=Checkpoint(tmp_path))
     assert [r.ratio for r in again.rows] == [r.ratio for r in found.rows]
+
+
+def test_the_stress_section_lists_each_family_and_the_full_runs_wall_time(tmp_path):
+    folder = tmp_path / "stress"
+    folder.mkdir()
+    case = {"theorem": "thm3", "family": "mdp", "size": "S = 2, A = 2", "inputs": {"p": 1.0, "r": [[0.1, 0.2]] * 2},
+            "max_ratio": 0.06, "max_ratio_step": 531.0, "outside_stated_domain": False,
+            "describe": "holds: bites from step 2656"}
+    (folder / "thm3-mdp-p1.json").write_text(json.dumps(case))
+    (folder / "thm3.provenance.json").write_text(json.dumps(
+        {"command": "escort stress thm3", "wall_time_seconds": 90.0, "parameters": {"load_average_at_end": [2, 3, 4]}}))
+    cases, runs = report._stress_cases(tmp_path)
+    text = "\n".join(report._stress_section(cases, runs))
+    assert len(cases) == 1 and "| thm3 | mdp | 1 | 0.06 | 531 | S = 2, A = 2 | holds" in text
+    assert "`escort stress thm3` took 1.5 min of wall time (load average at the end 2.0/3.0/4.0" in text

@@ -39,9 +39,16 @@ def test_a_short_theorem3_run_is_vacuous_with_the_step_where_its_bound_bites():
 
 
 def test_theorem4_is_not_checkable_and_names_the_value_needed():
-    params = {"problem": "planted", "largest_C_tau": 12.5}
+    t = np.arange(1.0, 101.0)
+    gap = np.exp(-0.02 * t)  # P = 1, c = 0.5: κ_max = 0.02, largest C_τ = 0.08; bites below the trivial 0.5 at t ≈ 35
+    params = {"problem": "planted", "largest_C_tau": 0.08, "c": 0.5, "prefactor": 1.0, "trivial": 0.5,
+              "t": t.tolist(), "gap": gap.tolist()}
     (row,) = status_rows([BoundComparison("Theorem 4", "<=", 1.0, 2.0, params)], [])
-    assert row.status.status is Status.NOT_CHECKABLE and "12.5" in row.status.describe()
+    assert row.status.status is Status.NOT_CHECKABLE and "0.08" in row.status.describe()
+    assert "holds: bites from step 35" in row.numbers
+    (short,) = status_rows([BoundComparison("Theorem 4", "<=", 1.0, 2.0, params | {"t": t[:20].tolist(),
+                                                                                  "gap": gap[:20].tolist()})], [])
+    assert "vacuous on this horizon (the bound bites from step 35" in short.numbers
 
 
 def test_combine_prefers_exceeded_then_holds_then_vacuous():

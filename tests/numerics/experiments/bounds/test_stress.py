@@ -1,14 +1,17 @@
 """The stress search: Theorem 3's single-state EPG is Theorem 2's engine on α·r (metamorphic check), a saved p = 1
-worst case replays as a 50-digit-confirmed exceedance, and bad input is a clear error."""
+worst case replays as a 50-digit-confirmed exceedance, the multi-state family reads μ and ρ apart and a planted
+too-strong bound on it is exceeded at 50 digits, and bad input is a clear error."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from foundation.validation import InputError
 from numerics.engine import run_bandit
-from numerics.experiments.bounds import stress
+from numerics.experiments.bounds import stress, stress_mdp
+from numerics.analysis.bound_status import Status
 from numerics.environments.mdp import FiniteMDP
 from numerics.engine.mdp_policy_gradient import run_mdp
 
@@ -60,3 +63,42 @@ def test_bad_theorem_and_bad_replay_file_are_input_errors(tmp_path):
     (tmp_path / "bad.json").write_text("{}")
     with pytest.raises(InputError, match="replay"):
         stress.replay(tmp_path / "bad.json")
+
+
+def _planted(family: stress.Family, factor: float) -> stress.Family:
+    """The family with every bound divided by ``factor`` (a bound too strong for the runs when factor ≫ 1)."""
+
+    def run(batch, steps):
+        return [(ratio * factor, t, value, bound / factor, c) for ratio, t, value, bound, c in family.run(batch, steps)]
+
+    return replace(family, run=run)
+
+
+MULTI_STATE = stress.FAMILIES["thm3"][1]
+SMALL = stress.Budget(((2, 2),), (1.0,), 1, 2, 40, 1, 2, 60, 80)
+
+
+def test_the_multi_state_family_measures_mu_not_rho_and_its_factor_exceeds_one():
+    rng = np.random.default_rng(5)
+    (x,) = stress_mdp.random_batch(rng, (3, 2), 2.0, 1)
+    assert x.mu != x.rho
+    (ratio, t, value, bound, c), = stress_mdp.run([x], 200)
+    assert np.all(value >= -1e-12) and np.all(value <= stress_mdp.trivial(x) + 1e-12) and 0 < c <= 1
+    # the bound's factor ‖d_ρ/μ‖²‖1/μ‖ (> S = 3 here) against the one with ρ = μ: the bound reads ρ
+    same = stress_mdp.run([replace(x, rho=x.mu)], 200)[0]
+    assert not np.allclose(bound, same[3])
+
+
+def test_a_planted_too_strong_multi_state_bound_is_exceeded_at_50_digits_and_the_true_one_replays_clean(tmp_path):
+    rng = np.random.default_rng(6)
+    inputs, _ = stress._worst(MULTI_STATE, (2, 2), 1.0, SMALL, rng)
+    status, record = stress._final("thm3", _planted(MULTI_STATE, 1e6), inputs, SMALL)
+    assert status.status is Status.EXCEEDED and "50-digit MDP re-run" in status.confirmation
+    assert record["replay"]["family"] == "mdp" and record["replay"]["steps"] <= SMALL.final_steps
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(record))
+    assert "does not exceed at 50 digits" in stress.replay(path).headline[0]  # the stated bound is not exceeded
+    honest, kept = stress._final("thm3", MULTI_STATE, inputs, SMALL)
+    assert honest.status in (Status.HOLDS, Status.VACUOUS) and kept["replay"] is None
+    path.write_text(json.dumps(kept))  # no exceedance: the replay re-runs the whole horizon, as an MDP case
+    assert "(mdp)" in stress.replay(path).headline[0]

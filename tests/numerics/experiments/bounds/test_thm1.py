@@ -1,12 +1,16 @@
 """Theorem 1 against the derived constant: measured escape times sit above 1 + (1/π₁ − 10)/(2ηΔ), nearly on it for
 K = 2 (where the one-step lemma is tight), and a planted too-large step breaks the bound."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from numerics.engine import escape_times
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.experiments.bounds import thm1
+from numerics.analysis.bound_status import Status
+from numerics.experiments.bounds.statuses import status_rows
 
 
 def _t0(K: int, eta: float, gap: float, pi1: float, runs: int = 3) -> np.ndarray:
@@ -37,3 +41,15 @@ def test_calibration_and_test_cells_share_no_setting():
     for calibration, test in thm1.CELLS.values():
         for name in ("gaps", "etas", "probabilities"):
             assert not set(getattr(calibration, name)) & set(getattr(test, name))
+
+
+def test_fixed_initialisations_get_their_plateau_from_the_r_chosen_for_them_and_not_from_any_r():
+    rows = thm1._fixed_initialisations(True, 0)
+    assert rows and all(r.parameters["role"] == "fixed-θ₁" for r in rows)
+    assert all(r.empirical >= r.bound > 1 for r in rows)  # ∃r: a* = the rarest action of the fixed θ₁
+    assert all(r.parameters["t0_likeliest"] < r.bound for r in rows)  # not ∀r: a* = the likeliest escapes at once
+    (status,) = [s for s in status_rows(rows, []) if s.setting.startswith("fixed")]
+    assert status.status.status is Status.HOLDS
+    planted = [replace(r, bound=2 * r.empirical) for r in rows[:1]]  # a bound the run cannot meet
+    (failed,) = [s for s in status_rows(planted, []) if s.setting.startswith("fixed")]
+    assert failed.status.status is not Status.HOLDS
