@@ -22,6 +22,7 @@ import numpy as np
 
 from foundation.validation import InputError, check_choice, check_finite_array, check_positive, check_temperature
 from numerics.engine.compiled import run_compiled
+from numerics.engine.loop import simulate
 from numerics.engine.recording import LoopResult, recording_steps
 from numerics.engine.rules import ALGORITHMS, Algorithm, StepParameters
 from numerics.environments.bandit import suboptimality_unchecked
@@ -71,9 +72,9 @@ def _numpy_loop(
     level: float | None,
     patience: float,
 ) -> LoopResult:
-    """The reference loop: all B runs advance together; stopped runs are frozen with ``np.where``."""
-    B, columns = theta.shape[0], schedule.size
-    records = np.empty((3, B, columns))
+    """The reference backend: :func:`numerics.engine.loop.simulate` with all B runs advancing together; with a
+    stopping rule, every step is measured and stopped runs are frozen with ``np.where``."""
+    B = theta.shape[0]
     flips = np.zeros(B, dtype=np.int64)
     steps_run = np.zeros(B, dtype=np.int64)
     last_above = np.full(B, -1, dtype=np.int64)
@@ -84,34 +85,33 @@ def _numpy_loop(
         optimal = np.take_along_axis(pi, params.astar, axis=-1)[:, 0]
         return np.stack((suboptimality_unchecked(pi, r), optimal, _norm(state, algorithm, params.p)))
 
-    def update_stopping(t: int, gap: np.ndarray) -> None:
-        last_above[active & (gap >= level)] = t
+    def observe(t: int, state: np.ndarray) -> np.ndarray | None:
+        if level is None:
+            return None
+        current = measure(state)
+        last_above[active & (current[0] >= level)] = t
         active[stops(t, last_above, patience)] = False
+        return current
 
-    current = measure(theta)
-    records[:, :, 0] = current
-    if level is not None:
-        update_stopping(0, current[0])
-    column = 1
-    for t in range(1, int(schedule[-1]) + 1):
-        if level is not None and not active.any():
-            break
-        moved = algorithm.step(theta, r, params)
+    def update(t: int, state: np.ndarray, _: object) -> np.ndarray:
+        moved = algorithm.step(state, r, params)
         if level is not None:
-            moved = np.where(active[:, None], moved, theta)
-            steps_run += active
-        flips += np.count_nonzero(np.signbit(moved) != np.signbit(theta), axis=-1)
-        theta = moved
-        if level is not None:
-            current = measure(theta)
-            update_stopping(t, current[0])
-        if t == schedule[column]:
-            records[:, :, column] = current if level is not None else measure(theta)
-            column += 1
-    records[:, :, column:] = measure(theta)[:, :, None]
+            moved = np.where(active[:, None], moved, state)
+            steps_run[:] += active
+        flips[:] += np.count_nonzero(np.signbit(moved) != np.signbit(state), axis=-1)
+        return moved
+
+    run = simulate(
+        theta, schedule, update=update, observe=observe,
+        record=lambda t, state, current: measure(state) if current is None else current,
+        finished=None if level is None else lambda t, state, current: not active.any(),
+    )
+    records = np.empty((3, B, schedule.size))
+    records[:, :, : len(run.records)] = np.stack(run.records, axis=-1)
+    records[:, :, len(run.records) :] = measure(run.state)[:, :, None]
     if level is None:
         steps_run[:] = schedule[-1]
-    return LoopResult(*records, flips, steps_run, last_above, theta)
+    return LoopResult(*records, flips, steps_run, last_above, run.state)
 
 
 def validate_bandit_run(
