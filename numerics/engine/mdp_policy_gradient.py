@@ -51,6 +51,7 @@ from foundation.validation import (
     InputError, check_choice, check_finite_array, check_positive, check_run_size, check_temperature,
 )
 from numerics.engine import step_sizes
+from numerics.engine.loop import simulate
 from numerics.engine.recording import recording_steps
 from numerics.engine.rules import StepParameters, entropy_log_step
 from numerics.environments.mdp import (
@@ -178,26 +179,29 @@ def run_mdp(
     rescale = transform == "escort" and rule != "constant"
     best = np.sum(start * optimal_values(mdp, tau=temperature), axis=-1)
     optimal = optimal_actions(mdp)
-    records = np.empty((3, B, schedule.size))
-    thetas = np.empty((B, schedule.size, S, A)) if record_trajectory else None
-    values = np.empty((B, schedule.size, S)) if record_trajectory else None
     running_min = np.ones_like(theta)
-    column = 0
+
+    def observe(t: int, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pi, V, gradient = values_and_gradient(mdp, state, start, transform, power, temperature)
+        np.minimum(running_min, pi, out=running_min)
+        return pi, V, gradient
+
+    def record(t: int, state: np.ndarray, seen: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple:
+        pi, V, _ = seen
+        kept = (state, V) if record_trajectory else (None, None)
+        return (best - np.sum(start * V, axis=-1), np.min(np.sum(np.where(optimal, pi, 0.0), axis=-1), axis=-1),
+                np.min(pi, axis=(-2, -1)), *kept)
+
+    def update(t: int, state: np.ndarray, seen: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+        moved = state + _step_size(name, state, mdp, power, step, temperature, scale, rule) * seen[2]
+        check_domain(moved, transform, t, scale)
+        return moved / _p_norm(moved, power) if rescale else moved
+
     # B solves of an S x S system per step: multi-threaded BLAS only adds contention at this size
     with threadpool_limits(limits=1, user_api="blas"):
-        for t in range(int(schedule[-1]) + 1):
-            pi, V, gradient = values_and_gradient(mdp, theta, start, transform, power, temperature)
-            np.minimum(running_min, pi, out=running_min)
-            if t == schedule[column]:
-                records[0, :, column] = best - np.sum(start * V, axis=-1)
-                records[1, :, column] = np.min(np.sum(np.where(optimal, pi, 0.0), axis=-1), axis=-1)
-                records[2, :, column] = np.min(pi, axis=(-2, -1))
-                if record_trajectory:
-                    thetas[:, column], values[:, column] = theta, V
-                column += 1
-            if t < schedule[-1]:
-                theta = theta + _step_size(name, theta, mdp, power, step, temperature, scale, rule) * gradient
-                check_domain(theta, transform, t, scale)
-                if rescale:
-                    theta = theta / _p_norm(theta, power)
-    return MDPTrajectory(schedule, *records, running_min=running_min, theta_final=theta, theta=thetas, values=values)
+        run = simulate(theta, schedule, update=update, record=record, observe=observe)
+    columns = list(zip(*run.records))
+    suboptimality, optimal_mass, smallest = (np.stack(column, axis=1) for column in columns[:3])
+    thetas, values = (np.stack(column, axis=1) if record_trajectory else None for column in columns[3:])
+    return MDPTrajectory(schedule, suboptimality, optimal_mass, smallest, running_min=running_min,
+                         theta_final=run.state, theta=thetas, values=values)
