@@ -14,7 +14,7 @@ epg-entropy    escort     θ_t(s, ·) + η_t(s)·g̃_t(s, ·),  η_t(s) = (1−�
 =============  =========  ==================================================================================
 
 Theorem 4 prints η_t = (1−γ)³/(10p²A^{1/p} + c_τ) without ‖θ_t‖_p² and leaves c_τ unspecified; we use the bandit
-engine's reading (:func:`numerics.engine.rules.entropy_log_step`: ‖θ_t‖_p² restored, c_τ = p²τ(4 + 8 log A))
+engine's reading (:func:`numerics.engine.methods.entropy_log_step`: ‖θ_t‖_p² restored, c_τ = p²τ(4 + 8 log A))
 per state, times (1−γ)³.
 
 After each escort step θ(s, ·) is divided by ‖θ(s, ·)‖_p. This changes no policy: π(·|s) is homogeneous of degree
@@ -53,7 +53,7 @@ from foundation.validation import (
 from numerics.engine import step_sizes
 from numerics.engine.loop import simulate
 from numerics.engine.recording import recording_steps
-from numerics.engine.rules import StepParameters, entropy_log_step
+from numerics.engine.methods import Setting, StepParameters, entropy_log_step, methods_for
 from numerics.environments.mdp import (
     FiniteMDP,
     check_distribution,
@@ -65,13 +65,8 @@ from numerics.kernels.transforms import _p_norm, check_transform
 
 __all__ = ["EPG_STEPS", "MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "theorem3_step"]
 
-MDP_ALGORITHMS: dict[str, str] = {
-    "spg": "softmax",
-    "epg": "escort",
-    "spg-entropy": "softmax",
-    "epg-entropy": "escort",
-}
-"""Algorithm name -> the transform of its policy."""
+MDP_ALGORITHMS = methods_for(Setting.MDP)
+"""The methods of the one registry that run on an MDP with exact gradients (spg, epg, spg-entropy, epg-entropy)."""
 
 EPG_STEPS: tuple[str, ...] = ("theorem3", "constant", "norm-squared")
 """EPG's step rules: Theorem 3's η_t(s) (times ``step_scale``), a constant η, or η·‖θ_t(s, ·)‖_p²."""
@@ -127,7 +122,7 @@ def _validate(
     theta = check_finite_array(theta0, name="theta0", ndim=3).copy()
     if theta.shape[1:] != (mdp.n_states, mdp.n_actions):
         raise InputError(f"theta0 must have shape (B, S, A) = (B, {mdp.n_states}, {mdp.n_actions}); got {theta.shape}")
-    power = check_transform(MDP_ALGORITHMS[algorithm], p, theta)
+    power = check_transform(MDP_ALGORITHMS[algorithm].transform, p, theta)
     start = check_distribution(rho, name="rho", size=mdp.n_states)
     if start.shape not in ((mdp.n_states,), (theta.shape[0], mdp.n_states)):
         raise InputError(f"rho must have shape (S,) or (B, S) = ({theta.shape[0]}, {mdp.n_states}); got {start.shape}")
@@ -175,7 +170,7 @@ def run_mdp(
     B, S, A = theta.shape
     kept = schedule.size * B * (3 + (S * (A + 1) if record_trajectory else 0))
     check_run_size(int(schedule[-1]), kept, hint="record fewer steps (record_every, record_per_decade) or fewer runs")
-    transform = MDP_ALGORITHMS[name]
+    transform = MDP_ALGORITHMS[name].transform
     rescale = transform == "escort" and rule != "constant"
     best = np.sum(start * optimal_values(mdp, tau=temperature), axis=-1)
     optimal = optimal_actions(mdp)

@@ -51,16 +51,18 @@ from numba import njit
 from threadpoolctl import threadpool_limits
 
 from foundation.validation import InputError, check_choice, check_count, check_finite_array, check_positive, check_seed
+from numerics.engine.loop import simulate
 from numerics.engine.recording import recording_steps
 from numerics.environments.mdp import FiniteMDP, check_distribution, optimal_values, value
-from numerics.engine.mdp_policy_gradient import MDP_ALGORITHMS, check_domain, theorem3_step
+from numerics.engine.mdp_policy_gradient import check_domain, theorem3_step
+from numerics.engine.methods import Setting, methods_for
 from numerics.engine.step_sizes import spg_mdp_step
 from numerics.kernels.transforms import _log_policy, _p_norm, check_transform
 
 __all__ = ["REINFORCE_ALGORITHMS", "ReinforceTrajectory", "reinforce_gradient", "run_reinforce"]
 
-REINFORCE_ALGORITHMS: tuple[str, ...] = ("spg", "epg")
-"""Algorithm names (their transforms are those of :data:`numerics.engine.mdp_policy_gradient.MDP_ALGORITHMS`)."""
+REINFORCE_ALGORITHMS = methods_for(Setting.REINFORCE)
+"""The methods of the one registry that run with sampled gradients (spg, epg)."""
 
 BASELINE_RATE = 0.1
 """Rate of the running-average baseline (module docstring)."""
@@ -213,7 +215,7 @@ def run_reinforce(
     ``baseline``: the running-average baseline (else none); ``episodes`` per update; the recorded updates as in
     :func:`numerics.engine.recording_steps`.
     """
-    transform = MDP_ALGORITHMS[check_choice(algorithm, REINFORCE_ALGORITHMS, name="algorithm")]
+    transform = REINFORCE_ALGORITHMS[check_choice(algorithm, REINFORCE_ALGORITHMS, name="algorithm")].transform
     theta, start, power = _validate(transform, mdp, theta0, rho, p)
     scale = check_positive(step_scale, name="step_scale")
     count = check_count(episodes, name="episodes", minimum=1)
@@ -222,26 +224,22 @@ def run_reinforce(
     B = theta.shape[0]
     best = np.sum(start * optimal_values(mdp), axis=-1)
     values, seen = np.zeros((B, mdp.n_states)), np.zeros((B, mdp.n_states), dtype=bool)
-    gaps = np.empty((B, schedule.size))
     cum_transition = np.cumsum(mdp.P, axis=-1)
-    column = 0
+
+    def update(t: int, state: np.ndarray, _: object) -> np.ndarray:
+        draws = _draw_episodes(rng, mdp.gamma, start, B, count)
+        gradient, returns, visits = _estimate(state, transform, power, cum_transition, mdp.r, values, draws)
+        if baseline:
+            _update_baseline(values, seen, returns, visits)
+        if transform == "softmax":
+            moved = state + scale * spg_mdp_step(mdp.gamma) * gradient
+        else:
+            moved = state + scale * theorem3_step(state, gamma=mdp.gamma, p=power) * gradient
+        check_domain(moved, transform, t, scale)
+        return moved / _p_norm(moved, power) if transform == "escort" else moved
+
     # B solves of an S x S system per record: multi-threaded BLAS only adds contention at this size
     with threadpool_limits(limits=1, user_api="blas"):
-        for t in range(int(schedule[-1]) + 1):
-            if t == schedule[column]:
-                gaps[:, column] = best - value(mdp, np.exp(_log_policy(theta, transform, power)), start)
-                column += 1
-            if t == schedule[-1]:
-                break
-            draws = _draw_episodes(rng, mdp.gamma, start, B, count)
-            gradient, returns, visits = _estimate(theta, transform, power, cum_transition, mdp.r, values, draws)
-            if baseline:
-                _update_baseline(values, seen, returns, visits)
-            if transform == "softmax":
-                theta = theta + scale * spg_mdp_step(mdp.gamma) * gradient
-            else:
-                theta = theta + scale * theorem3_step(theta, gamma=mdp.gamma, p=power) * gradient
-            check_domain(theta, transform, t, scale)
-            if transform == "escort":
-                theta = theta / _p_norm(theta, power)
-    return ReinforceTrajectory(schedule, gaps, theta)
+        run = simulate(theta, schedule, update=update,
+                       record=lambda t, state, _: best - value(mdp, np.exp(_log_policy(state, transform, power)), start))
+    return ReinforceTrajectory(schedule, np.stack(run.records, axis=-1), run.state)

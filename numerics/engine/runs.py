@@ -1,6 +1,6 @@
 """One step loop for every bandit algorithm: batched runs, thinned recording, optional stopping rule.
 
-A run applies its step rule (:mod:`numerics.engine.rules`) ``steps`` times to θ₁ and records, at the
+A run applies its step rule (:mod:`numerics.engine.methods`) ``steps`` times to θ₁ and records, at the
 steps of a *schedule* (every ``record_every`` steps, or ``record_per_decade`` geometrically spaced steps per
 decade, always including 0 and ``steps``), the sub-optimality (π* − π_t)ᵀr, π_t(a*) and ‖θ_t‖ (the p-norm
 for the escort, the 2-norm for softmax). Only the recorded columns are kept, so a 1e9-step run stays small.
@@ -24,7 +24,7 @@ from foundation.validation import InputError, check_choice, check_finite_array, 
 from numerics.engine.compiled import run_compiled
 from numerics.engine.loop import simulate
 from numerics.engine.recording import LoopResult, recording_steps
-from numerics.engine.rules import ALGORITHMS, Algorithm, StepParameters
+from numerics.engine.methods import ALGORITHMS, Method, StepParameters
 from numerics.environments.bandit import suboptimality_unchecked
 from numerics.kernels.transforms import _log_policy, _p_norm, check_transform
 
@@ -53,7 +53,7 @@ class Trajectory:
     policy_final: np.ndarray
 
 
-def _norm(theta: np.ndarray, algorithm: Algorithm, p: float) -> np.ndarray:
+def _norm(theta: np.ndarray, algorithm: Method, p: float) -> np.ndarray:
     if algorithm.transform == "escort":
         return _p_norm(theta, p)[..., 0]
     return np.sqrt(np.sum(theta * theta, axis=-1))
@@ -64,7 +64,7 @@ def stops(t: int | np.ndarray, last_above: np.ndarray, patience: float) -> np.nd
 
 
 def _numpy_loop(
-    algorithm: Algorithm,
+    algorithm: Method,
     theta: np.ndarray,
     r: np.ndarray,
     schedule: np.ndarray,
@@ -116,7 +116,7 @@ def _numpy_loop(
 
 def validate_bandit_run(
     algorithm: str, theta0: object, r: object, p: float, eta: float, tau: float, backend: str
-) -> tuple[Algorithm, np.ndarray, np.ndarray, StepParameters]:
+) -> tuple[Method, np.ndarray, np.ndarray, StepParameters]:
     spec = ALGORITHMS[check_choice(algorithm, ALGORITHMS, name="algorithm")]
     theta = check_finite_array(theta0, name="theta0", ndim=2).copy()
     B, K = theta.shape
@@ -135,7 +135,7 @@ def validate_bandit_run(
 
 
 def execute(
-    spec: Algorithm,
+    spec: Method,
     theta: np.ndarray,
     rewards: np.ndarray,
     schedule: np.ndarray,

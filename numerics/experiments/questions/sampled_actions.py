@@ -34,6 +34,8 @@ from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import ESCAPE_LEVEL, parameters_for, trap_problem
 from numerics.kernels.transforms import p_norm, policy
 from numerics.engine.executor import sweep
+from numerics.engine.loop import simulate
+from numerics.engine.recording import recording_steps
 from theory.definitions import P
 from theory.statements import BOUNDS, K_SYM, NORM
 
@@ -75,23 +77,22 @@ def reinforce(
     theta = parameters_for(initial_policy, transform=transform, p=p)
     rate = eta if transform == "softmax" else eta * float(_THEOREM2_STEP(1.0, p, K))
     b = np.zeros((runs, 1))
-    recorded, gaps, optimal = [], [], []
-    for t in range(steps + 1):
-        pi = policy(theta, transform=transform, p=p)
-        if t % record_every == 0:
-            recorded.append(t)
-            gaps.append(suboptimality(pi, rewards))
-            optimal.append(pi[:, 0])
-        if t == steps:
-            break
+
+    def update(t: int, state: np.ndarray, pi: np.ndarray) -> np.ndarray:
         actions = np.minimum((rng.random((runs, 1)) > np.cumsum(pi, axis=1)).sum(axis=1), K - 1)
         reward = rewards[np.arange(runs), actions][:, None]
-        theta = theta + rate * (reward - b) * score(theta, actions, transform=transform, p=p)
+        moved = state + rate * (reward - b) * score(state, actions, transform=transform, p=p)
         if transform == "escort":
-            theta = theta / p_norm(theta, p)[:, None]
+            moved = moved / p_norm(moved, p)[:, None]
         if baseline:
-            b += _BASELINE_RATE * (reward - b)
-    return np.array(recorded), np.array(gaps).T, np.array(optimal).T
+            b[:] += _BASELINE_RATE * (reward - b)
+        return moved
+
+    recorded = recording_steps(steps, record_every=record_every)
+    run = simulate(theta, recorded, update=update, observe=lambda t, state: policy(state, transform=transform, p=p),
+                   record=lambda t, state, pi: (suboptimality(pi, rewards), pi[:, 0]))
+    gaps, optimal = zip(*run.records)
+    return recorded, np.array(gaps).T, np.array(optimal).T
 
 
 def _unit(config: Settings, method: tuple[str, str, float], baseline: bool, eta: float, seed: int) -> dict:
