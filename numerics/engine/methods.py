@@ -82,7 +82,7 @@ class Setting(Enum):
 
     BANDIT = "numerics.engine.runs.run_bandit (numpy and compiled backends)"
     MDP = "numerics.engine.mdp_policy_gradient.run_mdp (exact gradient)"
-    REINFORCE = "numerics.engine.mdp_reinforce.run_reinforce (sampled gradient)"
+    REINFORCE = "numerics.engine.reinforce.run_reinforce (sampled gradient)"
     CLASSIFICATION = "numerics.engine.classification.run_classification"
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from numerics.analysis.statistics import fit_line
 from numerics.engine.loop import simulate
 from numerics.engine.step_sizes import sce_step
 from numerics.kernels.transform_kernels import Kernels
@@ -148,11 +149,9 @@ class Damping:
                 continue
             log_t, t, log_delta = np.log(self.checkpoints[use]), self.checkpoints[use], np.log(row[use])
             for x, store, r2 in ((log_t, slopes, r2_power), (t, rates, r2_linear)):
-                design = np.column_stack([x, np.ones_like(x)])
-                coefficients, residual, *_ = np.linalg.lstsq(design, log_delta, rcond=None)
-                total = np.sum((log_delta - log_delta.mean()) ** 2)
-                store.append(coefficients[0])
-                r2.append(1 - float(residual[0]) / total if residual.size and total > 0 else 1.0)
+                line = fit_line(x, log_delta)
+                store.append(line.slope)
+                r2.append(line.r_squared)
         result = {
             "runs_defined": int(defined.sum()),
             "runs_finite_time": int(finite_time.sum()),

@@ -11,7 +11,7 @@ from foundation.validation import InputError
 from numerics.engine import METHODS, Setting, methods_for, run_bandit, run_classification
 from numerics.engine.compiled import RULES
 from numerics.engine.mdp_policy_gradient import run_mdp
-from numerics.engine.mdp_reinforce import run_reinforce
+from numerics.engine.reinforce import run_reinforce
 from numerics.environments.mdp import random_mdp
 from theory.statements import BOUNDS
 
