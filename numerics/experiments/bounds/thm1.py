@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from numerics.analysis.statistics import fit_line
 from numerics.engine import escape_times
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.experiments.bounds.comparison import BoundComparison
@@ -151,7 +152,7 @@ def summary(rows: list[BoundComparison]) -> dict[str, object]:
     rng = np.random.default_rng(0)
 
     def slope(index: np.ndarray) -> float:
-        return float(np.polyfit(x[index], y[index], 1)[0]) if np.ptp(x[index]) > 0 else np.nan
+        return fit_line(x[index], y[index]).slope if np.ptp(x[index]) > 0 else np.nan
 
     normalised = eta[test] * product[test]
     return {

@@ -108,7 +108,7 @@ def _four_room_unit(config: Fig5Sizes, algorithm: str, seed: int) -> dict[str, l
     mdp, _ = four_room(gamma=config.gamma)
     rng = np.random.default_rng([seed, 5])
     theta0 = same_policy_starts(rng, (config.four_room_runs, mdp.n_states, mdp.n_actions), p=P)
-    traj = run_mdp(algorithm, mdp, theta0[MDP_ALGORITHMS[algorithm]], mdp.rho, config.four_room_steps, p=P,
+    traj = run_mdp(algorithm, mdp, theta0[MDP_ALGORITHMS[algorithm].transform], mdp.rho, config.four_room_steps, p=P,
                    eta=config.step_multiple * spg_mdp_step(config.gamma), step_scale=config.step_multiple,
                    record_per_decade=30)
     return {"steps": traj.steps.tolist(), "suboptimality": traj.suboptimality.tolist(),

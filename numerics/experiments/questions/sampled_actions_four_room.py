@@ -1,7 +1,7 @@
 """Question 1, Four-room half (reviewer 3): with sampled trajectories instead of exact gradients, does EPG still
 avoid the sub-goal plateaus of Four-room?
 
-REINFORCE of :mod:`numerics.engine.mdp_reinforce` on :func:`numerics.environments.gridworld.four_room` (goal 1.0, four sub-goals 0.7,
+REINFORCE of :mod:`numerics.engine.reinforce` on :func:`numerics.environments.gridworld.four_room` (goal 1.0, four sub-goals 0.7,
 γ = 0.99) with tabular policies: each update averages the unbiased estimate
 
     ĝ = Σ_{t<T} ∇_θ log π(a_t|s_t)·(G_t − b(s_t)),   P(T > t) = γ^t,   E[ĝ] = ∂V^π(ρ)/∂θ,
@@ -33,7 +33,7 @@ from numerics.environments.bandit import same_policy_starts
 from numerics.experiments.figures.fig5 import P
 from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import optimal_values
-from numerics.engine.mdp_reinforce import run_reinforce
+from numerics.engine.reinforce import run_reinforce
 from numerics.experiments.questions.neural_four_room import GOAL_GAP
 from numerics.experiments.questions.step_selection import select_step_multipliers
 from numerics.reporting.section import Section, curve_figure
@@ -43,7 +43,7 @@ from numerics.analysis.summary import compare, fmt, markdown_table
 __all__ = ["METHODS", "SIZES", "Settings", "run"]
 
 METHODS: tuple[tuple[str, str, str], ...] = (("SPG", "spg", "softmax"), ("EPG p=2", "epg", "escort"))
-"""(label, algorithm of :func:`numerics.engine.mdp_reinforce.run_reinforce`, transform)."""
+"""(label, algorithm of :func:`numerics.engine.reinforce.run_reinforce`, transform)."""
 BASELINES = ("no baseline", "running-average baseline")
 STALL = 0.01
 """A run short of the goal has stalled if its gap fell by less than this since the first recorded update ≥ U/2."""
