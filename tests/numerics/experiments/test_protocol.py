@@ -125,3 +125,22 @@ def test_escort_all_names_broken_experiments_and_runs_the_others(tmp_path: Path,
 def test_every_registered_experiment_names_a_page_and_a_label() -> None:
     assert all(isinstance(e.page, Page) and e.label for e in registry.EXPERIMENTS.values())
     assert {e.page for e in registry.EXPERIMENTS.values()} == set(Page)
+
+
+def test_each_registered_module_follows_one_shape() -> None:
+    """A protocol module has all three functions and its SIZES; the others (not yet converted) expose ``run``."""
+    import importlib
+    import inspect
+
+    converted = 0
+    for experiment in registry.EXPERIMENTS.values():
+        module = importlib.import_module(experiment.module)
+        if hasattr(module, "measure"):
+            converted += 1
+            assert callable(module.checks) and callable(module.render) and isinstance(module.SIZES, Sizes)
+            keywords = inspect.signature(module.measure).parameters
+            assert {"quick", "seed", "checkpoint"} <= set(keywords), experiment.name
+            assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in keywords.values()), experiment.name
+        else:
+            assert callable(module.run) and not hasattr(module, "checks"), experiment.name
+    assert converted >= 5  # Figs. 1-5
