@@ -25,13 +25,19 @@ Theorems and families:
   confirmed by a 50-digit MDP re-run (:mod:`numerics.experiments.bounds.precise_mdp`, ≈ 40 ms per step under
   load, capped at 500 / 3000 steps).
 
-Run time (2 cores shared with other jobs, load 13–17): ``escort stress thm3 --quick`` took 2 min 53 s of wall time
-(48 s of CPU). The full form: see docs/bounds.md's stress section (its run time is stated there).
+Run time (2 cores shared with other jobs, load 13–21): ``escort stress thm3 --quick`` took 2 min 53 s of wall time
+(48 s of CPU). The full form, at load 18–21 where it got 13 % of a core: the S = 1 family's four p took 21 min of
+wall time, the multi-state family's p = 1 another 19 min; it was stopped after 41 min (321 s of CPU) before the
+session's deadline, so its total is not measured — by that CPU rate about 13 min of CPU (the three remaining
+multi-state p ≈ 150 s of CPU each), i.e. roughly 15 min on an idle core and 100 min at that load. When it
+completes, docs/bounds.md's stress section states its wall time (from ``docs/stress/thm3.provenance.json``).
 
-Finding (quick form, seed 0): the multi-state search finds no exceedance the fixed experiments miss — its worst
-ratios are 0.065 (p = 1), 0.027 (p = 1.5), 0.010 (p = 2, vacuous on 5·10³ steps), 0.004 (p = 4, vacuous), all on
-S = 2 or 3; the only exceedance is the S = 1 family's at p = 1 (ratio 1.006 at step 5013, confirmed at 50 digits),
-the kink of f_1 that Theorem 2's p = 1 runs also show.
+Finding (seed 0): the multi-state search finds no exceedance the fixed experiments miss — quick form, worst
+ratios 0.065 (p = 1), 0.027 (p = 1.5), 0.010 (p = 2, vacuous on 5·10³ steps), 0.004 (p = 4, vacuous), all on
+S = 2 or 3; full form at p = 1 (the only p it finished), 0.050 on S = 2, A = 2 over 10⁵ steps (holds, the bound
+bites from step 751). The only exceedance is the S = 1 family's at p = 1 (quick: ratio 1.006 at step 5013; full:
+1.04 at step 3549, both confirmed at 50 digits; the float64 ratio reaches 2929 by step 10⁷), the kink of f_1 that
+Theorem 2's p = 1 runs also show; the fixed Theorem 3 experiments never leave the vacuous range.
 
 Each worst case is written as replayable JSON (``<theorem>-p<p>.json``, the multi-state family
 ``thm3-mdp-p<p>.json``): ``escort stress THEOREM --replay FILE`` re-runs it and re-confirms the exceedance at 50
