@@ -2,7 +2,9 @@
 
 Stages, in order: derive (SymPy derivations) → check (verdicts on every claim) → figures (Figs. 1–5) → bounds
 (theorems' bounds against measured runs) → findings (Fig. 6, the reviewers' questions) → transforms (the battery
-of transforms). Each stage is one or more :class:`~escort.stages.Step`; a step that an input error or an exception
+of transforms). Every stage after check is read from the one registry of experiments
+(:data:`numerics.experiments.registry.EXPERIMENTS`, grouped by each entry's page). Each stage is one or more
+:class:`~escort.stages.Step`; a step that an input error or an exception
 stops is reported with a one-line error and the other steps still run. Every record is saved as its step
 finishes, so ``escort report`` (:func:`render_saved`) re-renders the report without re-running anything, and
 ``--resume`` skips the steps that already finished with the same size and seed.
@@ -31,8 +33,8 @@ from escort.stages import (
 from numerics.experiments.registry import EXPERIMENTS, Experiment, run_experiment
 
 __all__ = [
-    "README_BEGIN", "README_END", "STEPS", "AllResult", "published_folders", "render_saved", "run_all",
-    "saved_published_folders",
+    "README_BEGIN", "README_END", "STEPS", "AllResult", "experiment_step", "published_folders", "render_saved",
+    "run_all", "saved_published_folders",
 ]
 
 README_BEGIN = "<!-- report:begin -->"
@@ -43,10 +45,6 @@ _README_FIGURES = ("fig3", "fig5", "bounds", "fig1", "fig2", "fig4", "transforms
 """Steps whose first figure the README shows, in order of preference (the first three that have one)."""
 
 _README_FIGURE_COUNT = 3
-
-TRANSFORMS: tuple[str, ...] = ("softmax", "escort:2", "entmax:1.5", "sparsemax", "taylor", "spherical")
-"""The transforms the ``transforms`` stage compares."""
-
 
 def _derive(settings: RunSettings) -> StageOutput:
     from theory.export import write_derivations
@@ -63,7 +61,9 @@ def _check(settings: RunSettings) -> StageOutput:
     )
 
 
-def _experiment(experiment: Experiment) -> Step:
+def experiment_step(experiment: Experiment) -> Step:
+    """The step of ``escort all`` that runs ``experiment`` (its stage: the page it feeds)."""
+
     def run(settings: RunSettings) -> StageOutput:
         return run_experiment(
             experiment.name, quick=settings.quick, out_dir=settings.out_dir, docs_dir=settings.docs_dir,
@@ -73,20 +73,10 @@ def _experiment(experiment: Experiment) -> Step:
     return Step(experiment.page, experiment.name, run)
 
 
-def _transforms(settings: RunSettings) -> StageOutput:
-    from numerics.experiments.battery import run_battery
-
-    return run_battery(
-        list(TRANSFORMS), quick=settings.quick, out_dir=settings.out_dir / "transforms",
-        docs_dir=settings.docs_dir, seed=settings.seed,
-    )
-
-
 STEPS: tuple[Step, ...] = (
     Step("derive", "derive", _derive),
     Step("check", "check", _check),
-    *(_experiment(experiment) for experiment in EXPERIMENTS.values()),
-    Step("transforms", "transforms", _transforms),
+    *(experiment_step(experiment) for experiment in EXPERIMENTS.values()),
 )
 """Every step of ``escort all``, in the order they run."""
 

@@ -176,7 +176,7 @@ def _stand_in_experiment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.syspath_prepend(str(module.parent))
     from numerics.experiments import registry
 
-    monkeypatch.setitem(registry.EXPERIMENTS, "standin", registry.Experiment("standin", "standin_experiment", "figures"))
+    monkeypatch.setitem(registry.EXPERIMENTS, "standin", registry.Experiment("standin", "standin_experiment", registry.Page.FIGURES, "Stand-in"))
 
 
 def _page_step(settings: RunSettings) -> StageOutput:

@@ -16,8 +16,9 @@ Public API of the numerics core (other modules code against these names and sign
     initial_parameters(rng, batch, K, *, transform, p=2.0, optimal_probability=None, optimal_action=0)
     suboptimality(pi, r) -> (π* − π)ᵀr
 ``numerics.engine`` (this package)
-    ALGORITHMS: spg, epg, epg-normalised, md, nrd, spg-normalised, spg-inverse-optimal, spg-entropy,
-    epg-entropy (the step rules and our readings are documented in :mod:`numerics.engine.rules`)
+    METHODS: one Method per algorithm (transform, gradient oracle, step size per Setting, bandit step rule);
+    ALGORITHMS = methods_for(Setting.BANDIT): spg, epg, epg-normalised, md, nrd, spg-normalised,
+    spg-inverse-optimal, spg-entropy, epg-entropy (step rules and our readings: :mod:`numerics.engine.methods`)
     run_bandit(algorithm, theta0 (B, K), r (K,) | (B, K), steps, *, p=2.0, eta=0.4, tau=0.0,
                record_every=1, record_per_decade=None, backend="numpy" | "compiled", stop_below=None)
         -> Trajectory(steps (T',), suboptimality, optimal_probability, norm (B, T'), sign_changes (B,),
@@ -34,21 +35,24 @@ Conventions: indices are 0-based (a* = argmax r, label a_y); recorded column 0 i
 bad input raises :class:`foundation.validation.InputError` naming the argument.
 """
 
-from numerics.engine.classification import CLASSIFIERS, ClassificationTrajectory, run_classification
+from numerics.engine.classification import ClassificationTrajectory, run_classification
 from numerics.engine.escape import escape_times
-from numerics.engine.rules import ALGORITHMS, NRD_LOGIT_THRESHOLD, Algorithm
+from numerics.engine.methods import ALGORITHMS, METHODS, NRD_LOGIT_THRESHOLD, Method, Oracle, Setting, methods_for
 from numerics.engine.recording import recording_steps
 from numerics.engine.runs import BACKENDS, Trajectory, run_bandit
 
 __all__ = [
     "ALGORITHMS",
-    "Algorithm",
     "BACKENDS",
-    "CLASSIFIERS",
     "ClassificationTrajectory",
+    "METHODS",
+    "Method",
     "NRD_LOGIT_THRESHOLD",
+    "Oracle",
+    "Setting",
     "Trajectory",
     "escape_times",
+    "methods_for",
     "recording_steps",
     "run_bandit",
     "run_classification",

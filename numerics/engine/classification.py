@@ -20,15 +20,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from foundation.validation import InputError, check_choice, check_index, check_finite_array, check_positive
+from numerics.engine.loop import simulate
+from numerics.engine.methods import Setting, methods_for
 from numerics.engine.recording import recording_steps
 from numerics.engine.step_sizes import sce_step, theorem5_step
 from numerics.kernels.gradients import cross_entropy_gradient_unchecked
 from numerics.kernels.transforms import _escort_logits, _logsumexp, _p_norm, check_transform
 
-__all__ = ["CLASSIFIERS", "ClassificationTrajectory", "run_classification"]
+__all__ = ["ClassificationTrajectory", "run_classification"]
 
-CLASSIFIERS: dict[str, str] = {"sce": "softmax", "ece": "escort"}
-"""Classification algorithms and their transforms."""
+CLASSIFIERS = methods_for(Setting.CLASSIFICATION)
+"""The classification methods (sce, ece) of the one registry."""
 
 SCE_STEP = sce_step()
 """Default SCE step 1/L with L = 1/2 (see the module docstring)."""
@@ -80,7 +82,7 @@ def run_classification(
     >>> bool(traj.cross_entropy[0, -1] < 1e-6 < traj.cross_entropy[0, 0])
     True
     """
-    transform = CLASSIFIERS[check_choice(algorithm, CLASSIFIERS, name="algorithm")]
+    transform = CLASSIFIERS[check_choice(algorithm, CLASSIFIERS, name="algorithm")].transform
     theta = check_finite_array(theta0, name="theta0", ndim=2).copy()
     B, K = theta.shape
     if K < 2:
@@ -98,10 +100,12 @@ def run_classification(
             return SCE_STEP
         return theorem5_step(_p_norm(state, 2.0)[:, 0], c1_squared)[:, None]
 
-    records = np.empty((2, B, schedule.size))
-    records[:, :, 0] = _losses(_logits(theta, transform, power), label)
-    for column in range(1, schedule.size):
-        for _ in range(int(schedule[column] - schedule[column - 1])):
-            theta = theta - step_size(theta) * cross_entropy_gradient_unchecked(theta, int(label), transform, power)
-        records[:, :, column] = _losses(_logits(theta, transform, power), label)
+    run = simulate(
+        theta, schedule,
+        update=lambda t, state, _: state - step_size(state) * cross_entropy_gradient_unchecked(
+            state, int(label), transform, power),
+        record=lambda t, state, _: _losses(_logits(state, transform, power), label),
+    )
+    records = np.stack([np.stack(losses) for losses in run.records], axis=-1)
+    theta = run.state
     return ClassificationTrajectory(steps=schedule, cross_entropy=records[0], l2=records[1], theta_final=theta)

@@ -1,4 +1,4 @@
-"""The bandit step loop compiled with numba: the same rules as :mod:`numerics.engine.rules`, one run at a time.
+"""The bandit step loop compiled with numba: the same rules as :mod:`numerics.engine.methods`, one run at a time.
 
 Why numba: the hot path is the serial loop over t (escape times need 1e7–1e8 dependent steps of a K = 5
 problem). In numpy every step costs a dozen array calls of ~1 µs overhead each on arrays of 5 numbers, so a
@@ -32,7 +32,7 @@ import numpy as np
 from numba import njit
 
 from numerics.engine.step_sizes import theorem2_log_constant, theorem4_log_denominator
-from numerics.engine.rules import ALGORITHMS, NRD_LOGIT_THRESHOLD, StepParameters
+from numerics.engine.methods import ALGORITHMS, NRD_LOGIT_THRESHOLD, StepParameters
 from numerics.engine.recording import LoopResult
 from numerics.kernels.vectorised_exp import exp_into
 
@@ -253,7 +253,7 @@ def _escort_ascend_exact(theta, values, n, constant, weight, rising, out):
 
 @njit(**_KERNEL)
 def _step(code, theta, r, p, eta, tau, log_step2, log_denominator4, astar, top, log_pi, pi, log_norm, centred, soft, out):
-    """One update θ_t ↦ θ_{t+1} of rule ``code`` into ``out`` (see numerics.engine.rules).
+    """One update θ_t ↦ θ_{t+1} of rule ``code`` into ``out`` (see numerics.engine.methods).
 
     ``top`` ≥ 0: ``log_pi``/``pi`` already hold θ's policy and ``top`` its most probable action (computed by the
     same kernel when θ was measured); −1: they are computed here. ``log_step2`` = log of Theorem 2's step at

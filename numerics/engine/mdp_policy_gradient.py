@@ -14,7 +14,7 @@ epg-entropy    escort     θ_t(s, ·) + η_t(s)·g̃_t(s, ·),  η_t(s) = (1−�
 =============  =========  ==================================================================================
 
 Theorem 4 prints η_t = (1−γ)³/(10p²A^{1/p} + c_τ) without ‖θ_t‖_p² and leaves c_τ unspecified; we use the bandit
-engine's reading (:func:`numerics.engine.rules.entropy_log_step`: ‖θ_t‖_p² restored, c_τ = p²τ(4 + 8 log A))
+engine's reading (:func:`numerics.engine.methods.entropy_log_step`: ‖θ_t‖_p² restored, c_τ = p²τ(4 + 8 log A))
 per state, times (1−γ)³.
 
 After each escort step θ(s, ·) is divided by ‖θ(s, ·)‖_p. This changes no policy: π(·|s) is homogeneous of degree
@@ -51,8 +51,9 @@ from foundation.validation import (
     InputError, check_choice, check_finite_array, check_positive, check_run_size, check_temperature,
 )
 from numerics.engine import step_sizes
+from numerics.engine.loop import simulate
 from numerics.engine.recording import recording_steps
-from numerics.engine.rules import StepParameters, entropy_log_step
+from numerics.engine.methods import Setting, StepParameters, entropy_log_step, methods_for
 from numerics.environments.mdp import (
     FiniteMDP,
     check_distribution,
@@ -64,13 +65,8 @@ from numerics.kernels.transforms import _p_norm, check_transform
 
 __all__ = ["EPG_STEPS", "MDP_ALGORITHMS", "MDPTrajectory", "run_mdp", "theorem3_step"]
 
-MDP_ALGORITHMS: dict[str, str] = {
-    "spg": "softmax",
-    "epg": "escort",
-    "spg-entropy": "softmax",
-    "epg-entropy": "escort",
-}
-"""Algorithm name -> the transform of its policy."""
+MDP_ALGORITHMS = methods_for(Setting.MDP)
+"""The methods of the one registry that run on an MDP with exact gradients (spg, epg, spg-entropy, epg-entropy)."""
 
 EPG_STEPS: tuple[str, ...] = ("theorem3", "constant", "norm-squared")
 """EPG's step rules: Theorem 3's η_t(s) (times ``step_scale``), a constant η, or η·‖θ_t(s, ·)‖_p²."""
@@ -126,7 +122,7 @@ def _validate(
     theta = check_finite_array(theta0, name="theta0", ndim=3).copy()
     if theta.shape[1:] != (mdp.n_states, mdp.n_actions):
         raise InputError(f"theta0 must have shape (B, S, A) = (B, {mdp.n_states}, {mdp.n_actions}); got {theta.shape}")
-    power = check_transform(MDP_ALGORITHMS[algorithm], p, theta)
+    power = check_transform(MDP_ALGORITHMS[algorithm].transform, p, theta)
     start = check_distribution(rho, name="rho", size=mdp.n_states)
     if start.shape not in ((mdp.n_states,), (theta.shape[0], mdp.n_states)):
         raise InputError(f"rho must have shape (S,) or (B, S) = ({theta.shape[0]}, {mdp.n_states}); got {start.shape}")
@@ -174,30 +170,33 @@ def run_mdp(
     B, S, A = theta.shape
     kept = schedule.size * B * (3 + (S * (A + 1) if record_trajectory else 0))
     check_run_size(int(schedule[-1]), kept, hint="record fewer steps (record_every, record_per_decade) or fewer runs")
-    transform = MDP_ALGORITHMS[name]
+    transform = MDP_ALGORITHMS[name].transform
     rescale = transform == "escort" and rule != "constant"
     best = np.sum(start * optimal_values(mdp, tau=temperature), axis=-1)
     optimal = optimal_actions(mdp)
-    records = np.empty((3, B, schedule.size))
-    thetas = np.empty((B, schedule.size, S, A)) if record_trajectory else None
-    values = np.empty((B, schedule.size, S)) if record_trajectory else None
     running_min = np.ones_like(theta)
-    column = 0
+
+    def observe(t: int, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pi, V, gradient = values_and_gradient(mdp, state, start, transform, power, temperature)
+        np.minimum(running_min, pi, out=running_min)
+        return pi, V, gradient
+
+    def record(t: int, state: np.ndarray, seen: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple:
+        pi, V, _ = seen
+        kept = (state, V) if record_trajectory else (None, None)
+        return (best - np.sum(start * V, axis=-1), np.min(np.sum(np.where(optimal, pi, 0.0), axis=-1), axis=-1),
+                np.min(pi, axis=(-2, -1)), *kept)
+
+    def update(t: int, state: np.ndarray, seen: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+        moved = state + _step_size(name, state, mdp, power, step, temperature, scale, rule) * seen[2]
+        check_domain(moved, transform, t, scale)
+        return moved / _p_norm(moved, power) if rescale else moved
+
     # B solves of an S x S system per step: multi-threaded BLAS only adds contention at this size
     with threadpool_limits(limits=1, user_api="blas"):
-        for t in range(int(schedule[-1]) + 1):
-            pi, V, gradient = values_and_gradient(mdp, theta, start, transform, power, temperature)
-            np.minimum(running_min, pi, out=running_min)
-            if t == schedule[column]:
-                records[0, :, column] = best - np.sum(start * V, axis=-1)
-                records[1, :, column] = np.min(np.sum(np.where(optimal, pi, 0.0), axis=-1), axis=-1)
-                records[2, :, column] = np.min(pi, axis=(-2, -1))
-                if record_trajectory:
-                    thetas[:, column], values[:, column] = theta, V
-                column += 1
-            if t < schedule[-1]:
-                theta = theta + _step_size(name, theta, mdp, power, step, temperature, scale, rule) * gradient
-                check_domain(theta, transform, t, scale)
-                if rescale:
-                    theta = theta / _p_norm(theta, power)
-    return MDPTrajectory(schedule, *records, running_min=running_min, theta_final=theta, theta=thetas, values=values)
+        run = simulate(theta, schedule, update=update, record=record, observe=observe)
+    columns = list(zip(*run.records))
+    suboptimality, optimal_mass, smallest = (np.stack(column, axis=1) for column in columns[:3])
+    thetas, values = (np.stack(column, axis=1) if record_trajectory else None for column in columns[3:])
+    return MDPTrajectory(schedule, suboptimality, optimal_mass, smallest, running_min=running_min,
+                         theta_final=run.state, theta=thetas, values=values)

@@ -1,6 +1,6 @@
 """One step loop for every bandit algorithm: batched runs, thinned recording, optional stopping rule.
 
-A run applies its step rule (:mod:`numerics.engine.rules`) ``steps`` times to θ₁ and records, at the
+A run applies its step rule (:mod:`numerics.engine.methods`) ``steps`` times to θ₁ and records, at the
 steps of a *schedule* (every ``record_every`` steps, or ``record_per_decade`` geometrically spaced steps per
 decade, always including 0 and ``steps``), the sub-optimality (π* − π_t)ᵀr, π_t(a*) and ‖θ_t‖ (the p-norm
 for the escort, the 2-norm for softmax). Only the recorded columns are kept, so a 1e9-step run stays small.
@@ -22,8 +22,9 @@ import numpy as np
 
 from foundation.validation import InputError, check_choice, check_finite_array, check_positive, check_temperature
 from numerics.engine.compiled import run_compiled
+from numerics.engine.loop import simulate
 from numerics.engine.recording import LoopResult, recording_steps
-from numerics.engine.rules import ALGORITHMS, Algorithm, StepParameters
+from numerics.engine.methods import ALGORITHMS, Method, StepParameters
 from numerics.environments.bandit import suboptimality_unchecked
 from numerics.kernels.transforms import _log_policy, _p_norm, check_transform
 
@@ -52,7 +53,7 @@ class Trajectory:
     policy_final: np.ndarray
 
 
-def _norm(theta: np.ndarray, algorithm: Algorithm, p: float) -> np.ndarray:
+def _norm(theta: np.ndarray, algorithm: Method, p: float) -> np.ndarray:
     if algorithm.transform == "escort":
         return _p_norm(theta, p)[..., 0]
     return np.sqrt(np.sum(theta * theta, axis=-1))
@@ -63,7 +64,7 @@ def stops(t: int | np.ndarray, last_above: np.ndarray, patience: float) -> np.nd
 
 
 def _numpy_loop(
-    algorithm: Algorithm,
+    algorithm: Method,
     theta: np.ndarray,
     r: np.ndarray,
     schedule: np.ndarray,
@@ -71,9 +72,9 @@ def _numpy_loop(
     level: float | None,
     patience: float,
 ) -> LoopResult:
-    """The reference loop: all B runs advance together; stopped runs are frozen with ``np.where``."""
-    B, columns = theta.shape[0], schedule.size
-    records = np.empty((3, B, columns))
+    """The reference backend: :func:`numerics.engine.loop.simulate` with all B runs advancing together; with a
+    stopping rule, every step is measured and stopped runs are frozen with ``np.where``."""
+    B = theta.shape[0]
     flips = np.zeros(B, dtype=np.int64)
     steps_run = np.zeros(B, dtype=np.int64)
     last_above = np.full(B, -1, dtype=np.int64)
@@ -84,39 +85,38 @@ def _numpy_loop(
         optimal = np.take_along_axis(pi, params.astar, axis=-1)[:, 0]
         return np.stack((suboptimality_unchecked(pi, r), optimal, _norm(state, algorithm, params.p)))
 
-    def update_stopping(t: int, gap: np.ndarray) -> None:
-        last_above[active & (gap >= level)] = t
+    def observe(t: int, state: np.ndarray) -> np.ndarray | None:
+        if level is None:
+            return None
+        current = measure(state)
+        last_above[active & (current[0] >= level)] = t
         active[stops(t, last_above, patience)] = False
+        return current
 
-    current = measure(theta)
-    records[:, :, 0] = current
-    if level is not None:
-        update_stopping(0, current[0])
-    column = 1
-    for t in range(1, int(schedule[-1]) + 1):
-        if level is not None and not active.any():
-            break
-        moved = algorithm.step(theta, r, params)
+    def update(t: int, state: np.ndarray, _: object) -> np.ndarray:
+        moved = algorithm.step(state, r, params)
         if level is not None:
-            moved = np.where(active[:, None], moved, theta)
-            steps_run += active
-        flips += np.count_nonzero(np.signbit(moved) != np.signbit(theta), axis=-1)
-        theta = moved
-        if level is not None:
-            current = measure(theta)
-            update_stopping(t, current[0])
-        if t == schedule[column]:
-            records[:, :, column] = current if level is not None else measure(theta)
-            column += 1
-    records[:, :, column:] = measure(theta)[:, :, None]
+            moved = np.where(active[:, None], moved, state)
+            steps_run[:] += active
+        flips[:] += np.count_nonzero(np.signbit(moved) != np.signbit(state), axis=-1)
+        return moved
+
+    run = simulate(
+        theta, schedule, update=update, observe=observe,
+        record=lambda t, state, current: measure(state) if current is None else current,
+        finished=None if level is None else lambda t, state, current: not active.any(),
+    )
+    records = np.empty((3, B, schedule.size))
+    records[:, :, : len(run.records)] = np.stack(run.records, axis=-1)
+    records[:, :, len(run.records) :] = measure(run.state)[:, :, None]
     if level is None:
         steps_run[:] = schedule[-1]
-    return LoopResult(*records, flips, steps_run, last_above, theta)
+    return LoopResult(*records, flips, steps_run, last_above, run.state)
 
 
 def validate_bandit_run(
     algorithm: str, theta0: object, r: object, p: float, eta: float, tau: float, backend: str
-) -> tuple[Algorithm, np.ndarray, np.ndarray, StepParameters]:
+) -> tuple[Method, np.ndarray, np.ndarray, StepParameters]:
     spec = ALGORITHMS[check_choice(algorithm, ALGORITHMS, name="algorithm")]
     theta = check_finite_array(theta0, name="theta0", ndim=2).copy()
     B, K = theta.shape
@@ -135,7 +135,7 @@ def validate_bandit_run(
 
 
 def execute(
-    spec: Algorithm,
+    spec: Method,
     theta: np.ndarray,
     rewards: np.ndarray,
     schedule: np.ndarray,

@@ -4,6 +4,7 @@
 function               RateBound           step
 =====================  ==================  ====================================================================
 theorem2_log_constant  ``thm2-ascent``     log η at ‖θ‖_p = 1: log(2/(9p²K^{1/p})); log η_t = 2 log‖θ_t‖_p + it
+theorem2_step          ``thm2-ascent``     η_t = 2‖θ_t‖_p²/(9p²K^{1/p}) at given norms (sampled-action runs)
 theorem3_step          ``thm3``            η_t(s) = (1−γ)³‖θ_t(s, ·)‖_p²/(10p²A^{2/p})
 spg_mdp_step           ``thm3-spg``        (1−γ)³/8, SPG on a tabular MDP (Mei et al. 2020)
 theorem4_log_denominator ``thm4``          log(10p²A^{1/p} + c_τ), c_τ = p²τ(4 + 8 log A) (the project's reading);
@@ -29,6 +30,7 @@ __all__ = [
     "sce_step",
     "spg_mdp_step",
     "theorem2_log_constant",
+    "theorem2_step",
     "theorem3_step",
     "theorem4_gamma_factor",
     "theorem4_log_denominator",
@@ -41,6 +43,7 @@ _C1_SQUARED = sp.Symbol("c1_squared", positive=True)
 
 _THM2 = BOUNDS["thm2-ascent"].step_size
 _THM2_COEFFICIENT = _THM2.subs({NORM: 1, K_SYM: 1})
+_THM2_STEP = sp.lambdify((NORM, _P, K_SYM), _THM2, "numpy")
 _THM2_LOG_COEFFICIENT = sp.lambdify((_P,), sp.log(_THM2_COEFFICIENT), "numpy")
 _THM2_LOG_K_FACTOR = sp.lambdify((_P, K_SYM), sp.expand_log(sp.log(_THM2.subs(NORM, 1) / _THM2_COEFFICIENT), force=True), "numpy")
 _THM3 = sp.lambdify((GAMMA, NORM, _P, A_SYM), BOUNDS["thm3"].step_size, "numpy")
@@ -56,6 +59,11 @@ _SCE = float(BOUNDS["sce"].step_size)
 def theorem2_log_constant(p: float, K: int) -> float:
     """log(2/(9p²K^{1/p})): Theorem 2's step at ‖θ‖_p = 1, from ``BOUNDS['thm2-ascent'].step_size``."""
     return float(_THM2_LOG_COEFFICIENT(p) + _THM2_LOG_K_FACTOR(p, K))
+
+
+def theorem2_step(norm: np.ndarray | float, p: float, K: int) -> np.ndarray | float:
+    """η_t = 2‖θ_t‖_p²/(9p²K^{1/p}) of Theorem 2 at the given norms, from ``BOUNDS['thm2-ascent'].step_size``."""
+    return _THM2_STEP(norm, p, K)
 
 
 def theorem3_step(norm: np.ndarray, *, gamma: float, p: float, A: int) -> np.ndarray:

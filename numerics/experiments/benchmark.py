@@ -33,7 +33,7 @@ from foundation.artifacts import StageOutput, provenance, write_json
 from numerics.environments import bandit
 from numerics.analysis.statistics import fit_line
 from numerics.engine import ALGORITHMS, escape_times, run_bandit
-from numerics.engine.rules import StepParameters
+from numerics.engine.methods import StepParameters
 from numerics.engine.c_reference import CReference, build
 
 __all__ = [

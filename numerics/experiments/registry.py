@@ -1,44 +1,56 @@
-"""Registry of the experiments that ``escort run NAME`` regenerates.
+"""Registry of the experiments that ``escort run NAME`` and ``escort all`` regenerate, each named once.
 
-Each entry names a module whose ``run(*, quick, out_dir, docs_dir, seed, resume) -> StageOutput`` is imported lazily
-(so one broken experiment does not stop the others): ``quick`` selects the small, still meaningful form;
-``out_dir`` receives PNG/PDF figures, CSV data and a JSON with parameters and provenance; ``docs_dir`` receives
-the generated Markdown and the figures it shows (``docs_dir/figures``); ``resume`` skips finished units.
+Each entry names a module, imported lazily (so one broken experiment does not stop the others). ``quick``
+selects the small, still meaningful form; ``out_dir`` receives PNG/PDF figures, CSV data and a JSON with
+parameters and provenance; ``docs_dir`` receives the generated Markdown and the figures it shows
+(``docs_dir/figures``); ``resume`` keeps finished units.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from foundation.artifacts import StageOutput
 from foundation.validation import check_choice, check_seed
+from numerics.experiments.protocol import Page, run_protocol
 
-__all__ = ["EXPERIMENTS", "Experiment", "run_experiment"]
+__all__ = ["EXPERIMENTS", "Experiment", "Page", "run_experiment"]
 
 @dataclass(frozen=True)
 class Experiment:
-    """One registered experiment: ``escort run NAME`` runs ``<module>.run``; ``page`` is the docs stage it feeds
-    (``figures``, ``bounds`` or ``findings``), which ``escort all`` uses to group its steps."""
+    """One registered experiment: ``escort run NAME`` runs the module ``module``; ``page`` is the docs page (and
+    the stage of ``escort all``) it feeds; ``label`` names it in the report's bullets (``Fig. 1``).
+
+    A module following the protocol (``measure``, ``checks``, ``render``: :mod:`numerics.experiments.protocol`) is
+    run by :func:`~numerics.experiments.protocol.run_protocol`; the others (not yet converted) by their own
+    ``run(*, quick, out_dir, docs_dir, seed, resume) -> StageOutput``.
+    """
 
     name: str
     module: str
-    page: str
+    page: Page
+    label: str
 
-    def runner(self) -> Callable[..., StageOutput]:
-        """The experiment's ``run`` function (imported now, so one broken experiment does not stop the others)."""
-        return importlib.import_module(self.module).run
+    def run(self, *, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) -> StageOutput:
+        """Run the experiment (its module imported now, so one broken experiment does not stop the others)."""
+        module = importlib.import_module(self.module)
+        if hasattr(module, "measure"):
+            return run_protocol(module, name=self.name, label=self.label, quick=quick, out_dir=out_dir, seed=seed,
+                                resume=resume)
+        return module.run(quick=quick, out_dir=out_dir, docs_dir=docs_dir, seed=seed, resume=resume)
 
 
 EXPERIMENTS: dict[str, Experiment] = {
     e.name: e
     for e in (
-        *(Experiment(f"fig{i}", f"numerics.experiments.figures.fig{i}", "figures") for i in range(1, 6)),
-        Experiment("bounds", "numerics.experiments.bounds.report", "bounds"),
-        Experiment("fig6", "numerics.experiments.figures.fig6", "findings"),
-        Experiment("questions", "numerics.experiments.questions.report", "findings"),
+        *(Experiment(f"fig{i}", f"numerics.experiments.figures.fig{i}", Page.FIGURES, f"Fig. {i}")
+          for i in range(1, 6)),
+        Experiment("bounds", "numerics.experiments.bounds.report", Page.BOUNDS, "Bounds"),
+        Experiment("fig6", "numerics.experiments.figures.fig6", Page.FINDINGS, "Fig. 6"),
+        Experiment("questions", "numerics.experiments.questions.report", Page.FINDINGS, "Questions"),
+        Experiment("transforms", "numerics.experiments.battery.report", Page.TRANSFORMS, "Transforms"),
     )
 }
 """The one registry of experiments, in the order ``escort all`` runs them; the CLI and the report read it."""
@@ -56,4 +68,5 @@ def run_experiment(
     """Run the experiment ``name`` (a key of :data:`EXPERIMENTS`) and return what it wrote."""
     check_choice(name, EXPERIMENTS, name="experiment")
     seed = check_seed(seed)
-    return EXPERIMENTS[name].runner()(quick=quick, out_dir=Path(out_dir) / name, docs_dir=Path(docs_dir), seed=seed, resume=resume)
+    return EXPERIMENTS[name].run(quick=quick, out_dir=Path(out_dir) / name, docs_dir=Path(docs_dir), seed=seed,
+                                 resume=resume)

@@ -2,7 +2,8 @@
 
 One figure = one call of :func:`panels` (a style context and a row of axes), curves drawn with :func:`draw_line`,
 :func:`draw_band` (the shaded spread across runs) or :func:`draw_points`, each of which also *records* what it drew
-in a :class:`PlottedData`, and one call of :func:`save_figure`, which writes, side by side under ``out_dir``:
+in a :class:`PlottedData`, one call of :func:`save_plot` and one of :func:`write_record` (the experiment protocol
+makes the latter), which write, side by side under ``out_dir``:
 
 * ``<stem>.png`` and ``<stem>.pdf`` — the figure (PDF without a creation date, so it is byte-stable),
 * ``<stem>.csv`` — exactly the plotted data, long format ``panel, series, x, y, y_lower, y_upper``,
@@ -41,8 +42,9 @@ __all__ = [
     "draw_points",
     "panel_title",
     "panels",
-    "save_figure",
+    "save_plot",
     "save_png",
+    "write_record",
 ]
 
 STYLE: dict[str, Any] = {
@@ -152,21 +154,15 @@ def save_png(figure: Figure, path: str | os.PathLike[str], *, dpi: float | None 
     return target
 
 
-def save_figure(
+def save_plot(
     figure: Figure,
     data: PlottedData,
     *,
     out_dir: str | os.PathLike[str],
     stem: str,
-    command: str,
-    parameters: Mapping[str, Any],
-    seed: int | None,
-    checks: Sequence[Check] = (),
-    results: Mapping[str, Any] | None = None,
-    wall_time: float | None = None,
     tables: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
 ) -> tuple[Path, ...]:
-    """Write PNG, PDF, CSV (plotted data), JSON (parameters, results, checks) and provenance; return the paths.
+    """Write PNG, PDF and CSV (the plotted data) of ``figure``; return the paths.
 
     ``tables`` adds further CSVs ``<stem>_<name>.csv`` for data that is not a curve (e.g. a heat map grid).
     """
@@ -180,6 +176,22 @@ def save_figure(
     paths = [png, pdf, write_csv(folder / f"{stem}.csv", COLUMNS, data.rows)]
     for name, (header, rows) in (tables or {}).items():
         paths.append(write_csv(folder / f"{stem}_{name}.csv", header, rows))
+    return tuple(paths)
+
+
+def write_record(
+    *,
+    out_dir: str | os.PathLike[str],
+    stem: str,
+    command: str,
+    parameters: Mapping[str, Any],
+    seed: int | None,
+    checks: Sequence[Check] = (),
+    results: Mapping[str, Any] | None = None,
+    wall_time: float | None = None,
+) -> tuple[Path, Path]:
+    """Write ``<stem>.json`` (command, parameters, seed, results, checks) and ``<stem>.provenance.json``."""
+    folder = Path(out_dir)
     record = {
         "command": command,
         "parameters": dict(parameters),
@@ -187,8 +199,6 @@ def save_figure(
         "results": dict(results or {}),
         "checks": [{**asdict(c), "passed": c.passed} for c in checks],
     }
-    paths.append(write_json(folder / f"{stem}.json", record))
-    paths.append(write_json(folder / f"{stem}.provenance.json",
-                            provenance(command=command, parameters=parameters, seed=seed, wall_time=wall_time)))
-    return tuple(paths)
-
+    return (write_json(folder / f"{stem}.json", record),
+            write_json(folder / f"{stem}.provenance.json",
+                       provenance(command=command, parameters=parameters, seed=seed, wall_time=wall_time)))

@@ -21,6 +21,7 @@ from foundation.validation import check_count
 from numerics.engine.neural import heads
 from numerics.engine.neural import mlp
 from numerics.engine.neural.optimisers import make_optimiser
+from numerics.engine.loop import simulate
 from numerics.engine.recording import recording_steps
 from numerics.environments.datasets import Dataset
 
@@ -91,34 +92,33 @@ def train(
     step = make_optimiser(optimiser, learning_rate=learning_rate)
     per_epoch = -(-data.x_train.shape[0] // batch_size)
     schedule = recording_steps(epochs * per_epoch, record_every=per_epoch, record_per_decade=record_per_decade)
-    recorded = set(schedule.tolist())
     sample = slice(None) if objective_sample is None else slice(0, objective_sample)
-    records: list[tuple[float, float, float]] = []
+    order = np.arange(0)
 
-    def record() -> None:
-        records.append((
+    def record(t: int, net: mlp.Network, _: object) -> tuple[float, float, float]:
+        return (
             evaluate(net, data.x_train[sample], data.y_train[sample], head)[0],
             evaluate(net, data.x_validation, data.y_validation, head)[1],
             evaluate(net, data.x_test, data.y_test, head)[1],
-        ))
+        )
 
-    record()
-    t, diverged_at = 0, None
-    for _ in range(epochs):
-        order = rng.permutation(data.x_train.shape[0])
-        for start in range(0, order.size, batch_size):
-            batch = order[start : start + batch_size]
-            theta, cache = mlp.forward(net, data.x_train[batch])
-            if not np.all(np.isfinite(theta)):
-                diverged_at = t
-                break
-            grad_theta = head.loss_gradient(theta, data.y_train[batch]) / batch.size
-            step.step(net.parameters, mlp.backward(net, cache, grad_theta))
-            t += 1
-            if t in recorded:
-                record()
-        if diverged_at is not None:
-            records += [(float("nan"), 1.0, 1.0)] * (len(schedule) - len(records))
-            break
+    def observe(t: int, net: mlp.Network) -> tuple[np.ndarray, np.ndarray, mlp.Cache] | None:
+        """Minibatch t (a new permutation of the training set at each epoch) and the network's output on it."""
+        nonlocal order
+        if t == schedule[-1]:
+            return None
+        if t % per_epoch == 0:
+            order = rng.permutation(data.x_train.shape[0])
+        batch = order[(t % per_epoch) * batch_size : (t % per_epoch + 1) * batch_size]
+        return (batch, *mlp.forward(net, data.x_train[batch]))
+
+    def update(t: int, net: mlp.Network, seen: tuple[np.ndarray, np.ndarray, mlp.Cache]) -> mlp.Network:
+        batch, theta, cache = seen
+        step.step(net.parameters, mlp.backward(net, cache, head.loss_gradient(theta, data.y_train[batch]) / batch.size))
+        return net
+
+    run = simulate(net, schedule, observe=observe, update=update, record=record,
+                   finished=lambda t, net, seen: seen is not None and not np.all(np.isfinite(seen[1])))
+    records = run.records + [(float("nan"), 1.0, 1.0)] * (len(schedule) - len(run.records))
     objective, validation, test = zip(*records)
-    return Curve(tuple(int(s) for s in schedule), objective, validation, test, diverged_at)
+    return Curve(tuple(int(s) for s in schedule), objective, validation, test, run.last if run.finished else None)

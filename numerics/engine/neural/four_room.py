@@ -21,7 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from foundation.validation import InputError, check_choice
+from numerics.engine.recording import recording_steps
 from numerics.environments.mdp import FiniteMDP, policy_gradient, value
+from numerics.engine.loop import simulate
 from numerics.engine.neural import mlp
 from numerics.engine.neural.optimisers import make_optimiser
 from numerics.kernels.transforms import policy
@@ -100,17 +102,23 @@ def train(
                          output_scale=0.1, output_bias=0.0 if transform == "softmax" else escort_bias)
     agent = NeuralPolicy(net, features, transform, p)
     step = make_optimiser(optimiser, learning_rate=learning_rate)
-    recorded = [t for t in range(steps + 1) if t % record_every == 0 or t == steps]
-    values: list[float] = []
-    stopped_at, objective = None, float("nan")
-    for t in range(steps + 1):
+    schedule = recording_steps(steps, record_every=record_every)
+    latest = [float("nan")]  # V(ρ) at the last step that could be evaluated: what a stopped run's records keep
+
+    def observe(t: int, agent: NeuralPolicy) -> tuple[float, list[np.ndarray]] | None:
         if transform == "escort" and not np.all(agent.theta()[0]):
-            stopped_at = t
-            break
+            return None
         objective, gradients = value_and_gradient(agent, mdp, rho)
-        if t % record_every == 0 or t == steps:
-            values.append(objective)
-        if t < steps:
-            step.step(net.parameters, gradients)
-    values += [objective] * (len(recorded) - len(values))
-    return Training(np.array(recorded), np.array(values), stopped_at)
+        latest[0] = objective
+        return objective, gradients
+
+    def update(t: int, agent: NeuralPolicy, seen: tuple[float, list[np.ndarray]]) -> NeuralPolicy:
+        step.step(net.parameters, seen[1])
+        return agent
+
+    run = simulate(agent, schedule, observe=observe, update=update,
+                   record=lambda t, agent, seen: None if seen is None else seen[0],
+                   finished=lambda t, agent, seen: seen is None)
+    values = [value for value in run.records if value is not None]
+    values += latest * (schedule.size - len(values))
+    return Training(schedule, np.array(values), run.last if run.finished else None)

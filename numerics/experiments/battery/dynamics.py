@@ -33,6 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from numerics.analysis.statistics import fit_line
+from numerics.engine.loop import simulate
 from numerics.engine.step_sizes import sce_step
 from numerics.kernels.transform_kernels import Kernels
 from theory import definitions as d
@@ -105,20 +107,20 @@ def gravity_well(kern: Kernels, *, K: int = 6, runs: int = 20, steps: int = 30_0
     theta = rng.normal(size=(runs, K))
     eta, formula = step_rule(kern, "policy gradient", K)
     marks = checkpoints(steps)
-    record = np.empty((runs, len(marks)))
     hit = np.full(runs, -1)
     ones = np.ones(runs)
-    column = 0
-    for step in range(1, steps + 1):
-        pi = kern.pi(theta)
-        optimal = pi[np.arange(runs), best]
-        hit = np.where((hit < 0) & (optimal >= threshold), step, hit)
-        if step == marks[column]:
-            record[:, column] = optimal
-            column += 1
-        gradient = kern.vjp(theta, r)
-        theta = theta + eta(theta, ones)[:, None] * gradient
-    return GravityWell(K, steps, formula, marks, record, hit, threshold, np.all(gradient == 0, axis=1))
+
+    def observe(t: int, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        optimal = kern.pi(theta)[np.arange(runs), best]
+        hit[(hit < 0) & (optimal >= threshold)] = t + 1
+        return optimal, kern.vjp(theta, r)
+
+    # iteration k = 1..steps of Fig. 1 is step t = k − 1 of the loop; the last gradient decides "trapped"
+    run = simulate(theta, marks - 1, observe=observe, record=lambda t, theta, seen: seen[0],
+                   update=lambda t, theta, seen: theta + eta(theta, ones)[:, None] * seen[1])
+    gradient = kern.vjp(run.state, r)
+    return GravityWell(K, steps, formula, marks, np.stack(run.records, axis=-1), hit, threshold,
+                       np.all(gradient == 0, axis=1))
 
 
 @dataclass(frozen=True)
@@ -147,11 +149,9 @@ class Damping:
                 continue
             log_t, t, log_delta = np.log(self.checkpoints[use]), self.checkpoints[use], np.log(row[use])
             for x, store, r2 in ((log_t, slopes, r2_power), (t, rates, r2_linear)):
-                design = np.column_stack([x, np.ones_like(x)])
-                coefficients, residual, *_ = np.linalg.lstsq(design, log_delta, rcond=None)
-                total = np.sum((log_delta - log_delta.mean()) ** 2)
-                store.append(coefficients[0])
-                r2.append(1 - float(residual[0]) / total if residual.size and total > 0 else 1.0)
+                line = fit_line(x, log_delta)
+                store.append(line.slope)
+                r2.append(line.r_squared)
         result = {
             "runs_defined": int(defined.sum()),
             "runs_finite_time": int(finite_time.sum()),
@@ -188,20 +188,22 @@ def damping(kern: Kernels, *, K: int = 10, runs: int = 5, steps: int = 20_000, r
     defined = pi_1 > 0
     unit = np.eye(K)[label]
     marks = checkpoints(steps)
-    record = np.full((runs, len(marks)), np.nan)
-    column = 0
-    gradient = np.ones((runs, K))
-    for step in range(1, steps + 1):
+
+    def observe(t: int, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pi = kern.pi(theta)
         with np.errstate(divide="ignore", invalid="ignore"):
             delta = -np.log1p(-np.sum(np.delete(pi, label, axis=1), axis=1))
-        if step == marks[column]:
-            record[defined, column] = delta[defined]
-            column += 1
-        if np.all(delta[defined] <= FLOOR):
-            record[defined, column:] = delta[defined, None]
-            break
-        with np.errstate(divide="ignore", invalid="ignore"):
             gradient = np.where(defined[:, None], kern.vjp(theta, unit) / pi[:, label, None], 0.0)
-        theta = theta + np.where(defined, eta(theta, np.where(defined, pi_1, 1.0)), 0.0)[:, None] * gradient
+        return delta, gradient
+
+    # iteration k = 1..steps of Fig. 4 is step t = k − 1 of the loop; runs at the floor stop it early
+    run = simulate(
+        theta, marks - 1, observe=observe, record=lambda t, theta, seen: seen[0],
+        finished=lambda t, theta, seen: bool(np.all(seen[0][defined] <= FLOOR)),
+        update=lambda t, theta, seen: theta + np.where(
+            defined, eta(theta, np.where(defined, pi_1, 1.0)), 0.0)[:, None] * seen[1],
+    )
+    record = np.full((runs, len(marks)), np.nan)
+    delta, gradient = observe(run.last, run.state)
+    record[defined] = np.column_stack(run.records + [delta] * (len(marks) - len(run.records)))[defined]
     return Damping(K, steps, formula, marks, record, defined & np.all(gradient == 0, axis=1))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from numerics.experiments.battery.nl_coefficient import OBJECTIVES, TARGETS
-from numerics.experiments.battery.sizes import Sizes
+from numerics.experiments.battery.sizes import BatterySizes
 
 __all__ = ["render"]
 
@@ -105,7 +105,7 @@ def _gravity(record: dict) -> str:
             f"{_trap(record, record['trapped'])}")
 
 
-def render(rows: Sequence[dict], *, command: str, sizes: Sizes, data: str, figures: Sequence[str],
+def render(rows: Sequence[dict], *, command: str, sizes: BatterySizes, data: str, figures: Sequence[str],
            windows: tuple[tuple[float, float], tuple[float, float]], agreement: float,
            problems: Sequence[str]) -> str:
     """The Markdown page of the battery."""

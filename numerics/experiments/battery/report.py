@@ -32,12 +32,12 @@ from numerics.experiments.battery.markdown import render
 from numerics.experiments.battery.nl_coefficient import (
     FIT_WINDOW, FLOAT_WINDOW, OBJECTIVES, NLSamples, PowerLawFit, claim_kind, fit_power_law, sample_nl,
 )
-from numerics.experiments.battery.sizes import Sizes
+from numerics.experiments.battery.sizes import SIZES, BatterySizes
 from numerics.engine.executor import sweep
 from numerics.kernels.transform_kernels import kernels
 from theory.transforms import Transform, check_transform, transform
 
-__all__ = ["battery_row", "paper_verdict", "run_battery"]
+__all__ = ["COMPARED", "battery_row", "paper_verdict", "run", "run_battery"]
 
 AGREEMENT = 1e-9
 """Largest |fast − SymPy| (π, Jacobian and Jᵀw entries, O(1) at the test points) accepted as agreement."""
@@ -100,7 +100,7 @@ STEPS = ("symbolic checks", *(f"NŁ ratios, {objective}" for objective in OBJECT
 
 
 def battery_row(
-    t: Transform, sizes: Sizes, *, seed: int, step: Callable[[str], None] = lambda label: None
+    t: Transform, sizes: BatterySizes, *, seed: int, step: Callable[[str], None] = lambda label: None
 ) -> tuple[dict, dict[str, NLSamples], dynamics.GravityWell, dynamics.Damping]:
     """Everything the battery measures for one transform: (summary row, NŁ samples, gravity well, damping).
 
@@ -150,7 +150,7 @@ def battery_row(
     return row, samples, well, damped
 
 
-def _timed_row(t: Transform, sizes: Sizes, seed: int, progress: bool) -> tuple:
+def _timed_row(t: Transform, sizes: BatterySizes, seed: int, progress: bool) -> tuple:
     """:func:`battery_row` and its wall time in seconds: one transform, one sweep unit (its progress bar, on the
     stderr of the process that runs it, names each step)."""
     start = time.perf_counter()
@@ -179,6 +179,16 @@ def _write_data(folder: Path, samples: dict[str, NLSamples], well: dynamics.Grav
     ]
 
 
+COMPARED: tuple[str, ...] = ("softmax", "escort:2", "entmax:1.5", "sparsemax", "taylor", "spherical")
+"""The transforms the registered experiment ``transforms`` (``escort run transforms``, ``escort all``) compares."""
+
+
+def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) -> StageOutput:
+    """The registered experiment ``transforms``: the battery on :data:`COMPARED` (each transform is one sweep unit
+    and takes seconds, so ``resume`` has no finished units to keep)."""
+    return run_battery(list(COMPARED), quick=quick, out_dir=out_dir, docs_dir=docs_dir, seed=seed)
+
+
 def run_battery(names: Sequence[str | Transform], *, quick: bool, out_dir: Path, docs_dir: Path,
                 seed: int = 0, progress: bool = True) -> StageOutput:
     """Run the battery on ``names`` (built-in names, ``module:attr`` strings or :class:`Transform` objects) and
@@ -188,7 +198,7 @@ def run_battery(names: Sequence[str | Transform], *, quick: bool, out_dir: Path,
     seed = check_seed(seed)
     transforms = list({t.name: t for t in (transform(n) if isinstance(n, str) else check_transform(n)
                                            for n in names)}.values())
-    sizes = Sizes.of(quick)
+    sizes = SIZES.pick(quick)
     out_dir, docs_dir = Path(out_dir), Path(docs_dir)
     rows, paths, timings, traces = [], [], {}, {}
     measured = sweep([(t.name, partial(_timed_row, t, sizes, seed, progress)) for t in transforms])

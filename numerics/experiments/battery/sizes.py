@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Sizes"]
+from numerics.experiments.protocol import Sizes
+
+__all__ = ["SIZES", "BatterySizes"]
 
 
 @dataclass(frozen=True)
-class Sizes:
+class BatterySizes:
     """Problem sizes of one battery run (``quick`` selects the small, still meaningful form)."""
 
     symbolic_K: int = 3
@@ -21,9 +23,7 @@ class Sizes:
     damping_runs: int = 10
     damping_steps: int = 20_000
 
-    @classmethod
-    def of(cls, quick: bool) -> Sizes:
-        """The full sizes, or the quick ones (fewer paths and runs, 10× fewer steps)."""
-        if not quick:
-            return cls()
-        return cls(nl_paths=8, gravity_steps=3_000, damping_runs=5, damping_steps=2_000)
+
+SIZES = Sizes(quick=BatterySizes(nl_paths=8, gravity_steps=3_000, damping_runs=5, damping_steps=2_000),
+              full=BatterySizes())
+"""The full sizes, and the quick ones (fewer paths and runs, 10× fewer steps)."""

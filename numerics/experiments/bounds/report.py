@@ -1,7 +1,7 @@
 """``escort run bounds``: every theorem's bound against measured runs, as data and as docs/bounds.md.
 
 docs/bounds.md leads with one status per theorem and setting from the fixed vocabulary of
-:mod:`numerics.experiments.bounds.status` (holds / vacuous on this horizon / exceeded / not checkable as stated;
+:mod:`numerics.analysis.bound_status` (holds / vacuous on this horizon / exceeded / not checkable as stated;
 :mod:`numerics.experiments.bounds.statuses` decides them), then the stress search's worst cases (``escort stress``, read from
 ``docs_dir/stress/*.json`` when the full form has written them), then the float64 ratios per group.
 
@@ -42,7 +42,7 @@ from foundation.artifacts import (
 )
 from numerics.experiments.bounds import thm5_rate
 from numerics.experiments.bounds.comparison import BoundComparison
-from numerics.experiments.bounds.status import Status
+from numerics.analysis.bound_status import Status
 from numerics.experiments.bounds.statuses import StatusRow, status_rows
 from numerics.reporting import plotting as pl
 from numerics.engine.executor import sweep
@@ -260,8 +260,9 @@ def _figure(groups: Sequence[Group], statuses: Sequence[StatusRow], out_dir: Pat
                                            ("" if g.p is None else f"\np={g.p:g}") for g in groups], fontsize=6)
         ax.set(ylabel="log10 margin (> 0: bound respected)")
         ax.set_title("Bounds: one point per run; blue respected, red above its bound, grey vacuous/outside domain")
-        return pl.save_figure(figure, data, out_dir=out_dir, stem="bounds_ratios", command=command,
-                              parameters={"quick": quick}, seed=seed)
+        return (*pl.save_plot(figure, data, out_dir=out_dir, stem="bounds_ratios"),
+                *pl.write_record(out_dir=out_dir, stem="bounds_ratios", command=command, parameters={"quick": quick},
+                                 seed=seed))
 
 
 def _stress_cases(docs_dir: Path) -> tuple[list[dict], list[dict]]:

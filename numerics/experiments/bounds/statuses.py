@@ -1,4 +1,4 @@
-"""One status per theorem and setting (the vocabulary of :mod:`numerics.experiments.bounds.status`) from the measured rows.
+"""One status per theorem and setting (the vocabulary of :mod:`numerics.analysis.bound_status`) from the measured rows.
 
 For each group of rows (a theorem and its setting: p, K, problem, role) every run gets a status, and the group
 gets the strongest one present: *exceeded* (a run above its bound, confirmed at 50 digits) before *holds* (some
@@ -8,13 +8,13 @@ gets below the trivial bound; the earliest step at which one would). Theorem 4 i
 Trivial bounds: Theorem 1 t₀ ≥ 1; Theorem 2 (π* − π)ᵀr ≤ max r − min r; Theorem 3 V* − V ≤ 1/(1 − γ) (rewards in
 [0, 1]); Theorem 5 has none (the cross entropy is unbounded), so its bound always bites.
 A float64 exceedance of Theorem 2 is confirmed on the group's run cheapest to confirm (first exceeding step × K²): the engine
-re-runs it with every step recorded, then :func:`numerics.experiments.bounds.precise.precise_suboptimality` re-runs that prefix
+re-runs it with every step recorded, then :func:`numerics.engine.precise.precise_suboptimality` re-runs that prefix
 at 50 digits; the other runs above the bound in float64 are counted, not confirmed one by one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,8 +22,8 @@ import numpy as np
 from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2, thm4
 from numerics.experiments.bounds.comparison import BoundComparison
-from numerics.experiments.bounds.precise import precise_suboptimality
-from numerics.experiments.bounds.status import BoundStatus, Status, classify, first_biting_step, not_checkable
+from numerics.engine.precise import precise_suboptimality
+from numerics.analysis.bound_status import BoundStatus, Status, classify, first_biting_step, not_checkable
 from numerics.experiments.bounds.thm3 import theorem3_bound
 
 __all__ = ["PRECEDENCE", "StatusRow", "combine", "status_rows"]
@@ -87,20 +87,32 @@ def _thm2_first_exceedance(row: BoundComparison) -> tuple[int, float, float]:
     return int(traj.steps[i]), float(traj.suboptimality[0, i]), float(bound[i])
 
 
+def _by_p(rows: list[BoundComparison]) -> list[tuple[float, list[BoundComparison]]]:
+    """The rows grouped by the escort power p, in increasing p."""
+    return [(p, [r for r in rows if r.parameters["p"] == p]) for p in sorted({r.parameters["p"] for r in rows})]
+
+
+def _biting_status(row: BoundComparison, bound_at: Callable[[float], float], *, start: float,
+                   horizon: float) -> BoundStatus:
+    """Holds (at the run's worst ratio) if the upper bound ``bound_at(t)`` gets tighter than the trivial bound
+    max r − min r by step ``horizon``, else vacuous with the step where it would start to bite."""
+    params = row.parameters
+    biting = first_biting_step(bound_at, relation="<=", trivial=max(params["r"]) - min(params["r"]), start=start)
+    if biting is None or biting > horizon:
+        return BoundStatus(Status.VACUOUS, biting_step=biting)
+    return BoundStatus(Status.HOLDS, row.ratio, params["t"], biting_step=biting)
+
+
 def _theorem2_ascent(rows: list[BoundComparison]) -> list[StatusRow]:
     out = []
-    for p in sorted({r.parameters["p"] for r in rows}):
-        group = [r for r in rows if r.parameters["p"] == p]
+    for p, group in _by_p(rows):
         statuses = []
         for r in group:
-            params = r.parameters
-            trivial = max(params["r"]) - min(params["r"])
-            biting = first_biting_step(lambda t: thm2.ascent_bound(t, params["c"], params["K"], p), relation="<=",
-                                       trivial=trivial, start=1.0)
-            if biting is None or biting > params["steps"] + 1:
-                statuses.append(BoundStatus(Status.VACUOUS, biting_step=biting))
-            elif not r.violated:
-                statuses.append(BoundStatus(Status.HOLDS, r.ratio, params["t"], biting_step=biting))
+            q = r.parameters
+            status = _biting_status(r, lambda t: thm2.ascent_bound(t, q["c"], q["K"], p), start=1.0,
+                                    horizon=q["steps"] + 1)
+            if status.status is Status.VACUOUS or not r.violated:  # a biting run above the bound is confirmed below
+                statuses.append(status)
         above = [r for r in group if r.violated]
         if above:
             firsts = [(_thm2_first_exceedance(r), r) for r in above]
@@ -131,20 +143,12 @@ def _theorem2_ascent(rows: list[BoundComparison]) -> list[StatusRow]:
 
 def _theorem2_flow(rows: list[BoundComparison]) -> list[StatusRow]:
     out = []
-    for p in sorted({r.parameters["p"] for r in rows}):
-        group = [r for r in rows if r.parameters["p"] == p]
+    for p, group in _by_p(rows):
         statuses = []
         for r in group:
-            params = r.parameters
-            trivial = max(params["r"]) - min(params["r"])
-            biting = first_biting_step(lambda t: thm2.flow_bound(t, params["c"], p), relation="<=", trivial=trivial,
-                                       start=2.0)
-            if r.violated:
-                statuses.append(BoundStatus(Status.HOLDS, r.ratio, params["t"], unconfirmed=1))
-            elif biting is None or biting > params["horizon"]:
-                statuses.append(BoundStatus(Status.VACUOUS, biting_step=biting))
-            else:
-                statuses.append(BoundStatus(Status.HOLDS, r.ratio, params["t"], biting_step=biting))
+            q = r.parameters
+            statuses.append(BoundStatus(Status.HOLDS, r.ratio, q["t"], unconfirmed=1) if r.violated else
+                            _biting_status(r, lambda t: thm2.flow_bound(t, q["c"], p), start=2.0, horizon=q["horizon"]))
         out.append(StatusRow("Theorem 2 (flow)", f"p = {p:g}", len(group), combine(statuses),
                              f"worst ratio {max(r.ratio for r in group):.3g} (flow integrated at rtol 1e-10)"))
     return out

@@ -8,8 +8,8 @@ perturbs the best inputs so far (θ₁ log-normally with rare sign flips, r and 
 stated domain) and keeps any offspring with a larger ratio. The ratio is a long simulation's maximum over t, not
 differentiable in the inputs and cheap to evaluate in batches, which is what a derivative-free batched search
 suits; hypothesis' shrinking aims at small counterexamples, not at the largest ratio. (3) *final run*: the worst
-inputs per p at the full horizon, a status from :mod:`numerics.experiments.bounds.status`, and an exceedance confirmed by a
-50-digit re-run (:mod:`numerics.experiments.bounds.precise`) up to its first exceeding step (the minimal replay).
+inputs per p at the full horizon, a status from :mod:`numerics.analysis.bound_status`, and an exceedance confirmed by a
+50-digit re-run (:mod:`numerics.engine.precise`) up to its first exceeding step (the minimal replay).
 
 Theorems and families:
 
@@ -60,8 +60,8 @@ from foundation.artifacts import StageOutput, provenance, write_json
 from foundation.validation import InputError, check_choice
 from numerics.engine import run_bandit
 from numerics.experiments.bounds import stress_mdp, thm2
-from numerics.experiments.bounds.precise import precise_suboptimality
-from numerics.experiments.bounds.status import BoundStatus, Status, classify
+from numerics.engine.precise import precise_suboptimality
+from numerics.analysis.bound_status import BoundStatus, Status, classify
 from numerics.experiments.bounds.stress_mdp import MDPInputs
 from numerics.experiments.bounds.thm3 import theorem3_bound
 

@@ -11,7 +11,7 @@ The paper's appendix is not in the project's copy of the paper, so the constant 
 
 Three checks, each able to fail:
 
-* **the derived bound**, run by run (status from :mod:`numerics.experiments.bounds.status`; trivial value t₀ ≥ 1);
+* **the derived bound**, run by run (status from :mod:`numerics.analysis.bound_status`; trivial value t₀ ≥ 1);
 * **held-out shape**: C is calibrated as the smallest t₀·Δ·π₁ on the *calibration* cells (larger π₁, their own
   η, Δ and seeds); the *test* cells (smaller π₁, other η, Δ and seeds) must all stay above it — if t₀ grew more
   slowly than 1/π₁ they would fall below;
@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from numerics.analysis.statistics import fit_line
 from numerics.engine import escape_times
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.experiments.bounds.comparison import BoundComparison
@@ -151,7 +152,7 @@ def summary(rows: list[BoundComparison]) -> dict[str, object]:
     rng = np.random.default_rng(0)
 
     def slope(index: np.ndarray) -> float:
-        return float(np.polyfit(x[index], y[index], 1)[0]) if np.ptp(x[index]) > 0 else np.nan
+        return fit_line(x[index], y[index]).slope if np.ptp(x[index]) > 0 else np.nan
 
     normalised = eta[test] * product[test]
     return {

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from numerics.experiments.bounds.comparison import BoundComparison
-from numerics.experiments.bounds.status import BoundStatus, classify
+from numerics.analysis.bound_status import BoundStatus, classify
 from numerics.experiments.bounds.thm3 import problems
 from numerics.analysis.statistics import fit_line
 from numerics.environments.mdp import FiniteMDP

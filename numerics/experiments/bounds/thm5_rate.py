@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from numerics.analysis.statistics import fit_line
 from numerics.engine import run_classification
 from numerics.environments.bandit import initial_parameters
 
@@ -55,7 +56,7 @@ def cell_rates(rng: np.random.Generator, K: int, q: float | None, runs: int, *, 
         guaranteed = float(1 / (2 * (3 + c1_squared[b])))
         average = np.log(delta[0] / delta[keep]) / (t[keep] - 1)
         worst = int(np.argmin(average))
-        slope = np.polyfit(t[keep], np.log(delta[keep]), 1)[0] if keep.sum() >= 3 else np.nan
+        slope = fit_line(t[keep], np.log(delta[keep])).slope if keep.sum() >= 3 else np.nan
         records.append({
             "K": K, "start": "standard normal" if q is None else f"π₁(a_y) = {q:g}", "run": b,
             "c1_squared": float(c1_squared[b]), "guaranteed_rate": guaranteed,

@@ -18,21 +18,22 @@ Regenerate: ``escort run fig1`` (``--quick``: continuation horizon 10⁵ instead
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from matplotlib.axes import Axes
 
-from foundation.artifacts import Checkpoint, StageOutput
+from foundation.artifacts import Checkpoint
 from numerics.analysis.check import Check
 from numerics.analysis import statistics as stats
 from numerics.analysis.first_hit import first_hit
 from numerics.engine import run_bandit
 from numerics.environments.bandit import initial_parameters, random_rewards
+from numerics.experiments.protocol import Sizes
 from numerics.reporting import plotting as pl
 
-__all__ = ["convergence_times", "run"]
+__all__ = ["SIZES", "Fig1Result", "checks", "convergence_times", "measure", "render"]
 
 GOOD_LEVEL = 0.99
 """A run is good if π_T(a*) ≥ GOOD_LEVEL; the time to convergence is the first t with π_t(a*) ≥ GOOD_LEVEL."""
@@ -61,20 +62,60 @@ def _continued_times(theta: np.ndarray, r: np.ndarray, offset: int, horizon: int
     return (convergence_times(traj.steps, traj.optimal_probability) + offset).tolist()
 
 
-def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
-        K: int = 6, runs: int = 20, eta: float = 0.4, steps: int = 30_000, long_run: int | None = None) -> StageOutput:
-    """Simulate, plot and check Fig. 1; see the module docstring for the maths and the check."""
-    start = time.perf_counter()
-    horizon = long_run or (100_000 if quick else 10_000_000)
+@dataclass(frozen=True)
+class Fig1Sizes:
+    """How long bad runs are continued from θ_T (the long-run horizon)."""
+
+    long_run: int
+
+
+SIZES = Sizes(quick=Fig1Sizes(long_run=100_000), full=Fig1Sizes(long_run=10_000_000))
+
+
+@dataclass(frozen=True)
+class Fig1Result:
+    """Fig. 1 measured: the good/bad split, convergence times (censored runs at the horizon) and the bands drawn."""
+
+    K: int
+    runs: int
+    eta: float
+    steps: int
+    long_run: int
+    quick: bool
+    t: np.ndarray
+    good: np.ndarray
+    counted: np.ndarray
+    censored: np.ndarray
+    median_ratio: float
+    suboptimality: dict[str, stats.Band]
+    optimal_probability: dict[str, stats.Band]
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        return {"K": self.K, "runs": self.runs, "eta": self.eta, "steps": self.steps, "long_run": self.long_run,
+                "quick": self.quick}
+
+    @property
+    def results(self) -> dict[str, object]:
+        return {"good": self.good, "convergence_time": self.counted, "censored": self.censored,
+                "median_ratio": self.median_ratio}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return (f"- Fig. 1: {int(self.censored.sum())} bad run(s) not converged within "
+                f"{self.steps + self.long_run} steps (censored)",)
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint, K: int = 6, runs: int = 20, eta: float = 0.4,
+            steps: int = 30_000, long_run: int | None = None) -> Fig1Result:
+    """Simulate Fig. 1; see the module docstring for the maths."""
+    horizon = long_run or SIZES.pick(quick).long_run
     rng = np.random.default_rng(seed)
     r = random_rewards(rng, runs, K)
     theta0 = initial_parameters(rng, runs, K, transform="softmax")
     traj = run_bandit("spg", theta0, r, steps, eta=eta, record_per_decade=40, backend="compiled")
     good = traj.optimal_probability[:, -1] >= GOOD_LEVEL
     times = convergence_times(traj.steps, traj.optimal_probability)
-    checkpoint = Checkpoint(Path(out_dir) / "checkpoint")
-    if not resume:
-        checkpoint.clear()
     key = f"seed={seed}/horizon={horizon}"
     if not good.all():
         continued = checkpoint.unit(
@@ -86,41 +127,50 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     counted = np.where(censored, steps + horizon, times)
     ratio = (float(np.median(counted[~good]) / np.median(counted[good]))
              if good.any() and not good.all() else float("nan"))
-    checks = [
+    groups = {name: group for name, group in (("good", good), ("bad", ~good)) if group.any()}
+    return Fig1Result(
+        K=K, runs=runs, eta=eta, steps=steps, long_run=horizon, quick=quick, t=traj.steps + 1, good=good,
+        counted=counted, censored=censored, median_ratio=ratio,
+        suboptimality={name: stats.quantile_band(traj.suboptimality[g]) for name, g in groups.items()},
+        optimal_probability={name: stats.bootstrap_band(traj.optimal_probability[g], rng=rng)
+                             for name, g in groups.items()},
+    )
+
+
+def checks(result: Fig1Result) -> tuple[Check, ...]:
+    """Both groups occur, and bad runs take at least ten times longer (median) than good ones."""
+    good = result.good
+    return (
         Check("number of bad runs (π_T(a*) < 0.99)", float((~good).sum()), None, 1.0,
-                 "the figure needs at least one bad run"),
+              "the figure needs at least one bad run"),
         Check("number of good runs", float(good.sum()), None, 1.0, "the figure needs at least one good run"),
-        Check("log10(median bad / median good convergence time)", float(np.log10(ratio)), None, 1.0,
-                 "'many orders of magnitude': at least one; censored bad runs count at the horizon, a lower bound"),
-    ]
+        Check("log10(median bad / median good convergence time)", float(np.log10(result.median_ratio)), None, 1.0,
+              "'many orders of magnitude': at least one; censored bad runs count at the horizon, a lower bound"),
+    )
+
+
+def render(result: Fig1Result, folder: Path) -> tuple[Path, ...]:
+    """Draw Fig. 1's four panels and write them with the plotted data to ``folder``."""
     data = pl.PlottedData()
-    x = traj.steps + 1
+    good = result.good
     with pl.panels(4, width=3.0) as (figure, axes):
         for ax, letter, group, name in ((axes[0], "a", good, "good"), (axes[1], "b", ~good, "bad")):
             if group.any():
-                pl.draw_band(ax, data, letter, f"{name} runs ({int(group.sum())})", x,
-                             stats.quantile_band(traj.suboptimality[group]), color="C0" if name == "good" else "C3")
+                pl.draw_band(ax, data, letter, f"{name} runs ({int(group.sum())})", result.t,
+                             result.suboptimality[name], color="C0" if name == "good" else "C3")
             ax.set(xscale="log", yscale="log", xlabel="t", ylabel=r"$(\pi^*-\pi_t)^\top r$")
             pl.panel_title(ax, letter, f"{name} initialisations")
             ax.legend()
-        for group, name, colour in ((good, "good", "C0"), (~good, "bad", "C3")):
-            if group.any():
-                pl.draw_band(axes[2], data, "c", f"{name} runs", x,
-                             stats.bootstrap_band(traj.optimal_probability[group], rng=rng), color=colour)
+        for name, colour in (("good", "C0"), ("bad", "C3")):
+            if name in result.optimal_probability:
+                pl.draw_band(axes[2], data, "c", f"{name} runs", result.t, result.optimal_probability[name],
+                             color=colour)
         axes[2].set(xscale="log", xlabel="t", ylabel=r"$\pi_t(a^*)$ (mean, 95% CI)")
         pl.panel_title(axes[2], "c", "optimal action probability")
         axes[2].legend()
-        _draw_times(axes[3], data, counted, good, censored)
-        figure.suptitle(f"Fig. 1: SPG, K = {K}, η = {eta}, {runs} runs, T = {steps}")
-        wall = time.perf_counter() - start
-        parameters = {"K": K, "runs": runs, "eta": eta, "steps": steps, "long_run": horizon, "quick": quick}
-        results = {"good": good, "convergence_time": counted, "censored": censored, "median_ratio": ratio}
-        paths = pl.save_figure(figure, data, out_dir=out_dir, stem="fig1", command="escort run fig1"
-                               + (" --quick" if quick else ""), parameters=parameters, seed=seed, checks=checks,
-                               results=results, wall_time=wall)
-    headline = tuple(c.headline("Fig. 1") for c in checks) + (
-        f"- Fig. 1: {int(censored.sum())} bad run(s) not converged within {steps + horizon} steps (censored)",)
-    return StageOutput("fig1", paths, headline, tuple(h for c, h in zip(checks, headline) if not c.passed))
+        _draw_times(axes[3], data, result.counted, good, result.censored)
+        figure.suptitle(f"Fig. 1: SPG, K = {result.K}, η = {result.eta}, {result.runs} runs, T = {result.steps}")
+        return pl.save_plot(figure, data, out_dir=folder, stem="fig1")
 
 
 def _draw_times(ax: Axes, data: pl.PlottedData, counted: np.ndarray, good: np.ndarray, censored: np.ndarray) -> None:

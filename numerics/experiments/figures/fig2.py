@@ -19,22 +19,23 @@ Regenerate: ``escort run fig2`` (``--quick``: q ∈ [10⁻⁴, 10⁻¹], 3 runs 
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from foundation.artifacts import Checkpoint, StageOutput
+from foundation.artifacts import Checkpoint
 from numerics.analysis.check import Check
 from numerics.analysis import statistics as stats
 from numerics.engine import ALGORITHMS, escape_times, recording_steps, run_bandit
 from numerics.environments.bandit import gap_rewards, initial_parameters
+from numerics.experiments.protocol import Sizes
 from numerics.reporting import plotting as pl
 from numerics.kernels.transforms import policy
 from numerics.engine.executor import sweep
 
-__all__ = ["policy_path", "run"]
+__all__ = ["SIZES", "Fig2Result", "checks", "measure", "policy_path", "render"]
 
 CORNER_LEVEL = 0.9
 """A suboptimal corner i counts as visited when π_t(i) ≥ CORNER_LEVEL at some recorded t."""
@@ -67,18 +68,69 @@ def _escape_unit(theta0: np.ndarray, r: np.ndarray, eta: float, max_steps: int) 
     return escape_times(theta0, r, eta=eta, max_steps=max_steps).tolist()
 
 
-def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
-        K: int = 5, gap: float = 0.5, base: float = 0.4, eta: float = 0.4) -> StageOutput:
-    """Measure escape times, fit the slope, draw the corner-hopping trajectories; see the module docstring."""
-    start = time.perf_counter()
+@dataclass(frozen=True)
+class Fig2Sizes:
+    """The π₁(a*) grid (``smallest`` = its last point, ``points`` of them), runs per point, and the trajectory
+    horizon of panels (b)–(c)."""
+
+    smallest: float
+    points: int
+    repeats: int
+    horizon: int
+
+
+SIZES = Sizes(quick=Fig2Sizes(smallest=1e-4, points=7, repeats=3, horizon=10**5),
+              full=Fig2Sizes(smallest=1e-6, points=11, repeats=6, horizon=10**6))
+
+
+@dataclass(frozen=True)
+class Fig2Result:
+    """Fig. 2 measured: escape times against π₁(a*) with their power-law fit, and the corner-hopping trajectories."""
+
+    K: int
+    gap: float
+    base: float
+    eta: float
+    quick: bool
+    grid: np.ndarray
+    repeats: int
+    initial_optimal_probability: np.ndarray
+    escape_times: np.ndarray
+    fit: stats.LineFit
+    trajectories: list[tuple[np.ndarray, np.ndarray]]
+    visited: list[int]
+
+    @property
+    def decided(self) -> np.ndarray:
+        """Runs whose escape time was reached within the budget."""
+        return np.isfinite(self.escape_times)
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        return {"K": self.K, "gap": self.gap, "base": self.base, "eta": self.eta, "q_grid": self.grid,
+                "repeats": self.repeats, "corner_rewards": CORNER_REWARDS, "corner_starts": CORNER_STARTS,
+                "quick": self.quick}
+
+    @property
+    def results(self) -> dict[str, object]:
+        return {"slope": self.fit.slope, "intercept": self.fit.intercept, "r_squared": self.fit.r_squared,
+                "undecided_runs": int((~self.decided).sum()), "corners_visited_1based": [i + 1 for i in self.visited],
+                "escape_times": self.escape_times, "initial_optimal_probability": self.initial_optimal_probability}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return ()
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint, K: int = 5, gap: float = 0.5, base: float = 0.4,
+            eta: float = 0.4) -> Fig2Result:
+    """Measure escape times, fit the slope, follow the corner-hopping trajectories; see the module docstring."""
+    sizes = SIZES.pick(quick)
     rng = np.random.default_rng(seed)
     r = gap_rewards(K, gap=gap, base=base)
-    grid = np.logspace(-1, -4 if quick else -6, 7 if quick else 11)
-    repeats = 3 if quick else 6
+    grid = np.logspace(-1, np.log10(sizes.smallest), sizes.points)
+    repeats = sizes.repeats
     q = np.repeat(grid, repeats)
-    checkpoint = Checkpoint(Path(out_dir) / "checkpoint")
-    if not resume:
-        checkpoint.clear()
     units = [
         (f"seed={seed}/q={value:.6g}/repeats={repeats}",
          partial(_escape_unit, initial_parameters(rng, repeats, K, transform="softmax", optimal_probability=value),
@@ -88,31 +140,41 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     measured = [t for unit in sweep(units, checkpoint=checkpoint, scope={"K": K, "gap": gap, "base": base, "eta": eta})
                 for t in unit]
     t0 = np.array(measured, dtype=float)
-    decided = np.isfinite(t0)
-    fitted = decided & (q <= 1e-2)
+    fitted = np.isfinite(t0) & (q <= 1e-2)
     fit = stats.fit_line(np.log10(q[fitted]), np.log10(t0[fitted]))
-    horizon = 10**5 if quick else 10**6
-    trajectories = [policy_path("spg", theta, CORNER_REWARDS, horizon, eta=eta) for theta in CORNER_STARTS]
+    trajectories = [policy_path("spg", theta, CORNER_REWARDS, sizes.horizon, eta=eta) for theta in CORNER_STARTS]
     astar = int(np.argmax(CORNER_REWARDS))
     visited = [i for i in range(CORNER_REWARDS.size) if i != astar and trajectories[0][1][:, i].max() >= CORNER_LEVEL]
-    checks = [
-        Check("(a) slope of log t₀ on log π₁(a*), π₁ ≤ 1e-2", fit.slope, -1.0, 0.05,
-                 "t₀ = C'/π₁ + D shifts the slope by D·π₁/C' ≤ 0.05 on this range"),
-        Check("(b) suboptimal corners visited by trajectory 1", float(len(visited)), None, 2.0,
-                 "gravity wells: the iterates must hop between at least two suboptimal corners"),
-    ]
+    return Fig2Result(K=K, gap=gap, base=base, eta=eta, quick=quick, grid=grid, repeats=repeats,
+                      initial_optimal_probability=q, escape_times=t0, fit=fit, trajectories=trajectories,
+                      visited=visited)
+
+
+def checks(result: Fig2Result) -> tuple[Check, ...]:
+    """t₀ ∝ 1/π₁(a*) (slope −1 on log–log axes), and trajectory 1 visits at least two suboptimal corners."""
+    return (
+        Check("(a) slope of log t₀ on log π₁(a*), π₁ ≤ 1e-2", result.fit.slope, -1.0, 0.05,
+              "t₀ = C'/π₁ + D shifts the slope by D·π₁/C' ≤ 0.05 on this range"),
+        Check("(b) suboptimal corners visited by trajectory 1", float(len(result.visited)), None, 2.0,
+              "gravity wells: the iterates must hop between at least two suboptimal corners"),
+    )
+
+
+def render(result: Fig2Result, folder: Path) -> tuple[Path, ...]:
+    """Draw Fig. 2's three panels and write them with the plotted data to ``folder``."""
+    q, t0, decided, grid = result.initial_optimal_probability, result.escape_times, result.decided, result.grid
     data = pl.PlottedData()
     with pl.panels(3, width=3.4) as (figure, axes):
         pl.draw_points(axes[0], data, "a", "runs", q[decided], t0[decided], color="C0", alpha=0.7)
-        pl.draw_fit(axes[0], data, "a", fit, grid[grid <= 1e-2], log=True)
+        pl.draw_fit(axes[0], data, "a", result.fit, grid[grid <= 1e-2], log=True)
         axes[0].set(xscale="log", yscale="log", xlabel=r"$\pi_{\theta_1}(a^*)$", ylabel=r"escape time $t_0$")
         pl.panel_title(axes[0], "a", "escape time vs initial optimal probability")
-        steps, policy = trajectories[0]
+        steps, policy = result.trajectories[0]
         for i in range(CORNER_REWARDS.size):
             pl.draw_line(axes[1], data, "b", f"π(a{i + 1}), r = {CORNER_REWARDS[i]:g}", steps + 1, policy[:, i])
         axes[1].set(xscale="log", xlabel="t", ylabel=r"$\pi_t(a)$")
         pl.panel_title(axes[1], "b", "trajectory 1: corners visited")
-        for number, (steps, policy) in enumerate(trajectories, start=1):
+        for number, (steps, policy) in enumerate(result.trajectories, start=1):
             regret = policy @ (CORNER_REWARDS.max() - CORNER_REWARDS)
             pl.draw_line(axes[2], data, "c", f"trajectory {number}", steps + 1, regret)
         for i in range(1, CORNER_REWARDS.size - 1):
@@ -122,13 +184,4 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
         for ax in axes:
             ax.legend()
         figure.suptitle("Fig. 2: dependence on initialisation and softmax gravity wells (SPG, η = 0.4)")
-        parameters = {"K": K, "gap": gap, "base": base, "eta": eta, "q_grid": grid, "repeats": repeats,
-                      "corner_rewards": CORNER_REWARDS, "corner_starts": CORNER_STARTS, "quick": quick}
-        results = {"slope": fit.slope, "intercept": fit.intercept, "r_squared": fit.r_squared,
-                   "undecided_runs": int((~decided).sum()), "corners_visited_1based": [i + 1 for i in visited],
-                   "escape_times": t0, "initial_optimal_probability": q}
-        paths = pl.save_figure(figure, data, out_dir=out_dir, stem="fig2",
-                               command="escort run fig2" + (" --quick" if quick else ""), parameters=parameters,
-                               seed=seed, checks=checks, results=results, wall_time=time.perf_counter() - start)
-    headline = tuple(c.headline("Fig. 2") for c in checks)
-    return StageOutput("fig2", paths, headline, tuple(h for c, h in zip(checks, headline) if not c.passed))
+        return pl.save_plot(figure, data, out_dir=folder, stem="fig2")

@@ -17,21 +17,22 @@ Regenerate: ``escort run fig3`` (``--quick``: a 60-point grid side and horizon 2
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.tri import Triangulation
 
-from foundation.artifacts import StageOutput
+from foundation.artifacts import Checkpoint
 from numerics.analysis.check import Check
 from numerics.engine import run_bandit
+from numerics.experiments.protocol import Sizes
 from numerics.reporting import plotting as pl
 from numerics.experiments.figures.fig2 import policy_path
 from numerics.kernels.gradients import reward_gradient
 
-__all__ = ["optimal_probability_velocity", "run", "simplex_grid", "to_plane"]
+__all__ = ["SIZES", "Fig3Result", "checks", "measure", "optimal_probability_velocity", "render", "simplex_grid", "to_plane"]
 
 REWARDS = np.array([0.2, 0.9, 1.0])
 START = np.array([0.6, 0.35, 0.05])
@@ -74,29 +75,86 @@ def _initial_parameters(p: float | None) -> np.ndarray:
     return np.log(START) if p is None else START ** (1.0 / p)
 
 
-def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool, eta: float = 0.4) -> StageOutput:
-    """Heat map, trajectories and sub-optimality of Fig. 3; see the module docstring."""
-    start = time.perf_counter()
-    side, horizon = (60, 20_000) if quick else (200, 200_000)
-    grid = simplex_grid(side)
-    velocity = optimal_probability_velocity(grid, REWARDS)
-    negative = float(np.mean(velocity < 0))
+@dataclass(frozen=True)
+class Fig3Sizes:
+    """Grid points per simplex side for the heat map, and the horizon of each method's run."""
+
+    side: int
+    horizon: int
+
+
+SIZES = Sizes(quick=Fig3Sizes(side=60, horizon=20_000), full=Fig3Sizes(side=200, horizon=200_000))
+
+
+@dataclass(frozen=True)
+class Fig3Result:
+    """Fig. 3 measured: dπ(a*)/dt on the simplex grid, each method's path and its steps to :data:`LEVEL`."""
+
+    eta: float
+    side: int
+    horizon: int
+    quick: bool
+    grid: np.ndarray
+    velocity: np.ndarray
+    reached: dict[str, float]
+    curves: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    @property
+    def negative_fraction(self) -> float:
+        """The fraction of the grid where π(a*) decreases under the SPG flow."""
+        return float(np.mean(self.velocity < 0))
+
+    @property
+    def speedup(self) -> float:
+        """Steps to :data:`LEVEL` of SPG over those of EPG p = 2."""
+        return self.reached["SPG"] / self.reached["EPG p = 2"]
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        return {"rewards": REWARDS, "start": START, "eta": self.eta, "grid_side": self.side,
+                "horizon": self.horizon, "level": LEVEL, "quick": self.quick}
+
+    @property
+    def results(self) -> dict[str, object]:
+        return {"negative_fraction": self.negative_fraction, "steps_to_level": self.reached,
+                "spg_over_epg2": self.speedup}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        steps_text = ", ".join(f"{k}: {v:g}" for k, v in self.reached.items())
+        return (f"- Fig. 3(c): steps to sub-optimality ≤ 0.005 (inf = not within {self.horizon}): {steps_text}",)
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint, eta: float = 0.4) -> Fig3Result:
+    """Heat map of dπ(a*)/dt and each method's run from :data:`START`; see the module docstring."""
+    sizes = SIZES.pick(quick)
+    grid = simplex_grid(sizes.side)
     reached: dict[str, float] = {}
     curves = {}
     for label, algorithm, p in METHODS:
         theta0 = _initial_parameters(p)[None, :]
-        stop = run_bandit(algorithm, theta0, REWARDS, horizon, eta=eta, p=p or 2.0, record_every=horizon,
-                          backend="compiled", stop_below=LEVEL)
+        stop = run_bandit(algorithm, theta0, REWARDS, sizes.horizon, eta=eta, p=p or 2.0,
+                          record_every=sizes.horizon, backend="compiled", stop_below=LEVEL)
         reached[label] = float(stop.steps_run[0]) if stop.suboptimality[0, -1] <= LEVEL else float("inf")
-        length = int(min(stop.steps_run[0], horizon))
+        length = int(min(stop.steps_run[0], sizes.horizon))
         curves[label] = policy_path(algorithm, theta0[0], REWARDS, max(length, 1), eta=eta, p=p or 2.0)
-    speedup = reached["SPG"] / reached["EPG p = 2"]
-    checks = [
-        Check("(a) fraction of the simplex with dπ(a*)/dt < 0 under SPG", negative, None, 1e-3,
-                 "a region of decrease must exist, at least one grid cell in a thousand"),
-        Check("(c) steps to reach 0.005, SPG / EPG p = 2", speedup, None, 2.0,
-                 "the SPG plateau must cost at least a factor 2 to be the visible effect the paper shows"),
-    ]
+    return Fig3Result(eta=eta, side=sizes.side, horizon=sizes.horizon, quick=quick, grid=grid,
+                      velocity=optimal_probability_velocity(grid, REWARDS), reached=reached, curves=curves)
+
+
+def checks(result: Fig3Result) -> tuple[Check, ...]:
+    """A region where π(a*) decreases exists, and SPG's plateau costs at least twice EPG p = 2's steps."""
+    return (
+        Check("(a) fraction of the simplex with dπ(a*)/dt < 0 under SPG", result.negative_fraction, None, 1e-3,
+              "a region of decrease must exist, at least one grid cell in a thousand"),
+        Check("(c) steps to reach 0.005, SPG / EPG p = 2", result.speedup, None, 2.0,
+              "the SPG plateau must cost at least a factor 2 to be the visible effect the paper shows"),
+    )
+
+
+def render(result: Fig3Result, folder: Path) -> tuple[Path, ...]:
+    """Draw Fig. 3's three panels and write them, the plotted data and the heat-map grid to ``folder``."""
+    grid, velocity = result.grid, result.velocity
     data = pl.PlottedData()
     with pl.panels(3, width=3.6, height=3.1) as (figure, axes):
         plane = to_plane(grid)
@@ -105,7 +163,7 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool, 
         axes[0].tricontour(plane[:, 0], plane[:, 1], velocity, levels=[0.0], colors="black", linewidths=0.8)
         figure.colorbar(mesh, ax=axes[0], label=r"$d\pi(a^*)/dt$ (SPG)", shrink=0.8)
         pl.panel_title(axes[0], "a", r"$d\pi_\theta(a^*)/dt$ for SPG")
-        for label, (steps, policies) in curves.items():
+        for label, (steps, policies) in result.curves.items():
             xy = to_plane(policies)
             style = {"linestyle": "--"} if label in ("SPG", "MD") else {}
             pl.draw_line(axes[1], data, "b", label, xy[:, 0], xy[:, 1], **style)
@@ -124,15 +182,5 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool, 
         pl.panel_title(axes[2], "c", r"sub-optimality until $\leq 0.005$")
         axes[2].legend(fontsize=6)
         figure.suptitle(f"Fig. 3: K = 3, r = (0.2, 0.9, 1.0), π₁ = {tuple(START.tolist())}")
-        parameters = {"rewards": REWARDS, "start": START, "eta": eta, "grid_side": side, "horizon": horizon,
-                      "level": LEVEL, "quick": quick}
-        results = {"negative_fraction": negative, "steps_to_level": reached, "spg_over_epg2": speedup}
         heat = (("pi_1", "pi_2", "pi_3", "dpi_astar_dt"), np.column_stack([grid, velocity]).tolist())
-        paths = pl.save_figure(figure, data, out_dir=out_dir, stem="fig3",
-                               command="escort run fig3" + (" --quick" if quick else ""), parameters=parameters,
-                               seed=seed, checks=checks, results=results, wall_time=time.perf_counter() - start,
-                               tables={"heatmap": heat})
-    steps_text = ", ".join(f"{k}: {v:g}" for k, v in reached.items())
-    headline = tuple(c.headline("Fig. 3") for c in checks) + (
-        f"- Fig. 3(c): steps to sub-optimality ≤ 0.005 (inf = not within {horizon}): {steps_text}",)
-    return StageOutput("fig3", paths, headline, tuple(h for c, h in zip(checks, headline) if not c.passed))
+        return pl.save_plot(figure, data, out_dir=folder, stem="fig3", tables={"heatmap": heat})

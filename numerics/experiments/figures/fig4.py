@@ -17,19 +17,20 @@ Regenerate: ``escort run fig4`` (``--quick``: T = 10⁴ and T_ECE = 2000 instead
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from matplotlib.axes import Axes
 
-from foundation.artifacts import StageOutput
+from foundation.artifacts import Checkpoint
 from numerics.analysis import statistics as stats
 from numerics.analysis.check import Check
-from numerics.engine import run_classification
+from numerics.engine import ClassificationTrajectory, run_classification
+from numerics.experiments.protocol import Sizes
 from numerics.reporting import plotting as pl
 
-__all__ = ["run"]
+__all__ = ["SIZES", "Fig4Result", "checks", "measure", "render"]
 
 FLOOR = 1e-250
 """δ_t below this is at the end of double precision (δ is computed by log1p down to ~1e-300); not fitted."""
@@ -45,13 +46,62 @@ def _fits(t: np.ndarray, values: np.ndarray, *, log_t: bool) -> list[stats.LineF
     return fits
 
 
-def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
-        K: int = 10, runs: int = 20, label: int = 0, steps: int | None = None,
-        ece_steps: int | None = None) -> StageOutput:
-    """Simulate, plot and check Fig. 4; see the module docstring for the maths and the checks."""
-    start = time.perf_counter()
-    steps = steps or (10_000 if quick else 100_000)
-    ece_steps = ece_steps or (2_000 if quick else 10_000)
+@dataclass(frozen=True)
+class Fig4Sizes:
+    """Horizons of SCE (``steps``) and of ECE (``ece_steps``)."""
+
+    steps: int
+    ece_steps: int
+
+
+SIZES = Sizes(quick=Fig4Sizes(steps=10_000, ece_steps=2_000), full=Fig4Sizes(steps=100_000, ece_steps=10_000))
+
+
+@dataclass(frozen=True)
+class Fig4Result:
+    """Fig. 4 measured: the SCE and ECE cross-entropy curves and their fits (medians over runs)."""
+
+    K: int
+    runs: int
+    label: int
+    steps: int
+    ece_steps: int
+    quick: bool
+    t_sce: np.ndarray
+    sce: ClassificationTrajectory
+    t_ece: np.ndarray
+    ece: ClassificationTrajectory
+    sce_slope: float
+    sce_linear_r2: float
+    ece_r2: float
+    ece_rate: float
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        return {"K": self.K, "runs": self.runs, "label": self.label, "steps": self.steps,
+                "ece_steps": self.ece_steps, "quick": self.quick}
+
+    @property
+    def results(self) -> dict[str, object]:
+        return {"sce_slope": self.sce_slope, "sce_linear_r2": self.sce_linear_r2, "ece_r2": self.ece_r2,
+                "ece_rate_per_step": self.ece_rate}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return (f"- Fig. 4(d): ECE p = 2 decays as δ_t ∝ exp(−{self.ece_rate:.3g}·t) (median rate over runs)",)
+
+    @property
+    def last_decade(self) -> np.ndarray:
+        """The recorded SCE steps in the last decade, t ≥ T/10 (where the slope is fitted)."""
+        return self.t_sce >= self.steps / 10
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint, K: int = 10, runs: int = 20, label: int = 0,
+            steps: int | None = None, ece_steps: int | None = None) -> Fig4Result:
+    """Simulate SCE and ECE (p = 2) and fit their decay; see the module docstring for the maths."""
+    sizes = SIZES.pick(quick)
+    steps = steps or sizes.steps
+    ece_steps = ece_steps or sizes.ece_steps
     rng = np.random.default_rng(seed)
     theta0 = rng.standard_normal((runs, K))
     sce = run_classification("sce", theta0, label, steps, record_per_decade=40)
@@ -62,14 +112,28 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
     sce_linear = np.median([f.r_squared for f in _fits(t_sce[last], sce.cross_entropy[:, last], log_t=False)])
     window = t_ece >= ece_steps / 10
     ece_fits = _fits(t_ece[window], ece.cross_entropy[:, window], log_t=False)
-    ece_r2 = float(np.median([f.r_squared for f in ece_fits]))
-    ece_rate = float(np.median([-f.slope for f in ece_fits]))
-    checks = [
-        Check("(b) SCE slope of log δ_t on log t, last decade", float(sce_slope), -1.0, 0.05,
-                 "δ_t ≈ a/(t + b) has local slope −t/(t + b), within 0.05 of −1 once t ≥ 20b"),
-        Check("(d) ECE p = 2, R² of ln δ_t linear in t", ece_r2, None, 0.99,
-                 f"an exponential gives 1; SCE's R² on its last decade is {sce_linear:.3f} for contrast"),
-    ]
+    return Fig4Result(
+        K=K, runs=runs, label=label, steps=steps, ece_steps=ece_steps, quick=quick, t_sce=t_sce, sce=sce,
+        t_ece=t_ece, ece=ece, sce_slope=sce_slope, sce_linear_r2=sce_linear,
+        ece_r2=float(np.median([f.r_squared for f in ece_fits])),
+        ece_rate=float(np.median([-f.slope for f in ece_fits])),
+    )
+
+
+def checks(result: Fig4Result) -> tuple[Check, ...]:
+    """SCE's slope on log–log axes is −1 (Θ(1/t)); ECE p = 2 is linear in t on a log scale."""
+    return (
+        Check("(b) SCE slope of log δ_t on log t, last decade", float(result.sce_slope), -1.0, 0.05,
+              "δ_t ≈ a/(t + b) has local slope −t/(t + b), within 0.05 of −1 once t ≥ 20b"),
+        Check("(d) ECE p = 2, R² of ln δ_t linear in t", result.ece_r2, None, 0.99,
+              f"an exponential gives 1; SCE's R² on its last decade is {result.sce_linear_r2:.3f} for contrast"),
+    )
+
+
+def render(result: Fig4Result, folder: Path) -> tuple[Path, ...]:
+    """Draw Fig. 4's four panels and write them with the plotted data to ``folder``."""
+    t_sce, sce, t_ece, ece, sce_slope = result.t_sce, result.sce, result.t_ece, result.ece, result.sce_slope
+    last = result.last_decade
     data = pl.PlottedData()
     with pl.panels(4, width=3.0) as (figure, axes):
         _log_band(axes[0], data, "a", "SCE", t_sce, sce.cross_entropy, "C3")
@@ -90,16 +154,8 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool,
         pl.panel_title(axes[3], "d", r"ECE ($p=2$): $\log \delta_t$ vs $t$")
         for ax in axes:
             ax.legend()
-        figure.suptitle(f"Fig. 4: cross entropy, K = {K}, {runs} runs (median, 10–90 % across runs)")
-        parameters = {"K": K, "runs": runs, "label": label, "steps": steps, "ece_steps": ece_steps, "quick": quick}
-        results = {"sce_slope": sce_slope, "sce_linear_r2": sce_linear, "ece_r2": ece_r2,
-                   "ece_rate_per_step": ece_rate}
-        paths = pl.save_figure(figure, data, out_dir=out_dir, stem="fig4",
-                               command="escort run fig4" + (" --quick" if quick else ""), parameters=parameters,
-                               seed=seed, checks=checks, results=results, wall_time=time.perf_counter() - start)
-    headline = tuple(c.headline("Fig. 4") for c in checks) + (
-        f"- Fig. 4(d): ECE p = 2 decays as δ_t ∝ exp(−{ece_rate:.3g}·t) (median rate over runs)",)
-    return StageOutput("fig4", paths, headline, tuple(h for c, h in zip(checks, headline) if not c.passed))
+        figure.suptitle(f"Fig. 4: cross entropy, K = {result.K}, {result.runs} runs (median, 10–90 % across runs)")
+        return pl.save_plot(figure, data, out_dir=folder, stem="fig4")
 
 
 def _log_band(ax: Axes, data: pl.PlottedData, panel: str, series: str, t: np.ndarray, delta: np.ndarray,

@@ -31,18 +31,18 @@ compiled backend runs in seconds; 4 runs and T = 150 for (c)).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from foundation.artifacts import Checkpoint, StageOutput
+from foundation.artifacts import Checkpoint
 from numerics.analysis.check import Check
 from numerics.analysis import statistics as stats
 from numerics.engine import run_bandit
 from numerics.environments.bandit import random_rewards, same_policy_starts
+from numerics.experiments.protocol import Sizes
 from numerics.reporting import plotting as pl
 from numerics.environments.gridworld import GridLayout, four_room
 from numerics.engine import ALGORITHMS
@@ -50,7 +50,7 @@ from numerics.engine.mdp_policy_gradient import MDP_ALGORITHMS, run_mdp
 from numerics.engine.step_sizes import spg_mdp_step
 from numerics.engine.executor import sweep
 
-__all__ = ["Settings", "run", "settings"]
+__all__ = ["SIZES", "Fig5Result", "Fig5Sizes", "checks", "measure", "render"]
 
 BANDIT_LEVEL = 1e-3
 """(a): a run has reached the optimum when (π* − π_T)ᵀr < BANDIT_LEVEL."""
@@ -64,7 +64,7 @@ P = 2.0
 
 
 @dataclass(frozen=True)
-class Settings:
+class Fig5Sizes:
     """Sizes of both parts; the quick and full forms differ only here."""
 
     actions: tuple[int, ...]
@@ -77,21 +77,21 @@ class Settings:
     gamma: float = 0.99
 
 
-def settings(quick: bool) -> Settings:
-    """Full: 20 runs, T = 5·10⁴ (a) and 2000 (c); quick: the same for (a), 4 runs and T = 150 for (c).
+SIZES = Sizes(
+    quick=Fig5Sizes(actions=(10, 50, 100), bandit_runs=20, four_room_runs=4, bandit_steps=50_000,
+                    four_room_steps=150),
+    full=Fig5Sizes(actions=(10, 50, 100), bandit_runs=20, four_room_runs=20, bandit_steps=50_000,
+                   four_room_steps=2000),
+)
+"""Full: 20 runs, T = 5·10⁴ (a) and 2000 (c); quick: the same for (a), 4 runs and T = 150 for (c).
 
-    The quick form keeps the paper's sizes for (a) (seconds with the compiled backend): at T = 2000 EPG has not yet
-    reached 1e-3 for K = 50, 100, and with 4 runs no SPG run may happen to plateau, so its checks would report the
-    size of the quick form rather than the paper's claim.
-    """
-    if quick:
-        return Settings(actions=(10, 50, 100), bandit_runs=20, four_room_runs=4, bandit_steps=50_000,
-                        four_room_steps=150)
-    return Settings(actions=(10, 50, 100), bandit_runs=20, four_room_runs=20, bandit_steps=50_000,
-                    four_room_steps=2000)
+The quick form keeps the paper's sizes for (a) (seconds with the compiled backend): at T = 2000 EPG has not yet
+reached 1e-3 for K = 50, 100, and with 4 runs no SPG run may happen to plateau, so its checks would report the
+size of the quick form rather than the paper's claim.
+"""
 
 
-def _bandit_unit(config: Settings, K: int, seed: int) -> dict[str, list]:
+def _bandit_unit(config: Fig5Sizes, K: int, seed: int) -> dict[str, list]:
     """Both methods on the same 20 reward vectors and initial policies for K actions."""
     rng = np.random.default_rng([seed, K])
     r = random_rewards(rng, config.bandit_runs, K)
@@ -104,11 +104,11 @@ def _bandit_unit(config: Settings, K: int, seed: int) -> dict[str, list]:
     return unit
 
 
-def _four_room_unit(config: Settings, algorithm: str, seed: int) -> dict[str, list]:
+def _four_room_unit(config: Fig5Sizes, algorithm: str, seed: int) -> dict[str, list]:
     mdp, _ = four_room(gamma=config.gamma)
     rng = np.random.default_rng([seed, 5])
     theta0 = same_policy_starts(rng, (config.four_room_runs, mdp.n_states, mdp.n_actions), p=P)
-    traj = run_mdp(algorithm, mdp, theta0[MDP_ALGORITHMS[algorithm]], mdp.rho, config.four_room_steps, p=P,
+    traj = run_mdp(algorithm, mdp, theta0[MDP_ALGORITHMS[algorithm].transform], mdp.rho, config.four_room_steps, p=P,
                    eta=config.step_multiple * spg_mdp_step(config.gamma), step_scale=config.step_multiple,
                    record_per_decade=30)
     return {"steps": traj.steps.tolist(), "suboptimality": traj.suboptimality.tolist(),
@@ -137,33 +137,79 @@ def _fraction_below(values: list, level: float) -> float:
     return float(np.mean(np.asarray(values)[:, -1] < level))
 
 
-def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) -> StageOutput:
-    """Simulate, plot and check Fig. 5; see the module docstring for the set-up and the checks."""
-    start = time.perf_counter()
-    config = settings(quick)
-    checkpoint = Checkpoint(Path(out_dir) / "checkpoint")
-    if not resume:
-        checkpoint.clear()
+@dataclass(frozen=True)
+class Fig5Result:
+    """Fig. 5 measured: per K the bandit curves of SPG and EPG (a), and the Four-room curves of both (c)."""
+
+    sizes: Fig5Sizes
+    quick: bool
+    bandits: dict[int, dict]
+    rooms: dict[str, dict]
+
+    @property
+    def reached(self) -> dict[str, float]:
+        """Per method, the fraction of Four-room runs that end below :data:`FOUR_ROOM_LEVEL`."""
+        return {a: _fraction_below(self.rooms[a]["suboptimality"], FOUR_ROOM_LEVEL) for a in self.rooms}
+
+    @property
+    def four_room_final(self) -> dict[str, np.ndarray]:
+        """Per method, the final V*(ρ) − V(ρ) of each Four-room run."""
+        return {a: np.asarray(self.rooms[a]["suboptimality"])[:, -1] for a in self.rooms}
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        return {**self.sizes.__dict__, "p": P, "bandit_level": BANDIT_LEVEL, "four_room_level": FOUR_ROOM_LEVEL,
+                "quick": self.quick}
+
+    @property
+    def results(self) -> dict[str, object]:
+        return {"four_room_reached": self.reached,
+                "bandit_final": {K: {a: np.asarray(u[a]["suboptimality"])[:, -1] for a in u}
+                                 for K, u in self.bandits.items()},
+                "four_room_final": self.four_room_final}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        summary = "; ".join(
+            f"{a.upper()} median {np.median(finals):.3g}, {int(np.sum(finals >= PLATEAU_LEVEL))}/{finals.size} runs "
+            f"above {PLATEAU_LEVEL:g}" for a, finals in self.four_room_final.items())
+        return (f"- Fig. 5 (c), final V*(ρ) − V(ρ) after T = {self.sizes.four_room_steps} steps: {summary} "
+                "(above the level: still on a sub-goal plateau)",)
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> Fig5Result:
+    """Simulate (a) and (c) of Fig. 5; see the module docstring for the set-up."""
+    config = SIZES.pick(quick)
     tag = f"seed={seed}/quick={quick}"
     units = [(f"{tag}/a/K={K}", partial(_bandit_unit, config, K, seed)) for K in config.actions]
     units += [(f"{tag}/c/{a}", partial(_four_room_unit, config, a, seed)) for a in ("spg", "epg")]
     values = sweep(units, checkpoint=checkpoint, scope=config)
-    bandits = dict(zip(config.actions, values))
-    rooms = dict(zip(("spg", "epg"), values[len(config.actions):]))
-    checks = []
-    for K, unit in bandits.items():
-        checks.append(Check(f"(a) K = {K}: fraction of EPG runs with final (π* − π)ᵀr < {BANDIT_LEVEL:g}",
-                               _fraction_below(unit["epg"]["suboptimality"], BANDIT_LEVEL), None, CONSISTENT,
-                               "'consistently across all K': at most 1 in 20 runs may miss the level at T"))
-        checks.append(Check(f"(a) K = {K}: number of SPG runs still above {BANDIT_LEVEL:g} at T (plateau)",
-                               float(np.sum(np.asarray(unit["spg"]["suboptimality"])[:, -1] >= BANDIT_LEVEL)),
-                               None, 1.0, "SPG 'significantly' slower: at least one run still on a plateau"))
-    reached = {a: _fraction_below(rooms[a]["suboptimality"], FOUR_ROOM_LEVEL) for a in rooms}
-    checks.append(Check(f"(c) fraction of EPG runs with final V*(ρ) − V(ρ) < {FOUR_ROOM_LEVEL:g}", reached["epg"],
-                           None, CONSISTENT, "'EPG quickly achieves the optimal goal' in (nearly) every run"))
-    checks.append(Check("(c) fraction of EPG runs at the goal minus that of SPG runs",
-                           reached["epg"] - reached["spg"], None, 1e-9, "'SPG is easily stuck in plateaus': EPG "
-                           "must reach the goal in more runs"))
+    return Fig5Result(sizes=config, quick=quick, bandits=dict(zip(config.actions, values)),
+                      rooms=dict(zip(("spg", "epg"), values[len(config.actions):])))
+
+
+def checks(result: Fig5Result) -> tuple[Check, ...]:
+    """EPG reaches the level consistently for every K and on Four-room; SPG plateaus; see the module docstring."""
+    found = []
+    for K, unit in result.bandits.items():
+        found.append(Check(f"(a) K = {K}: fraction of EPG runs with final (π* − π)ᵀr < {BANDIT_LEVEL:g}",
+                           _fraction_below(unit["epg"]["suboptimality"], BANDIT_LEVEL), None, CONSISTENT,
+                           "'consistently across all K': at most 1 in 20 runs may miss the level at T"))
+        found.append(Check(f"(a) K = {K}: number of SPG runs still above {BANDIT_LEVEL:g} at T (plateau)",
+                           float(np.sum(np.asarray(unit["spg"]["suboptimality"])[:, -1] >= BANDIT_LEVEL)),
+                           None, 1.0, "SPG 'significantly' slower: at least one run still on a plateau"))
+    reached = result.reached
+    found.append(Check(f"(c) fraction of EPG runs with final V*(ρ) − V(ρ) < {FOUR_ROOM_LEVEL:g}", reached["epg"],
+                       None, CONSISTENT, "'EPG quickly achieves the optimal goal' in (nearly) every run"))
+    found.append(Check("(c) fraction of EPG runs at the goal minus that of SPG runs",
+                       reached["epg"] - reached["spg"], None, 1e-9, "'SPG is easily stuck in plateaus': EPG "
+                       "must reach the goal in more runs"))
+    return tuple(found)
+
+
+def render(result: Fig5Result, folder: Path) -> tuple[Path, ...]:
+    """Draw Fig. 5's panels (one per K, the map, Four-room) and write them with the plotted data to ``folder``."""
+    config, bandits, rooms = result.sizes, result.bandits, result.rooms
     _, layout = four_room(gamma=config.gamma)
     data = pl.PlottedData()
     with pl.panels(len(config.actions) + 2, width=2.9) as (figure, axes):
@@ -181,23 +227,8 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
         ax.set(xscale="log", yscale="log", xlabel="t", ylabel=r"$V^*(\rho) - V^{\pi_t}(\rho)$")
         pl.panel_title(ax, "c", f"Four-room, steps: λ = {config.step_multiple:g} × theory")
         ax.legend()
-        figure.suptitle(f"Fig. 5{' (quick form)' if quick else ''}: median and 10–90 % band over {config.bandit_runs} "
-                         f"runs (a) and {config.four_room_runs} runs (c); (c) both methods take λ times their "
-                         f"theoretical step: SPG η = λ(1−γ)³/8, EPG λ·η_t(s) of Theorem 3 (λ = 1 moves θ by ~1e-8)", fontsize=8)
-        parameters = {**config.__dict__, "p": P, "bandit_level": BANDIT_LEVEL, "four_room_level": FOUR_ROOM_LEVEL,
-                      "quick": quick}
-        results = {"four_room_reached": reached,
-                   "bandit_final": {K: {a: np.asarray(u[a]["suboptimality"])[:, -1] for a in u}
-                                    for K, u in bandits.items()},
-                   "four_room_final": {a: np.asarray(rooms[a]["suboptimality"])[:, -1] for a in rooms}}
-        paths = pl.save_figure(figure, data, out_dir=out_dir, stem="fig5", command="escort run fig5"
-                               + (" --quick" if quick else ""), parameters=parameters, seed=seed, checks=checks,
-                               results=results, wall_time=time.perf_counter() - start)
-    headline = tuple(c.headline("Fig. 5 (quick form)" if quick else "Fig. 5") for c in checks)
-    summary = "; ".join(
-        f"{a.upper()} median {np.median(finals):.3g}, {int(np.sum(finals >= PLATEAU_LEVEL))}/{finals.size} runs "
-        f"above {PLATEAU_LEVEL:g}" for a, finals in results["four_room_final"].items())
-    extra = (f"- Fig. 5 (c), final V*(ρ) − V(ρ) after T = {config.four_room_steps} steps: {summary} "
-             "(above the level: still on a sub-goal plateau)",)
-    failed = tuple(h for c, h in zip(checks, headline) if not c.passed)
-    return StageOutput("fig5", paths, headline + extra, failed)
+        figure.suptitle(f"Fig. 5{' (quick form)' if result.quick else ''}: median and 10–90 % band over "
+                        f"{config.bandit_runs} runs (a) and {config.four_room_runs} runs (c); (c) both methods take "
+                        f"λ times their theoretical step: SPG η = λ(1−γ)³/8, EPG λ·η_t(s) of Theorem 3 (λ = 1 moves "
+                        "θ by ~1e-8)", fontsize=8)
+        return pl.save_plot(figure, data, out_dir=folder, stem="fig5")

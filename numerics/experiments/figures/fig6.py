@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 from threadpoolctl import threadpool_limits
 
 from foundation.artifacts import Checkpoint, StageOutput, provenance, write_csv, write_json
+from numerics.experiments.protocol import Sizes
 from numerics.analysis.aggregate import interquartile_mean, iqm_interval
 from numerics.analysis.summary import compare, fmt, interval_text, markdown_table
 from numerics.engine.neural.classifier import Curve, train
@@ -42,7 +43,7 @@ from numerics.reporting import findings
 from numerics.reporting.plotting import save_png
 from numerics.engine.executor import sweep
 
-__all__ = ["PAIRS", "Settings", "run", "settings"]
+__all__ = ["PAIRS", "SIZES", "Settings", "run"]
 
 PAIRS: tuple[tuple[Head, Head], ...] = (
     (Head("policy-gradient", "softmax"), Head("policy-gradient", "escort", p=4.0)),
@@ -79,23 +80,23 @@ class Settings:
     n_hidden: int = 512
 
 
-def settings(quick: bool) -> Settings:
-    """Quick: digits, 2 rates per optimiser, 2 seeds, 4 epochs, 3 records per decade; full: MNIST, 4 momentum and
-    3 plain-SGD rates (plain SGD's grid 10× momentum's 0.01–0.1: heavy-ball momentum 0.9 multiplies the step by up
-    to 1/(1 − 0.9); 0.3 was added to the momentum grid after a trial selected its top rate 0.1 for SPG and EPG),
-    2 selection seeds, 10 seeds at the chosen rate, 3 epochs, float32, 2 records per decade of minibatch steps
-    with the training objective on 5,000 training images; the runs go through the sweep executor.
+SIZES = Sizes(
+    quick=Settings(mnist=False, rates=(("momentum", (0.01, 0.1)), ("gd", (0.1, 1.0))), selection_seeds=2,
+        seeds=2, epochs=4, dtype="float64", record_per_decade=3, objective_sample=None),
+    full=Settings(mnist=True, rates=(("momentum", (0.01, 0.03, 0.1, 0.3)), ("gd", (0.1, 0.3, 1.0))),
+        selection_seeds=2, seeds=10, epochs=3, dtype="float32", record_per_decade=2,
+        objective_sample=5000),
+)
+"""Quick: digits, 2 rates per optimiser, 2 seeds, 4 epochs, 3 records per decade; full: MNIST, 4 momentum and
+3 plain-SGD rates (plain SGD's grid 10× momentum's 0.01–0.1: heavy-ball momentum 0.9 multiplies the step by up
+to 1/(1 − 0.9); 0.3 was added to the momentum grid after a trial selected its top rate 0.1 for SPG and EPG),
+2 selection seeds, 10 seeds at the chosen rate, 3 epochs, float32, 2 records per decade of minibatch steps
+with the training objective on 5,000 training images; the runs go through the sweep executor.
 
-    Cost of the full form (measured under load, one BLAS thread per worker): a 3-epoch MNIST run with its records
-    takes about 16.5 s of one core in float32 (a bare float32 epoch 3.4–4.0 s, float64 7.2–7.4 s); 8 methods ×
-    2 selection seeds × 3.5 rates + 8 × 8 more seeds = 120 runs, about 16.5 minutes on 2 idle cores.
-    """
-    if quick:
-        return Settings(mnist=False, rates=(("momentum", (0.01, 0.1)), ("gd", (0.1, 1.0))), selection_seeds=2,
-                        seeds=2, epochs=4, dtype="float64", record_per_decade=3, objective_sample=None)
-    return Settings(mnist=True, rates=(("momentum", (0.01, 0.03, 0.1, 0.3)), ("gd", (0.1, 0.3, 1.0))),
-                    selection_seeds=2, seeds=10, epochs=3, dtype="float32", record_per_decade=2,
-                    objective_sample=5000)
+Cost of the full form (measured under load, one BLAS thread per worker): a 3-epoch MNIST run with its records
+takes about 16.5 s of one core in float32 (a bare float32 epoch 3.4–4.0 s, float64 7.2–7.4 s); 8 methods ×
+2 selection seeds × 3.5 rates + 8 × 8 more seeds = 120 runs, about 16.5 minutes on 2 idle cores.
+"""
 
 
 Unit = tuple[str, str, float, int]
@@ -320,7 +321,7 @@ def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) 
     """Regenerate Fig. 6 (data, figure, findings section); ``resume`` keeps finished (method, rate, seed) units."""
     start = time.perf_counter()
     out_dir, docs_dir = Path(out_dir), Path(docs_dir)
-    config = settings(quick)
+    config = SIZES.pick(quick)
     source = load_dataset(seed=seed, mnist=config.mnist).source  # fails before any training if MNIST is missing
     checkpoint = Checkpoint(out_dir / ("checkpoint-quick" if quick else "checkpoint"))
     if not resume:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from numerics.engine import ALGORITHMS, recording_steps, run_bandit
+from numerics.engine.loop import simulate
 from numerics.environments.bandit import suboptimality
 from numerics.kernels.gradients import reward_gradient
 from numerics.engine.neural.optimisers import Adam
@@ -49,25 +50,22 @@ def _loop(
     problem: TrapProblem, theta: np.ndarray, steps: int, per_decade: int,
     step: Callable[[int, np.ndarray], np.ndarray], policy_at: Callable[[int, np.ndarray], np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Apply θ ← step(t, θ) up to ``steps`` times, recording sub-optimality and π_t(a*) at the recording steps.
+    """Apply θ ← step(t, θ) up to ``steps`` times (:func:`numerics.engine.loop.simulate`), recording sub-optimality and π_t(a*) at the recording steps.
 
     The escape studies only need the first step with π_t(a*) ≥ 1/2, so the loop ends at the first recording
     step by which every run has got there; the recorded steps then end at that step.
     """
     recorded = recording_steps(steps, record_per_decade=per_decade)
-    gaps, optimal = [], []
     escaped = np.zeros(theta.shape[0], dtype=bool)
-    t = 0
-    for target in recorded:
-        while t < target:
-            theta = step(t, theta)
-            t += 1
-        pi = policy_at(t, theta)
-        gaps.append(suboptimality(pi, problem.rewards))
-        optimal.append(pi[:, 0])
-        escaped |= pi[:, 0] >= 0.5
-        if escaped.all():
-            break
+
+    def record(t: int, state: np.ndarray, _: object) -> tuple[np.ndarray, np.ndarray]:
+        pi = policy_at(t, state)
+        np.logical_or(escaped, pi[:, 0] >= 0.5, out=escaped)
+        return suboptimality(pi, problem.rewards), pi[:, 0]
+
+    run = simulate(theta, recorded, update=lambda t, state, _: step(t, state), record=record,
+                   finished=lambda t, state, _: bool(escaped.all()))
+    gaps, optimal = zip(*run.records)
     return recorded[: len(gaps)], np.array(gaps).T, np.array(optimal).T
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.experiments.protocol import Sizes
 from numerics.reporting.plotting import save_png
 from numerics.reporting.section import Section
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
@@ -33,7 +34,7 @@ from numerics.analysis.statistics import fit_line
 from numerics.environments.trap import ESCAPE_LEVEL, TrapProblem, trap_problem
 from numerics.engine.executor import sweep
 
-__all__ = ["EscapeSettings", "EscapeStudy", "Method", "escape_section", "escape_settings", "escape_study"]
+__all__ = ["ESCAPE_SIZES", "EscapeSettings", "EscapeStudy", "Method", "escape_section", "escape_study"]
 
 Runner = Callable[[TrapProblem, int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
 """(problem, steps, records per decade) -> (recorded steps, sub-optimality (R, T'), π_t(a*) (R, T')); the
@@ -147,11 +148,11 @@ class EscapeSettings:
     record_per_decade: int
 
 
-def escape_settings(quick: bool) -> EscapeSettings:
-    """Quick: 12 runs, π₁(a*) ∈ {0.05, 0.02, 0.01}, 5,000 steps; full: 24 runs, down to 0.005, 20,000 steps."""
-    if quick:
-        return EscapeSettings(K=10, runs=12, probabilities=(0.05, 0.02, 0.01), steps=5000, record_per_decade=20)
-    return EscapeSettings(K=10, runs=24, probabilities=(0.05, 0.02, 0.01, 0.005), steps=20_000, record_per_decade=20)
+ESCAPE_SIZES = Sizes(
+    quick=EscapeSettings(K=10, runs=12, probabilities=(0.05, 0.02, 0.01), steps=5000, record_per_decade=20),
+    full=EscapeSettings(K=10, runs=24, probabilities=(0.05, 0.02, 0.01, 0.005), steps=20_000, record_per_decade=20),
+)
+"""Quick: 12 runs, π₁(a*) ∈ {0.05, 0.02, 0.01}, 5,000 steps; full: 24 runs, down to 0.005, 20,000 steps."""
 
 
 def _verdict(study: EscapeStudy, label: str) -> str:
@@ -178,7 +179,7 @@ def escape_section(
     Units are checkpointed under the method's label, so a method that several questions share (SPG η=0.4,
     EPG p=2) runs once per π₁(a*) for all of them.
     """
-    config = escape_settings(quick)
+    config = ESCAPE_SIZES.pick(quick)
     study = escape_study(methods, K=config.K, runs=config.runs, probabilities=config.probabilities,
                          steps=config.steps, record_per_decade=config.record_per_decade, seed=seed,
                          checkpoint=checkpoint,

@@ -24,6 +24,7 @@ import sympy as sp
 from matplotlib.figure import Figure
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.experiments.protocol import Sizes
 from numerics.engine import run_bandit
 from numerics.reporting.plotting import save_png
 from numerics.reporting.section import Section
@@ -34,7 +35,7 @@ from numerics.engine.executor import sweep
 from theory.definitions import P
 from theory.statements import BOUNDS, C, K_SYM, T
 
-__all__ = ["Settings", "run", "settings"]
+__all__ = ["SIZES", "Settings", "run"]
 
 EPSILON = 0.01
 _BOUND_AT_ONE = sp.lambdify((K_SYM, C, P), BOUNDS["thm2-ascent"].bound.subs(T, 1), "numpy")
@@ -52,11 +53,11 @@ class Settings:
     trap_probability: float = 1e-3
 
 
-def settings(quick: bool) -> Settings:
-    """Quick: K ∈ {10, 100}, 6 runs, 2,000 steps; full: K ∈ {10, 100, 1000}, 20 runs, 20,000 steps."""
-    if quick:
-        return Settings(powers=(1.0, 2.0, 4.0, 8.0), actions=(10, 100), runs=6, steps=2000, record_every=10)
-    return Settings(powers=(1.0, 2.0, 3.0, 4.0, 8.0), actions=(10, 100, 1000), runs=20, steps=20_000, record_every=20)
+SIZES = Sizes(
+    quick=Settings(powers=(1.0, 2.0, 4.0, 8.0), actions=(10, 100), runs=6, steps=2000, record_every=10),
+    full=Settings(powers=(1.0, 2.0, 3.0, 4.0, 8.0), actions=(10, 100, 1000), runs=20, steps=20_000, record_every=20),
+)
+"""Quick: K ∈ {10, 100}, 6 runs, 2,000 steps; full: K ∈ {10, 100, 1000}, 20 runs, 20,000 steps."""
 
 
 def _measure(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
@@ -76,7 +77,7 @@ def _measure(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Sweep p, K and the initialisation; compare measured and guaranteed step counts; recommend a p."""
-    config = settings(quick)
+    config = SIZES.pick(quick)
     inits = ("uniform", f"trap π₁(a*)={config.trap_probability:g}")
     grid = [(K, init, p) for K in config.actions for init in inits for p in config.powers]
     values = sweep([(f"q2/K={K}/{init}/p={p:g}", partial(_measure, config, K, init, p, seed)) for K, init, p in grid],

@@ -38,6 +38,7 @@ from matplotlib.figure import Figure
 
 from foundation.artifacts import Checkpoint, write_csv
 from foundation.validation import InputError
+from numerics.experiments.protocol import Sizes
 from numerics.analysis.summary import compare, markdown_table
 from numerics.engine.mdp_policy_gradient import run_mdp
 from numerics.engine.step_sizes import spg_mdp_step
@@ -45,11 +46,11 @@ from numerics.engine.neural.four_room import train
 from numerics.environments.bandit import same_policy_starts
 from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import optimal_values
-from numerics.experiments.figures.fig5 import settings as fig5_settings
+from numerics.experiments.figures.fig5 import SIZES as FIG5_SIZES
 from numerics.reporting.plotting import save_png
 from numerics.reporting.section import Section
 
-__all__ = ["LEVEL", "Reading", "Settings", "readings", "run", "settings"]
+__all__ = ["LEVEL", "Reading", "SIZES", "Settings", "readings", "run"]
 
 LEVEL = 0.05
 """A run reaches the optimum when its final normalised gap is at most LEVEL."""
@@ -88,12 +89,13 @@ class Settings:
     network_steps: int
 
 
-def settings(quick: bool) -> Settings:
-    """Quick: 2 runs, 100 tabular and 40 network steps; full: 6 runs, 1000 and 400 steps (about 1 s of one core
-    per run; 448 runs)."""
-    if quick:
-        return Settings(runs=2, tabular_steps=100, network_steps=40)
-    return Settings(runs=6, tabular_steps=1000, network_steps=400)
+SIZES = Sizes(
+    quick=Settings(runs=2, tabular_steps=100, network_steps=40),
+    full=Settings(runs=6, tabular_steps=1000, network_steps=400),
+)
+"""Quick: 2 runs, 100 tabular and 40 network steps; full: 6 runs, 1000 and 400 steps (about 1 s of one core
+per run; 448 runs).
+"""
 
 
 def readings(quick: bool) -> list[Reading]:
@@ -109,7 +111,7 @@ def readings(quick: bool) -> list[Reading]:
 
 def _tabular_gap(reading: Reading, transform: str, mdp, rho: np.ndarray, rng: np.random.Generator, steps: int):
     theta0 = same_policy_starts(rng, (1, mdp.n_states, mdp.n_actions), p=P)[transform]
-    multiple = fig5_settings(False).step_multiple
+    multiple = FIG5_SIZES.full.step_multiple
     try:
         run = run_mdp("spg" if transform == "softmax" else "epg", mdp, theta0, rho, steps, p=P,
                       eta=multiple * spg_mdp_step(0.99), step_scale=multiple * ((1 - 0.99) / (1 - reading.gamma)) ** 3,
@@ -183,9 +185,8 @@ def _figure(path: Path, rows: list[dict], headline: str) -> Path:
 
 
 def _headline(rows: list[dict], quick: bool, config: Settings) -> str:
-    better = [r for r in rows if r["comparison"].startswith("EPG p=2 has the lower")
-              and r["epg_only"] > r["spg_only"]]
-    worse = [r for r in rows if r["comparison"].startswith("SPG has the lower")]
+    better = [r for r in rows if r["comparison"].lower == "EPG p=2" and r["epg_only"] > r["spg_only"]]
+    worse = [r for r in rows if r["comparison"].lower == "SPG"]
     where = "; ".join(f"{r['rewards']}, {r['start']}, γ={r['gamma']:g}, {r['learner']}" for r in better)
     text = (f"EPG reaches the optimum where SPG does not in {len(better)} of {len(rows)} readings"
             + (f" ({where})" if better else "") + f"; SPG has the lower final gap in {len(worse)}")
@@ -194,7 +195,7 @@ def _headline(rows: list[dict], quick: bool, config: Settings) -> str:
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Run both methods over every reading (module docstring) and write the map, its table and conclusion."""
-    config = settings(quick)
+    config = SIZES.pick(quick)
     rows = [_row(r, _runs(checkpoint, r, "softmax", seed, config), _runs(checkpoint, r, "escort", seed, config))
             for r in readings(quick)]
     header = list(rows[0])

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.experiments.protocol import Sizes
 from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import optimal_values
 from numerics.engine.neural.four_room import state_features, train
@@ -30,7 +31,7 @@ from numerics.analysis.aggregate import iqm_interval
 from numerics.analysis.summary import compare, interval_text, markdown_table
 from numerics.engine.executor import sweep
 
-__all__ = ["METHODS", "Settings", "run", "settings"]
+__all__ = ["METHODS", "SIZES", "Settings", "run"]
 
 GOAL_GAP = 0.05
 METHODS: tuple[tuple[str, str, str, float], ...] = (
@@ -52,15 +53,15 @@ class Settings:
     record_every: int
 
 
-def settings(quick: bool) -> Settings:
-    """Quick: one-hot features, 3 start cells, 80 steps; full: one-hot and coordinates, 20 cells, 600 steps.
+SIZES = Sizes(
+    quick=Settings(features=("one-hot",), runs=3, steps=80, record_every=10),
+    full=Settings(features=("one-hot", "coordinates"), runs=20, steps=600, record_every=10),
+)
+"""Quick: one-hot features, 3 start cells, 80 steps; full: one-hot and coordinates, 20 cells, 600 steps.
 
-    Full-form sizes: with 6 cells (the earlier form) a difference of one run at the goal was 17 % of the runs; with
-    coordinate features and plain gradient descent the gap was still falling at step 400.
-    """
-    if quick:
-        return Settings(features=("one-hot",), runs=3, steps=80, record_every=10)
-    return Settings(features=("one-hot", "coordinates"), runs=20, steps=600, record_every=10)
+Full-form sizes: with 6 cells (the earlier form) a difference of one run at the goal was 17 % of the runs; with
+coordinate features and plain gradient descent the gap was still falling at step 400.
+"""
 
 
 def _measure(
@@ -77,7 +78,7 @@ def _measure(
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Train every (features, method, start cell) unit and compare SPG with EPG under Adam and under GD."""
-    config = settings(quick)
+    config = SIZES.pick(quick)
     mdp, _ = four_room()
     starts = np.random.default_rng(seed).integers(0, mdp.n_states, size=config.runs)
     grid = [(features, method) for features in config.features for method in METHODS]

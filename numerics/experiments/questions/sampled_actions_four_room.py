@@ -1,7 +1,7 @@
 """Question 1, Four-room half (reviewer 3): with sampled trajectories instead of exact gradients, does EPG still
 avoid the sub-goal plateaus of Four-room?
 
-REINFORCE of :mod:`numerics.engine.mdp_reinforce` on :func:`numerics.environments.gridworld.four_room` (goal 1.0, four sub-goals 0.7,
+REINFORCE of :mod:`numerics.engine.reinforce` on :func:`numerics.environments.gridworld.four_room` (goal 1.0, four sub-goals 0.7,
 γ = 0.99) with tabular policies: each update averages the unbiased estimate
 
     ĝ = Σ_{t<T} ∇_θ log π(a_t|s_t)·(G_t − b(s_t)),   P(T > t) = γ^t,   E[ĝ] = ∂V^π(ρ)/∂θ,
@@ -28,21 +28,22 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.experiments.protocol import Sizes
 from numerics.environments.bandit import same_policy_starts
 from numerics.experiments.figures.fig5 import P
 from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import optimal_values
-from numerics.engine.mdp_reinforce import run_reinforce
+from numerics.engine.reinforce import run_reinforce
 from numerics.experiments.questions.neural_four_room import GOAL_GAP
+from numerics.experiments.questions.step_selection import select_step_multipliers
 from numerics.reporting.section import Section, curve_figure
-from numerics.analysis.aggregate import interquartile_mean, iqm_interval
+from numerics.analysis.aggregate import iqm_interval
 from numerics.analysis.summary import compare, fmt, markdown_table
-from numerics.engine.executor import sweep
 
-__all__ = ["METHODS", "Settings", "run", "settings"]
+__all__ = ["METHODS", "SIZES", "Settings", "run"]
 
 METHODS: tuple[tuple[str, str, str], ...] = (("SPG", "spg", "softmax"), ("EPG p=2", "epg", "escort"))
-"""(label, algorithm of :func:`numerics.engine.mdp_reinforce.run_reinforce`, transform)."""
+"""(label, algorithm of :func:`numerics.engine.reinforce.run_reinforce`, transform)."""
 BASELINES = ("no baseline", "running-average baseline")
 STALL = 0.01
 """A run short of the goal has stalled if its gap fell by less than this since the first recorded update ≥ U/2."""
@@ -59,18 +60,18 @@ class Settings:
     record_per_decade: int
 
 
-def settings(quick: bool) -> Settings:
-    """Quick: 8 runs × 500 updates, λ ∈ {3e4, 1e5}; full: 40 runs × 3,000 updates, λ ∈ {3e4, 1e5, 3e5}.
+SIZES = Sizes(
+    quick=Settings(runs=8, updates=500, episodes=10, step_multipliers=(3e4, 1e5), record_per_decade=15),
+    full=Settings(runs=40, updates=3000, episodes=10, step_multipliers=(3e4, 1e5, 3e5),
+        record_per_decade=20),
+)
+"""Quick: 8 runs × 500 updates, λ ∈ {3e4, 1e5}; full: 40 runs × 3,000 updates, λ ∈ {3e4, 1e5, 3e5}.
 
-    Both average 10 episodes per update (~1,000 environment steps). In trial runs (20 runs, 2,000 updates) a
-    single episode per update left both methods far from the optimum (mean gap 0.3–0.5); with 10, both settle
-    within ~1,000 updates. The grid brackets the best multiplier: at 3e5 EPG ends far off (mean gap ~0.55), and
-    3e4 is the slowest start (mean gap ~0.72 after 200 updates, against ~0.35 at 1e5).
-    """
-    if quick:
-        return Settings(runs=8, updates=500, episodes=10, step_multipliers=(3e4, 1e5), record_per_decade=15)
-    return Settings(runs=40, updates=3000, episodes=10, step_multipliers=(3e4, 1e5, 3e5),
-                    record_per_decade=20)
+Both average 10 episodes per update (~1,000 environment steps). In trial runs (20 runs, 2,000 updates) a
+single episode per update left both methods far from the optimum (mean gap 0.3–0.5); with 10, both settle
+within ~1,000 updates. The grid brackets the best multiplier: at 3e5 EPG ends far off (mean gap ~0.55), and
+3e4 is the slowest start (mean gap ~0.72 after 200 updates, against ~0.35 at 1e5).
+"""
 
 
 def _unit(config: Settings, method: tuple[str, str, str], baseline: bool, scale: float, seed: int) -> dict:
@@ -112,22 +113,18 @@ def _conclusion(baseline: str, spg: dict, epg: dict, scales: tuple[float, float]
     return (
         f"- {baseline.capitalize()} (λ = {fmt(scales[0])} for SPG, {fmt(scales[1])} for EPG): EPG reached the goal "
         f"in {at_goal[1]} of {config.runs} runs and SPG in {at_goal[0]} of {config.runs}; {rest}; "
-        + compare("SPG", spg["final_gap"], "EPG p=2", epg["final_gap"], quantity="final normalised gap") + "."
+        + compare("SPG", spg["final_gap"], "EPG p=2", epg["final_gap"], quantity="final normalised gap").text + "."
     )
 
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Measure every (method, baseline, λ) unit, select λ per (method, baseline), and write the section."""
-    config = settings(quick)
-    grid = [(method, baseline, baseline_name, scale) for method in METHODS
-            for baseline, baseline_name in enumerate(BASELINES) for scale in config.step_multipliers]
-    values = sweep([(f"q1-four-room/{method[0]}/{name}/lambda={scale:g}", partial(_unit, config, method, bool(baseline), scale, seed))
-                    for method, baseline, name, scale in grid], checkpoint=checkpoint, scope=config)
-    units = {(method[0], name, scale): value for (method, _, name, scale), value in zip(grid, values)}
-    selected = {
-        (m[0], b): min(config.step_multipliers, key=lambda s: interquartile_mean(units[m[0], b, s]["final_gap"]))
-        for m in METHODS for b in BASELINES
-    }
+    config = SIZES.pick(quick)
+    selection = select_step_multipliers(
+        partial(_unit, config, seed=seed), methods=METHODS, baselines=BASELINES, multipliers=config.step_multipliers,
+        key=lambda method, baseline, scale: f"q1-four-room/{method}/{baseline}/lambda={scale:g}", score="final_gap",
+        checkpoint=checkpoint, scope=config)
+    units, selected = selection.units, selection.selected
     rows = [[name, baseline, scale, "yes" if selected[name, baseline] == scale else "no",
              *_iqm_row(unit["final_gap"]),
              _at_goal(unit), _stalled(unit), config.runs]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from foundation.artifacts import Checkpoint
 from numerics.experiments.questions.bandit_methods import algorithm, annealed_temperature, tempered_softmax
-from numerics.experiments.questions.escape import escape_section, escape_settings
+from numerics.experiments.questions.escape import ESCAPE_SIZES, escape_section
 from numerics.reporting.section import Section
 
 __all__ = ["methods", "run"]
@@ -37,7 +37,7 @@ def methods(steps: int) -> tuple:
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """Escape time against π₁(a*) under constant and annealed softmax temperatures, and for EPG."""
     return escape_section(
-        methods(escape_settings(quick).steps), quick=quick, seed=seed, out_dir=out_dir, figures_dir=figures_dir,
+        methods(ESCAPE_SIZES.pick(quick).steps), quick=quick, seed=seed, out_dir=out_dir, figures_dir=figures_dir,
         checkpoint=checkpoint, stem="question_temperature", title="Question 5: softmax temperature",
         question="Reviewer 2: softmax has a natural temperature; does a temperature schedule rescue SPG?",
         setup="π = softmax(θ/τ_t) with τ = 1, 0.5, 2 constant and τ annealed 10 → 1 over the first tenth of the "

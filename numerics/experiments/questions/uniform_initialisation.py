@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.experiments.protocol import Sizes
 from numerics.engine import run_bandit
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
@@ -24,7 +25,7 @@ from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import parameters_for, uniform_problem
 from numerics.engine.executor import sweep
 
-__all__ = ["Settings", "run", "settings"]
+__all__ = ["SIZES", "Settings", "run"]
 
 EPSILON = 0.01
 METHODS = (("SPG η=0.4", "spg", "softmax"), ("EPG p=2", "epg", "escort"))
@@ -40,11 +41,11 @@ class Settings:
     record_every: int
 
 
-def settings(quick: bool) -> Settings:
-    """Quick: K ∈ {10, 100}, 12 runs, 3,000 steps; full: K ∈ {10, 100, 1000}, 12 runs, 20,000 steps."""
-    if quick:
-        return Settings(actions=(10, 100), runs=12, steps=3000, record_every=10)
-    return Settings(actions=(10, 100, 1000), runs=12, steps=20_000, record_every=20)
+SIZES = Sizes(
+    quick=Settings(actions=(10, 100), runs=12, steps=3000, record_every=10),
+    full=Settings(actions=(10, 100, 1000), runs=12, steps=20_000, record_every=20),
+)
+"""Quick: K ∈ {10, 100}, 12 runs, 3,000 steps; full: K ∈ {10, 100, 1000}, 12 runs, 20,000 steps."""
 
 
 def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int) -> dict:
@@ -59,7 +60,7 @@ def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int
 
 def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
     """SPG and EPG from the uniform policy: steps to ε per K, median and 90th percentile."""
-    config = settings(quick)
+    config = SIZES.pick(quick)
     grid = [(K, label, algorithm, transform) for K in config.actions for label, algorithm, transform in METHODS]
     values = sweep([(f"q6/K={K}/{label}", partial(_measure, config, K, algorithm, transform, seed))
                     for K, label, algorithm, transform in grid], checkpoint=checkpoint, scope=config)

@@ -48,14 +48,15 @@ def test_check_fails_outside_its_tolerance_and_on_nan():
     assert "FAILS" in Check("ratio", 2.0, None, 10.0, "orders of magnitude").headline("Fig. 1")
 
 
-def test_save_figure_writes_the_plotted_data_deterministically(tmp_path):
+def test_save_plot_and_write_record_write_the_plotted_data_deterministically(tmp_path):
     def make(folder):
         data = pl.PlottedData()
         with pl.panels(1) as (figure, (ax,)):
             pl.draw_band(ax, data, "a", "runs", [1, 2], stats.quantile_band([[1.0, 2.0], [3.0, 4.0]]))
             pl.draw_line(ax, data, "a", "ref", [1, 2], [0.5, 0.5])
-            return pl.save_figure(figure, data, out_dir=folder, stem="demo", command="test", parameters={"K": 3},
-                                  seed=0, checks=[Check("c", 1.0, 1.0, 0.0, "exact")])
+            return (*pl.save_plot(figure, data, out_dir=folder, stem="demo"),
+                    *pl.write_record(out_dir=folder, stem="demo", command="test", parameters={"K": 3}, seed=0,
+                                     checks=[Check("c", 1.0, 1.0, 0.0, "exact")]))
 
     first, second = make(tmp_path / "one"), make(tmp_path / "two")
     assert [p.suffix for p in first] == [".png", ".pdf", ".csv", ".json", ".json"]

@@ -12,10 +12,10 @@ from escort.cli import main
 from foundation.validation import InputError
 from numerics.experiments.battery import run_battery
 from numerics.experiments.battery.report import battery_row
-from numerics.experiments.battery.sizes import Sizes
+from numerics.experiments.battery.sizes import BatterySizes
 from theory.transforms import Transform, transform
 
-TINY = Sizes(nl_paths=4, gravity_runs=4, gravity_steps=300, damping_runs=2, damping_steps=300)
+TINY = BatterySizes(nl_paths=4, gravity_runs=4, gravity_steps=300, damping_runs=2, damping_steps=300)
 
 
 def test_quick_battery_runs_on_a_transform_registered_from_a_module(tmp_path, monkeypatch) -> None:

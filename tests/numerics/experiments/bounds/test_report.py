@@ -7,7 +7,7 @@ import pytest
 from foundation.artifacts import Checkpoint
 from numerics.experiments.bounds import report, thm2
 from numerics.experiments.bounds.comparison import BoundComparison
-from numerics.experiments.bounds.status import BoundStatus, Status
+from numerics.analysis.bound_status import BoundStatus, Status
 from numerics.experiments.bounds.statuses import StatusRow
 
 

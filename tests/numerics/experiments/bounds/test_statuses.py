@@ -7,7 +7,7 @@ import numpy as np
 from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2
 from numerics.experiments.bounds.comparison import BoundComparison
-from numerics.experiments.bounds.status import BoundStatus, Status
+from numerics.analysis.bound_status import BoundStatus, Status
 from numerics.experiments.bounds.statuses import combine, status_rows
 
 THETA, R = [-0.8259542112148845, -0.4690784545938485], [1.0, 0.07145860646329744]

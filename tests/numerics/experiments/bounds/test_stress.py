@@ -11,7 +11,7 @@ import pytest
 from foundation.validation import InputError
 from numerics.engine import run_bandit
 from numerics.experiments.bounds import stress, stress_mdp
-from numerics.experiments.bounds.status import Status
+from numerics.analysis.bound_status import Status
 from numerics.environments.mdp import FiniteMDP
 from numerics.engine.mdp_policy_gradient import run_mdp
 

@@ -9,7 +9,7 @@ import pytest
 from numerics.engine import escape_times
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.experiments.bounds import thm1
-from numerics.experiments.bounds.status import Status
+from numerics.analysis.bound_status import Status
 from numerics.experiments.bounds.statuses import status_rows
 
 

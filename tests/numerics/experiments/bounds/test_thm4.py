@@ -11,7 +11,7 @@ import sympy as sp
 
 from numerics.environments.mdp import random_mdp
 from numerics.experiments.bounds import thm4
-from numerics.experiments.bounds.status import Status
+from numerics.analysis.bound_status import Status
 from theory.definitions import TAU
 from theory.statements import A_SYM, BOUNDS, GAMMA, INV_MU, T
 

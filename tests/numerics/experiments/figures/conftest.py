@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 
 from foundation.artifacts import StageOutput
+from numerics.experiments.registry import EXPERIMENTS
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +15,7 @@ def figure(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     module = request.module.FIGURE
     name = module.__name__.rsplit(".", 1)[1]
     folder = tmp_path_factory.mktemp(name)
-    output = module.run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=False)
+    output = EXPERIMENTS[name].run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=False)
     return output, json.loads((folder / f"{name}.json").read_text())
 
 

@@ -7,7 +7,9 @@ its own.
 import numpy as np
 import pytest
 
+from foundation.artifacts import Checkpoint
 from numerics.experiments.figures import fig1
+from numerics.experiments.registry import EXPERIMENTS
 
 FIGURE = fig1
 
@@ -30,7 +32,7 @@ def test_convergence_times_and_bad_input(tmp_path):
 
     assert fig1.convergence_times(np.array([0, 9, 99]), np.array([[0.1, 0.99, 1.0]])).tolist() == [10.0]
     with pytest.raises(InputError):
-        fig1.run(quick=True, out_dir=tmp_path, docs_dir=tmp_path, seed=0, resume=False, K=1)
+        fig1.measure(quick=True, seed=0, checkpoint=Checkpoint(tmp_path), K=1)
 
 
 def test_resume_reuses_the_long_run_and_reproduces_the_data(figure):
@@ -38,5 +40,5 @@ def test_resume_reuses_the_long_run_and_reproduces_the_data(figure):
     folder = output.paths[0].parent
     before = (folder / "fig1.csv").read_bytes()
     assert list((folder / "checkpoint").glob("*.json"))
-    again = fig1.run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=True)
+    again = EXPERIMENTS["fig1"].run(quick=True, out_dir=folder, docs_dir=folder / "docs", seed=0, resume=True)
     assert again.headline == output.headline and (folder / "fig1.csv").read_bytes() == before

@@ -14,11 +14,11 @@ import json
 
 import numpy as np
 
-from numerics.experiments.figures import fig5
+from numerics.experiments.registry import EXPERIMENTS
 
 
 def test_fig5_quick_writes_its_artefacts_epg_leads_and_resume_reproduces_the_data(tmp_path) -> None:
-    out = fig5.run(quick=True, out_dir=tmp_path, docs_dir=tmp_path / "docs", seed=0, resume=False)
+    out = EXPERIMENTS["fig5"].run(quick=True, out_dir=tmp_path, docs_dir=tmp_path / "docs", seed=0, resume=False)
     names = {path.name for path in out.paths}
     assert {"fig5.png", "fig5.pdf", "fig5.csv", "fig5.json", "fig5.provenance.json"} <= names
     record = json.loads((tmp_path / "fig5.json").read_text())
@@ -38,5 +38,5 @@ def test_fig5_quick_writes_its_artefacts_epg_leads_and_resume_reproduces_the_dat
     failed = [check for check in record["checks"] if not check["passed"]]
     assert len(out.problems) == len(failed)
     plotted = (tmp_path / "fig5.csv").read_bytes()
-    resumed = fig5.run(quick=True, out_dir=tmp_path, docs_dir=tmp_path / "docs", seed=0, resume=True)
+    resumed = EXPERIMENTS["fig5"].run(quick=True, out_dir=tmp_path, docs_dir=tmp_path / "docs", seed=0, resume=True)
     assert (tmp_path / "fig5.csv").read_bytes() == plotted and resumed.headline == out.headline

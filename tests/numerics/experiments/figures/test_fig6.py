@@ -31,7 +31,7 @@ def test_writes_data_figure_and_findings(quick_run):
 
 def test_one_rate_selected_per_method_and_optimiser_by_validation_error(quick_run):
     _, _, rows = quick_run
-    config = fig6.settings(True)
+    config = fig6.SIZES.quick
     for method in {(r["method"], r["optimiser"]) for r in rows}:
         mine = [r for r in rows if (r["method"], r["optimiser"]) == method]
         assert len(mine) == len(dict(config.rates)[method[1]])
@@ -50,7 +50,7 @@ def test_quick_verdicts_are_marked_quick_and_refuse_to_call_differences(quick_ru
 
 
 def test_selection_picks_the_lower_validation_error_and_can_pick_either_rate():
-    config = fig6.settings(True)
+    config = fig6.SIZES.quick
     method = ("SPG", "momentum")
 
     def curves(errors):
@@ -74,7 +74,7 @@ def test_resume_reuses_finished_units(quick_run, monkeypatch):
 
 
 def test_a_rate_at_an_end_of_its_grid_is_reported():
-    config = fig6.settings(False)
+    config = fig6.SIZES.full
     inside = {m: 0.03 if m[1] == "momentum" else 0.3 for m in fig6._methods(config)}
     assert fig6._edge_notes(config, inside) == []
     edge = {**inside, ("SPG", "momentum"): 0.3}
@@ -83,7 +83,7 @@ def test_a_rate_at_an_end_of_its_grid_is_reported():
 
 
 def test_full_form_is_mnist_in_float32_with_ten_seeds():
-    config = fig6.settings(False)
+    config = fig6.SIZES.full
     assert config.mnist and config.dtype == "float32" and config.seeds == 10
     assert all(0.01 in rates for optimiser, rates in config.rates if optimiser == "momentum")
     assert np.dtype(config.dtype).type is np.float32

@@ -8,7 +8,7 @@ from threadpoolctl import threadpool_limits
 
 from foundation.artifacts import Checkpoint
 from numerics.experiments.questions import four_room_readings as question
-from numerics.experiments.questions.four_room_readings import Reading, _headline, _row, readings, settings
+from numerics.experiments.questions.four_room_readings import Reading, _headline, _row, readings, SIZES
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_the_conclusion_can_say_yes_and_no():
     stalls, reaches = _runs([0.3, 0.31, 0.29, 0.3, 0.32, 0.3]), _runs([0.01, 0.0, 0.02, 0.01, 0.0, 0.03])
     yes = _row(reading, stalls, reaches)
     assert (yes["epg_reached"], yes["spg_reached"], yes["epg_only"], yes["spg_only"]) == (6, 0, 6, 0)
-    config = settings(False)
+    config = SIZES.full
     assert _headline([yes], False, config).startswith(
         "EPG reaches the optimum where SPG does not in 1 of 1 readings (re-entry, uniform, γ=0.99, network + Adam, c=1)")
     no = _row(reading, reaches, stalls)

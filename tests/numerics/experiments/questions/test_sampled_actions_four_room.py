@@ -9,7 +9,7 @@ import pytest
 
 from foundation.artifacts import Checkpoint
 from numerics.experiments.questions import sampled_actions_four_room as question
-from numerics.experiments.questions.sampled_actions_four_room import BASELINES, METHODS, _at_goal, _conclusion, _stalled, settings
+from numerics.experiments.questions.sampled_actions_four_room import BASELINES, METHODS, _at_goal, _conclusion, _stalled, SIZES
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def quick(tmp_path_factory):
 
 def test_quick_section_has_table_figure_and_conclusions(quick):
     root, _, section, rows = quick
-    config = settings(True)
+    config = SIZES.quick
     assert len(rows) == len(METHODS) * len(BASELINES) * len(config.step_multipliers)
     assert section.table.count("\n") == len(rows) + 1
     assert (root / "figures" / section.figure).stat().st_size > 5_000
@@ -68,7 +68,7 @@ def test_run_classification_and_verdict_can_say_no():
     moving = {"final_gap": [0.1, 0.2, 0.01], "half_gap": [0.5, 0.6, 0.01]}
     assert (_at_goal(stuck), _stalled(stuck)) == (1, 1)
     assert (_at_goal(moving), _stalled(moving)) == (1, 0)
-    config = replace(settings(True), runs=4)
+    config = replace(SIZES.quick, runs=4)
     far = {"final_gap": [0.30, 0.31, 0.29, 0.3], "half_gap": [0.30, 0.31, 0.29, 0.3]}
     near = {"final_gap": [0.01, 0.02, 0.03, 0.01], "half_gap": [0.5, 0.5, 0.5, 0.5]}
     line = _conclusion("no baseline", far, near, (1e5, 3e4), config)

@@ -1,7 +1,11 @@
-"""Step rules θ_t ↦ θ_{t+1} of the bandit algorithms, batched numpy forms (the reference implementation).
+"""One :class:`Method` object per algorithm: transform, gradient oracle, step-size rule, where it runs, and (on a
+bandit) its step rule θ_t ↦ θ_{t+1} in batched numpy form (the reference backend).
 
-Each rule is one line of mathematics; the loop that applies it lives in :mod:`numerics.engine.runs`,
-and :mod:`numerics.engine.compiled` repeats every rule in scalar form for numba. g denotes the exact gradient of πᵀr
+:data:`METHODS` is the one registry of algorithms. Every engine accepts exactly the methods registered for its
+:class:`Setting` (:func:`methods_for`); a method's step size on each setting is the key of its
+:class:`theory.statements.RateBound` in ``BOUNDS`` (read through :mod:`numerics.engine.step_sizes`), or None for
+a fixed η given by the caller. The loop that applies a bandit rule is :func:`numerics.engine.loop.simulate`
+(:mod:`numerics.engine.runs`); :mod:`numerics.engine.compiled` is the numba backend of the same rules. g denotes the exact gradient of πᵀr
 (Eq. (1) for softmax, Eq. (5) for the escort), g_τ that of πᵀr + τH(π), a* = argmax r.
 
 =====================  =========  ===========================================================================
@@ -31,8 +35,9 @@ entropy part of the smoothness of the regularised softmax objective (Mei et al. 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -40,7 +45,10 @@ from numerics.engine.step_sizes import theorem2_log_constant, theorem4_log_denom
 from numerics.kernels.gradients import centred, regularised_reward_gradient_unchecked, reward_gradient_unchecked, sensitivity
 from numerics.kernels.transforms import _log_p_norm, _log_policy
 
-__all__ = ["ALGORITHMS", "NRD_LOGIT_THRESHOLD", "Algorithm", "StepParameters", "entropy_log_step", "theorem2_log_step"]
+__all__ = [
+    "ALGORITHMS", "METHODS", "NRD_LOGIT_THRESHOLD", "Method", "Oracle", "Setting", "StepParameters", "entropy_log_step",
+    "methods_for", "theorem2_log_step",
+]
 
 NRD_LOGIT_THRESHOLD = 2.0
 """β of Neural Replicator Dynamics: logits are not pushed beyond [−β, β]."""
@@ -60,14 +68,40 @@ class StepParameters:
 StepRule = Callable[[np.ndarray, np.ndarray, StepParameters], np.ndarray]
 
 
+class Oracle(Enum):
+    """The gradient a method ascends (or descends)."""
+
+    REWARD = "exact gradient of πᵀr (Eq. (1), Eq. (5)); on an MDP of V(ρ), exact or sampled (REINFORCE)"
+    REGULARISED_REWARD = "exact gradient of πᵀr + τH(π); on an MDP of the soft value Ṽ(ρ) (Theorem 4)"
+    REWARD_SIGNAL = "the reward vector r itself (mirror descent) or its centred form (replicator dynamics)"
+    CROSS_ENTROPY = "gradient of δ = −log π(a_y), descended (Eq. (10), Eq. (12))"
+
+
+class Setting(Enum):
+    """Where a method runs: the engine that accepts it."""
+
+    BANDIT = "numerics.engine.runs.run_bandit (numpy and compiled backends)"
+    MDP = "numerics.engine.mdp_policy_gradient.run_mdp (exact gradient)"
+    REINFORCE = "numerics.engine.reinforce.run_reinforce (sampled gradient)"
+    CLASSIFICATION = "numerics.engine.classification.run_classification"
+
+
 @dataclass(frozen=True)
-class Algorithm:
-    """A named bandit algorithm: its transform, its step rule (numpy) and where it comes from."""
+class Method:
+    """A named algorithm: its transform, its gradient oracle, its step size per setting (a key of
+    ``theory.statements.BOUNDS``, or None for a fixed η), its bandit step rule (numpy; None if it has no bandit
+    form) and where it comes from."""
 
     name: str
     transform: str
-    step: StepRule
+    oracle: Oracle
+    step_sizes: Mapping[Setting, str | None]
     reference: str
+    step: StepRule | None = None
+
+    def runs_on(self, setting: Setting) -> bool:
+        """Whether the engine of ``setting`` accepts this method."""
+        return setting in self.step_sizes
 
 
 def theorem2_log_step(theta: np.ndarray, params: StepParameters) -> np.ndarray:
@@ -134,17 +168,36 @@ def _epg_entropy(theta: np.ndarray, r: np.ndarray, params: StepParameters) -> np
     return _escort_step(theta, r - params.tau * _log_policy(theta, "escort", p), entropy_log_step(theta, params), p)
 
 
-_ALGORITHM_LIST: tuple[Algorithm, ...] = (
-    Algorithm("spg", "softmax", _spg, "Eq. (1); Fig. 1 (η = 0.4)"),
-    Algorithm("epg", "escort", _epg, "Eq. (5), Theorem 2 step"),
-    Algorithm("epg-normalised", "escort", _epg_normalised, "Algorithm 2 / Lemma 9 (appendix)"),
-    Algorithm("md", "softmax", _md, "Section 3, 'Relationship to Mirror Descent'"),
-    Algorithm("nrd", "softmax", _nrd, "Hennes et al. 2020 (reviews)"),
-    Algorithm("spg-normalised", "softmax", _spg_normalised, "reviewer heuristic: normalised gradient"),
-    Algorithm("spg-inverse-optimal", "softmax", _spg_inverse_optimal, "reviewer heuristic: g/π(a*)"),
-    Algorithm("spg-entropy", "softmax", _spg_entropy, "Theorem 4 objective, softmax"),
-    Algorithm("epg-entropy", "escort", _epg_entropy, "Theorem 4 (step: our reading)"),
+_B, _M, _R, _C = Setting.BANDIT, Setting.MDP, Setting.REINFORCE, Setting.CLASSIFICATION
+
+_METHOD_LIST: tuple[Method, ...] = (
+    Method("spg", "softmax", Oracle.REWARD, {_B: None, _M: None, _R: "thm3-spg"}, "Eq. (1); Fig. 1 (η = 0.4)", _spg),
+    Method("epg", "escort", Oracle.REWARD, {_B: "thm2-ascent", _M: "thm3", _R: "thm3"},
+           "Eq. (5), Theorem 2 step (bandit), Theorem 3 step (MDP)", _epg),
+    Method("epg-normalised", "escort", Oracle.REWARD, {_B: "thm2-ascent"}, "Algorithm 2 / Lemma 9 (appendix)",
+           _epg_normalised),
+    Method("md", "softmax", Oracle.REWARD_SIGNAL, {_B: None}, "Section 3, 'Relationship to Mirror Descent'", _md),
+    Method("nrd", "softmax", Oracle.REWARD_SIGNAL, {_B: None}, "Hennes et al. 2020 (reviews)", _nrd),
+    Method("spg-normalised", "softmax", Oracle.REWARD, {_B: None}, "reviewer heuristic: normalised gradient",
+           _spg_normalised),
+    Method("spg-inverse-optimal", "softmax", Oracle.REWARD, {_B: None}, "reviewer heuristic: g/π(a*)",
+           _spg_inverse_optimal),
+    Method("spg-entropy", "softmax", Oracle.REGULARISED_REWARD, {_B: None, _M: None}, "Theorem 4 objective, softmax",
+           _spg_entropy),
+    Method("epg-entropy", "escort", Oracle.REGULARISED_REWARD, {_B: "thm4", _M: "thm4"},
+           "Theorem 4 (step: our reading)", _epg_entropy),
+    Method("sce", "softmax", Oracle.CROSS_ENTROPY, {_C: "sce"}, "Section 5, Eq. (10); step 1/L"),
+    Method("ece", "escort", Oracle.CROSS_ENTROPY, {_C: "thm5"}, "Section 5, Eq. (12); Theorem 5 step"),
 )
 
-ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in _ALGORITHM_LIST}
-"""Every bandit algorithm by name (the ``algorithm`` argument of :func:`numerics.engine.run_bandit`)."""
+METHODS: dict[str, Method] = {m.name: m for m in _METHOD_LIST}
+"""Every algorithm of the package by name: the one registry."""
+
+
+def methods_for(setting: Setting) -> dict[str, Method]:
+    """The methods the engine of ``setting`` accepts, by name, in registry order."""
+    return {name: method for name, method in METHODS.items() if method.runs_on(setting)}
+
+
+ALGORITHMS: dict[str, Method] = methods_for(Setting.BANDIT)
+"""The bandit methods by name (the ``algorithm`` argument of :func:`numerics.engine.run_bandit`)."""

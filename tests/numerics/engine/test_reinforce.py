@@ -1,4 +1,4 @@
-"""numerics.engine.mdp_reinforce: the sampled gradient is unbiased for the exact one (and a fixed-horizon estimator is
+"""numerics.engine.reinforce (the one REINFORCE engine): the sampled gradient is unbiased for the exact one (and a fixed-horizon estimator is
 caught as biased by the same check), the closed-form score sum equals heads.score, one step of each method, EPG's
 rescaling invariance, the running-average baseline, seeds and rejected input."""
 
@@ -11,9 +11,12 @@ from foundation.validation import InputError
 from numerics.environments.mdp import policy_gradient, random_mdp
 from numerics.engine.mdp_policy_gradient import theorem3_step
 from numerics.engine.step_sizes import spg_mdp_step
-from numerics.engine.mdp_reinforce import (
+from numerics.engine.reinforce import (
     _estimate,
+    BANDIT_BASELINE,
+    MDP_BASELINE,
     _update_baseline,
+    run_bandit_reinforce,
     reinforce_gradient,
     run_reinforce,
 )
@@ -135,9 +138,9 @@ def test_baseline_is_updated_after_the_gradient():
 def test_running_average_baseline():
     """A first visit sets b(s) to the mean return there; later visits move it by 0.1 of the difference."""
     baseline, seen = np.zeros((1, 3)), np.zeros((1, 3), dtype=bool)
-    _update_baseline(baseline, seen, np.array([[4.0, 0.0, 9.0]]), np.array([[2.0, 0.0, 3.0]]))
+    _update_baseline(baseline, seen, np.array([[4.0, 0.0, 9.0]]), np.array([[2.0, 0.0, 3.0]]), MDP_BASELINE.rate)
     assert baseline.tolist() == [[2.0, 0.0, 3.0]] and seen.tolist() == [[True, False, True]]
-    _update_baseline(baseline, seen, np.array([[12.0, 5.0, 0.0]]), np.array([[1.0, 1.0, 0.0]]))
+    _update_baseline(baseline, seen, np.array([[12.0, 5.0, 0.0]]), np.array([[1.0, 1.0, 0.0]]), MDP_BASELINE.rate)
     np.testing.assert_allclose(baseline, [[3.0, 5.0, 3.0]])
 
 
@@ -176,3 +179,50 @@ def test_bad_baseline_is_rejected():
         reinforce_gradient(mdp, _theta("softmax", 2), mdp.rho, transform="softmax", baseline=np.zeros(4), seed=0)
     with pytest.raises(InputError, match="transform"):
         reinforce_gradient(mdp, _theta("softmax", 2), mdp.rho, transform="sparsemax", seed=0)
+
+
+def _hand_written_bandit_reinforce(rewards, theta, steps, eta, rate, baseline_rate, rng, transform, p):
+    """The bandit REINFORCE loop written out (the form Question 1 used before the engine): θ ← θ + rate·(r(a) − b)·score,
+    θ/‖θ‖_p for the escort, b ← b + baseline_rate·(r(a) − b); sub-optimality at every step."""
+    runs, K = rewards.shape
+    b = np.zeros((runs, 1))
+    gaps = []
+    for t in range(steps + 1):
+        pi = policy(theta, transform=transform, p=p)
+        gaps.append(np.sum(pi * (rewards.max(axis=1, keepdims=True) - rewards), axis=1))
+        if t == steps:
+            break
+        actions = np.minimum((rng.random((runs, 1)) > np.cumsum(pi, axis=1)).sum(axis=1), K - 1)
+        reward = rewards[np.arange(runs), actions][:, None]
+        theta = theta + rate * ((reward - b) * score(theta, actions, transform=transform, p=p))
+        if transform == "escort":
+            theta = theta / p_norm(theta, p)[:, None]
+        b += baseline_rate * (reward - b)
+    return np.stack(gaps, axis=-1)
+
+
+@pytest.mark.parametrize("algorithm, transform", [("spg", "softmax"), ("epg", "escort")])
+def test_the_bandit_form_of_the_engine_equals_the_hand_written_loop_and_a_planted_baseline_rate_is_caught(
+    algorithm, transform
+):
+    rng = np.random.default_rng(0)
+    rewards = rng.uniform(size=(6, 4))
+    rewards[:, 0] = 1.0
+    theta = policy(rng.standard_normal((6, 4)), transform="softmax")
+    theta = np.log(theta) if transform == "softmax" else np.sqrt(theta)  # θ₁ of unit 2-norm for the escort
+    rate = 0.5 if transform == "softmax" else 0.5 * 2 / (9 * 4 * 4**0.5)  # η·η₀, η₀ = 2/(9p²K^{1/p}) at p = 2
+    steps, gaps, _ = run_bandit_reinforce(algorithm, rewards, theta, 40, eta=0.5, baseline=True, record_every=1,
+                                          rng=np.random.default_rng(7))
+    assert steps.tolist() == list(range(41))
+    expected = _hand_written_bandit_reinforce(rewards, theta, 40, 0.5, rate, BANDIT_BASELINE.rate,
+                                              np.random.default_rng(7), transform, 2.0)
+    np.testing.assert_allclose(gaps, expected, rtol=1e-12, atol=1e-15)
+    planted = _hand_written_bandit_reinforce(rewards, theta, 40, 0.5, rate, MDP_BASELINE.rate,
+                                             np.random.default_rng(7), transform, 2.0)
+    assert not np.allclose(gaps, planted, rtol=1e-6, atol=0)
+
+
+def test_bandit_reinforce_refuses_a_method_without_a_sampled_form():
+    with pytest.raises(InputError, match="algorithm"):
+        run_bandit_reinforce("md", np.ones((1, 2)), np.zeros((1, 2)), 1, eta=0.1, baseline=False, record_every=1,
+                             rng=np.random.default_rng(0))

@@ -6,8 +6,8 @@ import pytest
 
 from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2
-from numerics.experiments.bounds.precise import precise_suboptimality
-from numerics.experiments.bounds.status import Status, classify, first_biting_step, not_checkable
+from numerics.engine.precise import precise_suboptimality
+from numerics.analysis.bound_status import Status, classify, first_biting_step, not_checkable
 
 STEPS = 300
 

@@ -1,6 +1,12 @@
-"""Policy gradient on a tabular finite MDP with sampled trajectories (REINFORCE): SPG and EPG (Theorem 3's step).
+"""The one REINFORCE engine: policy gradient with sampled actions, on a bandit or a tabular finite MDP.
 
-The exact-gradient runs of :mod:`numerics.engine.mdp_policy_gradient` with ∂V^{π_θ}(ρ)/∂θ replaced by an unbiased
+:func:`reinforce_loop` is :func:`numerics.engine.loop.simulate` with a sampled gradient oracle (an
+:data:`Estimate`), a running-average :class:`Baseline` and a step size; the escort's θ is divided by its p-norm
+after every step. Two oracles: episodes on an MDP (below, :func:`run_reinforce`) and one sampled action per step on
+a bandit (:func:`run_bandit_reinforce`: ĝ = (r(a) − b)·∇_θ log π_θ(a), a ~ π_θ, the MDP estimator with one state and
+episodes of length 1).
+
+On an MDP: the exact-gradient runs of :mod:`numerics.engine.mdp_policy_gradient` with ∂V^{π_θ}(ρ)/∂θ replaced by an unbiased
 estimate from sampled episodes. θ has shape (B, S, A) (B independent runs), π(·|s) = softmax(θ(s, ·)) or the
 escort f_p(θ(s, ·)) (Eq. (3)).
 
@@ -21,8 +27,10 @@ return is summed without γ^u. The score ∇_{θ(s, ·)} log π(a|s) = s ⊙ (e_
 (escort) is that of :func:`numerics.engine.neural.heads.score`. One update averages ĝ over ``episodes`` episodes.
 
 Baselines: none (b = 0), or a per-state running average of the observed returns, updated *after* each gradient is
-formed (so b never depends on the actions it multiplies): b(s) ← b(s) + 0.1·(Ḡ(s) − b(s)), Ḡ(s) the mean of G_t
-over the update's visits to s; a state's first visit sets b(s) = Ḡ(s).
+formed (so b never depends on the actions it multiplies): b(s) ← b(s) + rate·(Ḡ(s) − b(s)), Ḡ(s) the mean of G_t
+over the update's visits to s (:class:`Baseline`). The rates are the project's choices (the paper has no sampled
+experiment; both uses answer reviewer 3's Question 1): :data:`MDP_BASELINE` (rate 0.1, a state's first visit sets
+b(s) = Ḡ(s); Four-room) and :data:`BANDIT_BASELINE` (rate 0.05 from b = 0; the trap bandit).
 
 Steps, as in :mod:`numerics.engine.mdp_policy_gradient` with a multiplier λ (``step_scale``) of each method's own
 theoretical step: SPG θ ← θ + λ·(1−γ)³/8·ĝ (Mei et al. 2020, Theorem 4; the step of Fig. 5(c)); EPG
@@ -44,6 +52,7 @@ the sub-optimality V*(ρ) − V^{π_t}(ρ) (:func:`numerics.environments.mdp.val
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,19 +60,42 @@ from numba import njit
 from threadpoolctl import threadpool_limits
 
 from foundation.validation import InputError, check_choice, check_count, check_finite_array, check_positive, check_seed
+from numerics.engine.loop import Simulation, simulate
 from numerics.engine.recording import recording_steps
+from numerics.environments.bandit import suboptimality
 from numerics.environments.mdp import FiniteMDP, check_distribution, optimal_values, value
-from numerics.engine.mdp_policy_gradient import MDP_ALGORITHMS, check_domain, theorem3_step
-from numerics.engine.step_sizes import spg_mdp_step
-from numerics.kernels.transforms import _log_policy, _p_norm, check_transform
+from numerics.engine.mdp_policy_gradient import check_domain, theorem3_step
+from numerics.engine.methods import Setting, methods_for
+from numerics.engine.neural.heads import score
+from numerics.engine.step_sizes import spg_mdp_step, theorem2_step
+from numerics.kernels.transforms import _log_policy, _p_norm, check_transform, policy
 
-__all__ = ["REINFORCE_ALGORITHMS", "ReinforceTrajectory", "reinforce_gradient", "run_reinforce"]
+__all__ = [
+    "BANDIT_BASELINE", "MDP_BASELINE", "REINFORCE_ALGORITHMS", "Baseline", "Estimate", "ReinforceTrajectory",
+    "reinforce_gradient", "reinforce_loop", "run_bandit_reinforce", "run_reinforce",
+]
 
-REINFORCE_ALGORITHMS: tuple[str, ...] = ("spg", "epg")
-"""Algorithm names (their transforms are those of :data:`numerics.engine.mdp_policy_gradient.MDP_ALGORITHMS`)."""
+REINFORCE_ALGORITHMS = methods_for(Setting.REINFORCE)
+"""The methods of the one registry that run with sampled gradients (spg, epg)."""
 
-BASELINE_RATE = 0.1
-"""Rate of the running-average baseline (module docstring)."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The running-average baseline b(s) ← b(s) + rate·(Ḡ(s) − b(s)), formed after each gradient; with
+    ``first_visit_sets`` a state's first visit sets b(s) = Ḡ(s), else b starts at 0."""
+
+    rate: float
+    first_visit_sets: bool
+
+
+MDP_BASELINE = Baseline(rate=0.1, first_visit_sets=True)
+"""The baseline of the MDP runs (Four-room, Question 1)."""
+BANDIT_BASELINE = Baseline(rate=0.05, first_visit_sets=False)
+"""The baseline of the bandit runs (trap bandit, Question 1)."""
+
+Estimate = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+"""A sampled gradient oracle: (θ, b of shape (B, S)) -> (ĝ with θ's shape, Σ G_t by state (B, S), visits (B, S))."""
 
 
 @dataclass(frozen=True)
@@ -183,13 +215,38 @@ def reinforce_gradient(
     return _estimate(array, transform, power, np.cumsum(mdp.P, axis=-1), mdp.r, values, draws)[0]
 
 
-def _update_baseline(baseline: np.ndarray, seen: np.ndarray, returns: np.ndarray, visits: np.ndarray) -> None:
-    """Running average of the mean observed return per state, in place; a first visit sets it (docstring)."""
+def _update_baseline(
+    baseline: np.ndarray, seen: np.ndarray, returns: np.ndarray, visits: np.ndarray, rate: float
+) -> None:
+    """Running average of the mean observed return per state, in place; where not ``seen``, a visit sets it."""
     visited = visits > 0
     mean = np.where(visited, returns / np.maximum(visits, 1), 0.0)
-    rate = np.where(seen, BASELINE_RATE, 1.0)
+    rate = np.where(seen, rate, 1.0)
     baseline += np.where(visited, rate * (mean - baseline), 0.0)
     seen |= visited
+
+
+def reinforce_loop(
+    theta: np.ndarray, schedule: np.ndarray, *, estimate: Estimate, step_size: Callable[[np.ndarray], np.ndarray | float],
+    baseline: Baseline | None, states: int, transform: str, p: float, scale: float,
+    record: Callable[[int, np.ndarray, None], object],
+) -> Simulation:
+    """The engine: θ ← θ + step_size(θ)·ĝ(θ, b), then b updated, then θ/‖θ(s, ·)‖_p for the escort (validated input).
+
+    ``step_size`` includes the multiplier λ = ``scale`` (named in the error of a run that leaves the domain).
+    """
+    values = np.zeros((theta.shape[0], states))
+    seen = np.full(values.shape, baseline is not None and not baseline.first_visit_sets)
+
+    def update(t: int, state: np.ndarray, _: object) -> np.ndarray:
+        gradient, returns, visits = estimate(state, values)
+        if baseline is not None:
+            _update_baseline(values, seen, returns, visits, baseline.rate)
+        moved = state + step_size(state) * gradient
+        check_domain(moved, transform, t, scale)
+        return moved / _p_norm(moved, p) if transform == "escort" else moved
+
+    return simulate(theta, schedule, update=update, record=record)
 
 
 def run_reinforce(
@@ -213,7 +270,7 @@ def run_reinforce(
     ``baseline``: the running-average baseline (else none); ``episodes`` per update; the recorded updates as in
     :func:`numerics.engine.recording_steps`.
     """
-    transform = MDP_ALGORITHMS[check_choice(algorithm, REINFORCE_ALGORITHMS, name="algorithm")]
+    transform = REINFORCE_ALGORITHMS[check_choice(algorithm, REINFORCE_ALGORITHMS, name="algorithm")].transform
     theta, start, power = _validate(transform, mdp, theta0, rho, p)
     scale = check_positive(step_scale, name="step_scale")
     count = check_count(episodes, name="episodes", minimum=1)
@@ -221,27 +278,57 @@ def run_reinforce(
     rng = np.random.default_rng(check_seed(seed))
     B = theta.shape[0]
     best = np.sum(start * optimal_values(mdp), axis=-1)
-    values, seen = np.zeros((B, mdp.n_states)), np.zeros((B, mdp.n_states), dtype=bool)
-    gaps = np.empty((B, schedule.size))
     cum_transition = np.cumsum(mdp.P, axis=-1)
-    column = 0
+
+    def estimate(state: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return _estimate(state, transform, power, cum_transition, mdp.r, values,
+                         _draw_episodes(rng, mdp.gamma, start, B, count))
+
+    def step_size(state: np.ndarray) -> np.ndarray | float:
+        if transform == "softmax":
+            return scale * spg_mdp_step(mdp.gamma)
+        return scale * theorem3_step(state, gamma=mdp.gamma, p=power)
+
     # B solves of an S x S system per record: multi-threaded BLAS only adds contention at this size
     with threadpool_limits(limits=1, user_api="blas"):
-        for t in range(int(schedule[-1]) + 1):
-            if t == schedule[column]:
-                gaps[:, column] = best - value(mdp, np.exp(_log_policy(theta, transform, power)), start)
-                column += 1
-            if t == schedule[-1]:
-                break
-            draws = _draw_episodes(rng, mdp.gamma, start, B, count)
-            gradient, returns, visits = _estimate(theta, transform, power, cum_transition, mdp.r, values, draws)
-            if baseline:
-                _update_baseline(values, seen, returns, visits)
-            if transform == "softmax":
-                theta = theta + scale * spg_mdp_step(mdp.gamma) * gradient
-            else:
-                theta = theta + scale * theorem3_step(theta, gamma=mdp.gamma, p=power) * gradient
-            check_domain(theta, transform, t, scale)
-            if transform == "escort":
-                theta = theta / _p_norm(theta, power)
-    return ReinforceTrajectory(schedule, gaps, theta)
+        run = reinforce_loop(
+            theta, schedule, estimate=estimate, step_size=step_size, baseline=MDP_BASELINE if baseline else None,
+            states=mdp.n_states, transform=transform, p=power, scale=scale,
+            record=lambda t, state, _: best - value(mdp, np.exp(_log_policy(state, transform, power)), start),
+        )
+    return ReinforceTrajectory(schedule, np.stack(run.records, axis=-1), run.state)
+
+
+def run_bandit_reinforce(
+    algorithm: str, rewards: np.ndarray, theta0: np.ndarray, steps: int, *, p: float = 2.0, eta: float,
+    baseline: bool, record_every: int, rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """REINFORCE with one sampled action per step on B bandits (``rewards`` (B, K), θ₁ = ``theta0`` (B, K), the
+    escort's of unit p-norm); returns (recorded steps, sub-optimality (B, T'), π_t(a*) (B, T'), a* = action 0).
+
+    Steps: SPG θ ← θ + η·ĝ; EPG θ ← θ + η·η₀·ĝ with Theorem 2's step at ‖θ‖_p = 1, η₀ = 2/(9p²K^{1/p}), then
+    θ/‖θ‖_p: the same policies as η_t = η·2‖θ_t‖_p²/(9p²K^{1/p}), because ĝ is homogeneous of degree −1 in θ and
+    π of degree 0 (Algorithm 2 / Lemma 9 of the paper). ``baseline``: :data:`BANDIT_BASELINE`, else none.
+    """
+    transform = REINFORCE_ALGORITHMS[check_choice(algorithm, REINFORCE_ALGORITHMS, name="algorithm")].transform
+    runs, K = rewards.shape
+    power = check_transform(transform, p, theta0)
+    rate = check_positive(eta, name="eta") * (1.0 if transform == "softmax" else float(theorem2_step(1.0, power, K)))
+
+    def estimate(state: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pi = policy(state, transform=transform, p=power)
+        actions = np.minimum((rng.random((runs, 1)) > np.cumsum(pi, axis=1)).sum(axis=1), K - 1)
+        reward = rewards[np.arange(runs), actions][:, None]
+        return (reward - b) * score(state, actions, transform=transform, p=power), reward, np.ones((runs, 1))
+
+    def record(t: int, state: np.ndarray, _: object) -> tuple[np.ndarray, np.ndarray]:
+        pi = policy(state, transform=transform, p=power)
+        return suboptimality(pi, rewards), pi[:, 0]
+
+    schedule = recording_steps(steps, record_every=record_every)
+    run = reinforce_loop(
+        theta0, schedule, estimate=estimate, step_size=lambda state: rate, baseline=BANDIT_BASELINE if baseline else None,
+        states=1, transform=transform, p=power, scale=eta, record=record,
+    )
+    gaps, optimal = zip(*run.records)
+    return schedule, np.array(gaps).T, np.array(optimal).T

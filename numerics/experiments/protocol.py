@@ -1,0 +1,96 @@
+"""The one experiment protocol: measure → checks → render, each a separate function of one module.
+
+An experiment module defines
+
+* ``measure(*, quick, seed, checkpoint, <the paper's defaults as keyword arguments>) -> result``: the simulations,
+  returning a frozen :class:`Measurement` (data only: no files, no plots). ``quick`` selects the small form through
+  the module's :class:`Sizes`; ``checkpoint`` keeps finished units for ``--resume``;
+* ``checks(result) -> tuple[Check, ...]``: the paper's quantitative claims, measured on ``result``;
+* ``render(result, folder) -> tuple[Path, ...]``: the figure and the plotted data, written to ``folder``.
+
+:func:`run_protocol` runs the three and writes the record ``<name>.json`` (command, parameters, seed, results,
+checks) and its provenance beside the rendered files; the report's headline is the checks' bullets and the
+result's notes. :data:`numerics.experiments.registry.EXPERIMENTS` names each module once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Generic, Protocol, TypeVar
+
+from foundation.artifacts import Checkpoint, StageOutput
+from numerics.analysis.check import Check
+from numerics.reporting.plotting import write_record
+
+__all__ = ["Measurement", "Page", "Sizes", "run_protocol"]
+
+S = TypeVar("S")
+
+
+class Page(StrEnum):
+    """The docs page (and the stage of ``escort all``) an experiment feeds."""
+
+    FIGURES = "figures"
+    BOUNDS = "bounds"
+    FINDINGS = "findings"
+    TRANSFORMS = "transforms"
+
+
+@dataclass(frozen=True)
+class Sizes(Generic[S]):
+    """An experiment's sizes in its two forms: ``quick`` (small, still meaningful) and ``full`` (the paper's)."""
+
+    quick: S
+    full: S
+
+    def pick(self, quick: bool) -> S:
+        """The quick sizes if ``quick``, else the full ones."""
+        return self.quick if quick else self.full
+
+
+class Measurement(Protocol):
+    """What ``measure`` returns: a frozen object whose ``parameters`` and ``results`` go into ``<name>.json`` and
+    whose ``notes`` (Markdown bullets of measured facts that are not pass/fail) go into the report's headline."""
+
+    @property
+    def parameters(self) -> Mapping[str, Any]: ...
+
+    @property
+    def results(self) -> Mapping[str, Any]: ...
+
+    @property
+    def notes(self) -> tuple[str, ...]: ...
+
+
+def command(name: str, *, quick: bool) -> str:
+    """The command that regenerates experiment ``name``."""
+    return f"escort run {name}" + (" --quick" if quick else "")
+
+
+def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_dir: Path, seed: int,
+                 resume: bool) -> StageOutput:
+    """Run ``module``'s measure, checks and render; write the record; return what was written.
+
+    ``label`` names the experiment in headline bullets (``Fig. 1``, ``Fig. 1 (quick form)`` if ``quick``). Unless ``resume``, the checkpoint of earlier
+    runs under ``out_dir/checkpoint`` is cleared first.
+    """
+    start = time.perf_counter()
+    out_dir = Path(out_dir)
+    checkpoint = Checkpoint(out_dir / "checkpoint")
+    if not resume:
+        checkpoint.clear()
+    measure: Callable[..., Measurement] = module.measure
+    result = measure(quick=quick, seed=seed, checkpoint=checkpoint)
+    checks: tuple[Check, ...] = tuple(module.checks(result))
+    paths = module.render(result, out_dir)
+    record = write_record(out_dir=out_dir, stem=name, command=command(name, quick=quick),
+                          parameters=result.parameters, seed=seed, checks=checks, results=result.results,
+                          wall_time=time.perf_counter() - start)
+    bullets = tuple(c.headline(f"{label} (quick form)" if quick else label) for c in checks)
+    problems = tuple(b for c, b in zip(checks, bullets) if not c.passed)
+    return StageOutput(name, (*paths, *record), bullets + tuple(result.notes), problems)
