@@ -32,7 +32,7 @@ from numerics.engine import ALGORITHMS, escape_times, recording_steps, run_bandi
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.reporting import plotting as pl
 from numerics.kernels.transforms import policy
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["policy_path", "run"]
 

@@ -33,7 +33,7 @@ from numerics.analysis.summary import compare, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import ESCAPE_LEVEL, parameters_for, trap_problem
 from numerics.kernels.transforms import p_norm, policy
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 from theory.definitions import P
 from theory.statements import BOUNDS, K_SYM, NORM
 

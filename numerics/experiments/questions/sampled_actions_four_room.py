@@ -37,7 +37,7 @@ from numerics.experiments.questions.neural_four_room import GOAL_GAP
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.aggregate import interquartile_mean, iqm_interval
 from numerics.analysis.summary import compare, fmt, markdown_table
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["METHODS", "Settings", "run", "settings"]
 
