@@ -25,7 +25,7 @@ from pathlib import Path
 from escort import __version__
 from foundation.artifacts import RESUME_LOG, StageOutput, exclusive_folder
 from foundation.validation import InputError, check_choice, check_output_file, check_output_folder
-from numerics.engine.executor import check_executor, using
+from foundation.executor import check_executor, using
 
 __all__ = ["build_parser", "main"]
 
@@ -233,6 +233,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--replay", type=Path, default=None, metavar="FILE",
                         help="re-confirm a saved witness JSON at high precision instead of searching")
     _add_folders(parser)
+    _add_executor(parser)
     parser.set_defaults(handler=_check)
 
 

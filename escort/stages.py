@@ -21,7 +21,7 @@ from typing import Any
 
 from foundation.artifacts import StageOutput, atomic_write_text, provenance, write_json
 from foundation.validation import InputError, check_json_file
-from numerics.engine.executor import describe
+from foundation.executor import describe
 
 __all__ = [
     "RunSettings", "Step", "StepRecord", "load_readable_records", "load_records", "record_folder", "run_step",

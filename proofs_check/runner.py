@@ -7,20 +7,24 @@ certificates on the domain's slices (or of an existential witness), (6) a verdic
 
 A full run (no claim named) writes ``docs/verification.md`` and one replayable JSON witness per failing
 domain under ``docs/verification/``; ``--json`` writes every result as data. ``--replay FILE`` re-confirms a
-saved witness at high precision without searching.
+saved witness at high precision without searching. Claims are the units of one sweep of
+:func:`foundation.executor.sweep`: on the executor of ``--executor`` (a process pool of one worker per core by
+default, a dask cluster when asked), serially in library use; the verdicts do not depend on where a claim ran
+(each claim's search has its own fixed seed).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 
 from foundation.artifacts import StageOutput, write_json
+from foundation.executor import sweep
 from foundation.validation import InputError, check_choice
 from proofs_check import report
 from proofs_check.certify import certify_slice, certify_witness
@@ -33,13 +37,10 @@ from proofs_check.verdicts import Certificate, DomainResult, Evidence, SearchOut
 from theory.index_form import IndexDerivation
 from theory.statements import Statement
 
-__all__ = ["MAX_BOXES", "WORKERS", "check_claim", "check_domain", "replay_witness", "run_checks", "symbolic_outcomes"]
+__all__ = ["MAX_BOXES", "check_claim", "check_domain", "replay_witness", "run_checks", "symbolic_outcomes"]
 
 MAX_BOXES: dict[str, int] = {"ci": 800, "thorough": 20000}
 """Interval boxes per certification slice under each profile."""
-
-WORKERS = 2
-"""Claims are checked in this many processes (the project's machines have 2 cores); results keep claim order."""
 
 
 def _certificates(claim_statement, domain: Domain, outcome: SearchOutcome, profile: str) -> tuple[Certificate, ...]:
@@ -148,21 +149,10 @@ def run_checks(
     selected = list(CLAIMS) if not claims else [check_choice(c, CLAIMS, name="claim") for c in claims]
     if replay is not None:
         return replay_witness(replay, selected if claims else None)
-    results_by_claim: dict[str, list[DomainResult]] = {}
-    bar = tqdm(total=len(selected), desc="escort check", unit="claim", disable=not progress, file=sys.stderr)
-    workers = min(WORKERS, len(selected))
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            futures = {pool.submit(check_claim, claim_id, profile): claim_id for claim_id in selected}
-            for future in as_completed(futures):
-                results_by_claim[futures[future]] = future.result()
-                bar.update()
-    else:
-        for claim_id in selected:
-            results_by_claim[claim_id] = check_claim(claim_id, profile)
-            bar.update()
-    bar.close()
-    results = [result for claim_id in selected for result in results_by_claim[claim_id]]
+    with tqdm(total=len(selected), desc="escort check", unit="claim", disable=not progress, file=sys.stderr) as bar:
+        checked = sweep([(claim_id, partial(check_claim, claim_id, profile)) for claim_id in selected],
+                        finished=lambda _: bar.update())
+    results = [result for claim_results in checked for result in claim_results]
     paths: list[Path] = []
     if not claims:
         paths += report.write_witnesses(results, Path(docs_dir) / "verification")

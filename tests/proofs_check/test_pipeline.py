@@ -109,3 +109,17 @@ def test_replay_rejects_a_file_that_is_not_a_witness(tmp_path) -> None:
     path.write_text("{}")
     with pytest.raises(InputError, match="witness"):
         replay_witness(path)
+
+
+def test_claims_checked_on_a_process_pool_equal_the_serial_run(tmp_path) -> None:
+    """``escort check`` shards its claims through the one sweep executor: a local pool gives the serial run's data."""
+    from foundation.executor import using
+
+    written = {}
+    for executor in ("serial", "local"):
+        with using(executor):
+            run_checks(["eq9-identity", "remark1"], progress=False, json_path=tmp_path / f"{executor}.json")
+        written[executor] = json.loads((tmp_path / f"{executor}.json").read_text(encoding="utf-8"))
+    claims = [r["claim"] for r in written["serial"]["results"]]
+    assert set(claims) == {"eq9-identity", "remark1"} and claims == sorted(claims)  # claim order kept
+    assert written["local"] == written["serial"]

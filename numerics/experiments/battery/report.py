@@ -33,7 +33,7 @@ from numerics.experiments.battery.nl_coefficient import (
     FIT_WINDOW, FLOAT_WINDOW, OBJECTIVES, NLSamples, PowerLawFit, claim_kind, fit_power_law, sample_nl,
 )
 from numerics.experiments.battery.sizes import SIZES, BatterySizes
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 from numerics.kernels.transform_kernels import kernels
 from theory.transforms import Transform, check_transform, transform
 

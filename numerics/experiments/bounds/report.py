@@ -45,7 +45,7 @@ from numerics.experiments.bounds.comparison import BoundComparison
 from numerics.analysis.bound_status import Status
 from numerics.experiments.bounds.statuses import StatusRow, status_rows
 from numerics.reporting import plotting as pl
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["THEOREMS", "Collected", "Group", "collect", "group_rows", "render_markdown", "run"]
 

@@ -33,7 +33,7 @@ from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.experiments.protocol import Sizes
 from numerics.reporting import plotting as pl
 from numerics.kernels.transforms import policy
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["SIZES", "Fig2Result", "checks", "measure", "policy_path", "render"]
 

@@ -48,7 +48,7 @@ from numerics.environments.gridworld import GridLayout, four_room
 from numerics.engine import ALGORITHMS
 from numerics.engine.mdp_policy_gradient import MDP_ALGORITHMS, run_mdp
 from numerics.engine.step_sizes import spg_mdp_step
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["SIZES", "Fig5Result", "Fig5Sizes", "checks", "measure", "render"]
 

@@ -41,7 +41,7 @@ from numerics.engine.neural.heads import Head
 from numerics.environments.datasets import Dataset, load_dataset
 from numerics.reporting import findings
 from numerics.reporting.plotting import save_png
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["PAIRS", "SIZES", "Settings", "run"]
 

@@ -32,7 +32,7 @@ from numerics.analysis.summary import censored_quantile, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.analysis.statistics import fit_line
 from numerics.environments.trap import ESCAPE_LEVEL, TrapProblem, trap_problem
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["ESCAPE_SIZES", "EscapeSettings", "EscapeStudy", "Method", "escape_section", "escape_study"]
 

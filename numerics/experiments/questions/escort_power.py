@@ -31,7 +31,7 @@ from numerics.reporting.section import Section
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import parameters_for, trap_problem, uniform_problem
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 from theory.definitions import P
 from theory.statements import BOUNDS, C, K_SYM, T
 

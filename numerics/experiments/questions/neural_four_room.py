@@ -29,7 +29,7 @@ from numerics.engine.neural.four_room import state_features, train
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.aggregate import iqm_interval
 from numerics.analysis.summary import compare, interval_text, markdown_table
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["METHODS", "SIZES", "Settings", "run"]
 

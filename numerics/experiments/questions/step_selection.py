@@ -10,7 +10,7 @@ from functools import partial
 
 from foundation.artifacts import Checkpoint
 from numerics.analysis.aggregate import interquartile_mean
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["StepSelection", "select_step_multipliers"]
 

@@ -23,7 +23,7 @@ from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.summary import censored_quantile, fmt, markdown_table
 from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import parameters_for, uniform_problem
-from numerics.engine.executor import sweep
+from foundation.executor import sweep
 
 __all__ = ["SIZES", "Settings", "run"]
 

@@ -1,7 +1,9 @@
-"""The executor of sweeps: every embarrassingly parallel sweep of the toolkit runs its units through :func:`sweep`.
+"""The executor of sweeps: every embarrassingly parallel sweep of the toolkit runs its units through :func:`sweep`
+— the runs and seeds of numerics/' experiments and the claims of ``escort check`` (proofs_check/), which is why it
+lives in foundation/, below both.
 
-A *unit* is a key and a function of no arguments (a run, a seed, one cell of a rate × seed grid) whose value is
-JSON data. :func:`sweep` loads the units that finished before (a :class:`foundation.artifacts.Checkpoint` under
+A *unit* is a key and a function of no arguments (a run, a seed, one cell of a rate × seed grid, one claim) whose
+value is picklable, and JSON data when the sweep keeps a checkpoint. :func:`sweep` loads the units that finished before (a :class:`foundation.artifacts.Checkpoint` under
 the same scope, ``--resume``), submits the others to the current executor, saves each as soon as it returns and
 gives the values back in the order of the units, so the result does not depend on where or in which order the
 units ran: a sweep run on a process pool or a cluster equals the serial run for the same seed.
@@ -138,9 +140,16 @@ def _call(payload: bytes) -> Any:
     return cloudpickle.loads(payload)()
 
 
-def sweep(units: Sequence[Unit], *, checkpoint: Checkpoint | None = None, scope: object = None) -> list[Any]:
+def sweep(
+    units: Sequence[Unit],
+    *,
+    checkpoint: Checkpoint | None = None,
+    scope: object = None,
+    finished: Callable[[str], None] | None = None,
+) -> list[Any]:
     """The values of ``units`` in their order; finished ones from ``checkpoint``, the rest computed on the current
-    executor and saved one by one as they finish. Keys must be distinct."""
+    executor and saved one by one as they finish; ``finished(key)`` is called as each unit's value arrives (a
+    progress bar). Keys must be distinct."""
     keys = [key for key, _ in units]
     if len(set(keys)) != len(keys):
         raise InputError(f"sweep unit keys must be distinct; got {len(keys) - len(set(keys))} repeated")
@@ -160,6 +169,8 @@ def sweep(units: Sequence[Unit], *, checkpoint: Checkpoint | None = None, scope:
             values[key] = future.result()
             if checkpoint is not None:
                 checkpoint.save(key, values[key], scope=scope)
+            if finished is not None:
+                finished(key)
             del pending[key]
         if not broken:
             break

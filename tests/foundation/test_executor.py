@@ -1,4 +1,4 @@
-"""numerics.engine.executor: a sweep gives the serial result on every executor, keeps finished units, survives a dead
+"""foundation.executor: a sweep gives the serial result on every executor, keeps finished units, survives a dead
 worker losing only what it was computing."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from foundation.artifacts import Checkpoint
 from foundation.validation import InputError
-from numerics.engine.executor import check_executor, describe, sweep, using
+from foundation.executor import check_executor, describe, sweep, using
 
 
 def _units(log: Path, count: int = 6, *, killer: Path | None = None):
