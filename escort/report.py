@@ -237,6 +237,11 @@ def _readme_with_markers(readme: Path | None) -> Path | None:
 # --- Markdown ------------------------------------------------------------------------------------------------
 
 
+def _minutes(seconds: float) -> str:
+    """'17 min 32 s' (or '42.0 s' under a minute)."""
+    return _seconds(seconds) if seconds < 60 else f"{int(seconds // 60)} min {round(seconds % 60):d} s"
+
+
 def _seconds(seconds: float | None) -> str:
     return "–" if seconds is None else f"{seconds:.1f} s"
 
@@ -272,7 +277,9 @@ def _summary(records: Sequence[StepRecord]) -> list[str]:
         "## Summary",
         "",
         f"{len(ran)} of {len(records)} steps ran"
-        + ("." if len(ran) == len(records) else f"; {len(records) - len(ran)} broke (listed below)."),
+        + ("." if len(ran) == len(records) else f"; {len(records) - len(ran)} broke (listed below).")
+        + f" Wall time of the steps: {_minutes(sum(r.seconds or 0.0 for r in records))} in total (each step's time"
+        " and executor are in its `stages/<step>.provenance.json`).",
         "",
         "| Stage | Step | Status | Time | Findings | Problems |",
         "|---|---|---|---|---|---|",

@@ -70,6 +70,9 @@ def test_summary_is_built_from_headlines_and_problems(tmp_path: Path, readme: Pa
     report = _run(tmp_path, readme).report.read_text(encoding="utf-8")
     summary = report.split("\n## figures")[0]
     assert "1 of 3 steps ran; 2 broke" in summary
+    result = _run(tmp_path / "timed", readme)
+    total = sum(r.seconds for r in result.records)
+    assert f"Wall time of the steps: {total:.1f} s in total" in result.report.read_text(encoding="utf-8")
     assert "| figures | [fig3](#fig3) | ran |" in summary
     assert "- **fig3**\n  - EPG escapes 12x sooner than SPG\n" in summary.split("### What each step measured")[1]
     assert "- **fig3**: Theorem 1 bound exceeded at K=10" in summary.split("### What fails, and where")[1]
