@@ -12,6 +12,18 @@ which is Eq. (1) (softmax) and Eq. (7) applied to y (escort). Hence, per example
 
 π is computed in the log domain, log π = log w − logsumexp(log w), so that large |θ| does not overflow.
 
+**The escort's kink.** A network's output can be exactly 0 in one entry (a unit whose inputs cancel, or whose
+hidden layer is all zero and whose bias reached 0; the full MNIST Fig. 6 met one). π is defined there (π(a) = 0),
+and for p > 1 so is the policy-gradient loss's gradient: with m = max|θ|, ρ = |θ|/m, S = Σ ρ^p,
+
+    π = ρ^p / S,   q(a) := p·π(a)/θ(a) = p·sgn θ(a)·ρ(a)^{p−1} / (m·S)   (→ 0 as θ(a) → 0 when p > 1),
+
+    dℓ/dθ = −π(a_y)·(p/θ) ⊙ (y − π) = π(a_y)·q − q(a_y)·y        (ℓ = 1 − π(a_y)).
+
+Rows with a zero entry are evaluated in this form (rows without one keep the log-domain kernel, so their values
+are unchanged); the cross entropy's gradient is infinite at θ(a_y) = 0 and p = 1 has no gradient at the kink:
+both still raise InputError.
+
 >>> import numpy as np
 >>> head = Head("cross-entropy", "escort", p=2.0)
 >>> head.loss(np.array([[1.0, 1.0]]), np.array([0]))      # π = (1/2, 1/2)
@@ -70,8 +82,22 @@ class Head:
         return 0.0 if self.transform == "softmax" else 1.0
 
     def log_policy(self, theta: np.ndarray) -> np.ndarray:
-        """log π_θ(·|x) for each row of θ (shape (B, K)), by :func:`numerics.kernels.transforms.log_policy`."""
-        return log_policy(theta, transform=self.transform, p=self.p)
+        """log π_θ(·|x) for each row of θ (shape (B, K)), by :func:`numerics.kernels.transforms.log_policy`; for
+        the escort, rows with an exact zero entry by the kink form of the module docstring (log π(a) = −inf)."""
+        kinked = self._kinked(theta)
+        if not kinked.any():
+            return log_policy(theta, transform=self.transform, p=self.p)
+        result = np.empty(theta.shape)
+        result[~kinked] = log_policy(theta[~kinked], transform=self.transform, p=self.p)
+        with np.errstate(divide="ignore"):
+            result[kinked] = np.log(_kink_terms(theta[kinked], self.p)[0])
+        return result
+
+    def _kinked(self, theta: np.ndarray) -> np.ndarray:
+        """The rows of θ (B, K) with an exact zero entry, where the escort is at its kink (all False for softmax)."""
+        if self.transform == "softmax" or theta.ndim != 2:
+            return np.zeros(theta.shape[:1], dtype=bool)
+        return np.any(theta == 0, axis=1)
 
     def _checked(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
         if theta.ndim != 2 or labels.shape != (theta.shape[0],):
@@ -92,7 +118,23 @@ class Head:
         return score(theta, labels, transform=self.transform, p=self.p)
 
     def loss_gradient(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        """Per-example dℓ/dθ (shape (B, K)): −score for the cross entropy, −π(a_y)·score for 1 − π(a_y)."""
+        """Per-example dℓ/dθ (shape (B, K)): −score for the cross entropy, −π(a_y)·score for 1 − π(a_y); rows at
+        the escort's kink by the kink form of the module docstring (policy-gradient loss, p > 1 only)."""
+        kinked = self._kinked(theta)
+        if kinked.any():
+            if self.objective == "cross-entropy" or self.p == 1:
+                raise InputError(
+                    f"theta has an exact zero entry (row {int(np.argmax(kinked))}), where {self.label}'s loss has no "
+                    "gradient (the escort's kink; finite only for the policy-gradient loss with p > 1)"
+                )
+            self._checked(theta, labels)
+            gradient = np.empty(theta.shape)
+            gradient[~kinked] = self.loss_gradient(theta[~kinked], labels[~kinked])
+            pi, q = _kink_terms(theta[kinked], self.p)
+            y = np.eye(theta.shape[1])[labels[kinked]]
+            pick = np.arange(y.shape[0]), labels[kinked]
+            gradient[kinked] = pi[pick][:, None] * q - q[pick][:, None] * y
+            return gradient
         score = self.score(theta, labels)
         if self.objective == "cross-entropy":
             return -score
@@ -102,3 +144,14 @@ class Head:
     def predict(self, theta: np.ndarray) -> np.ndarray:
         """argmax_a π_θ(a|x) for each row."""
         return np.argmax(self.log_policy(theta), axis=1)
+
+
+def _kink_terms(theta: np.ndarray, p: float) -> tuple[np.ndarray, np.ndarray]:
+    """(π, q = p·π/θ) of the escort for rows θ (B, K) that may hold exact zeros but are not all zero (module
+    docstring): π = ρ^p/S and q = p·sgn θ·ρ^{p−1}/(m·S) with m = max|θ|, ρ = |θ|/m, S = Σ ρ^p."""
+    m = np.max(np.abs(theta), axis=1, keepdims=True)
+    if np.any(m == 0):
+        raise InputError("theta must not be the zero vector in any row (the escort of Eq. (3) is undefined there)")
+    rho = np.abs(theta) / m
+    total = np.sum(rho**p, axis=1, keepdims=True)
+    return rho**p / total, p * np.sign(theta) * rho ** (p - 1) / (m * total)

@@ -74,3 +74,27 @@ def test_bad_arguments():
         HEADS[0].loss(np.array([[np.nan, 1.0]]), np.array([0]))
     with pytest.raises(InputError, match="labels"):
         HEADS[0].loss(np.ones((2, 3)), np.array([0]))
+
+
+@pytest.mark.parametrize("p", [2.0, 4.0, 1.5])
+def test_an_exact_zero_output_is_the_limit_of_small_ones(p: float) -> None:
+    """At the escort's kink (θ(a) = 0, met by the full MNIST Fig. 6) π, the loss and, for the policy-gradient loss
+    with p > 1, its gradient are the limits θ(a) → 0; rows without a zero are untouched."""
+    head = Head("policy-gradient", "escort", p=p)
+    labels = np.array([0, 2, 1])
+    kinked = np.array([[0.7, -1.3, 0.0], [0.7, -1.3, 0.0], [2.0, 0.5, -0.25]])
+    near = kinked.copy()
+    near[kinked == 0] = 1e-40
+    assert np.allclose(head.loss(kinked, labels), head.loss(near, labels), rtol=0, atol=1e-12)
+    assert np.array_equal(head.predict(kinked), head.predict(near))
+    assert np.allclose(head.loss_gradient(kinked, labels), head.loss_gradient(near, labels), rtol=1e-9, atol=1e-9)
+    assert np.array_equal(head.loss_gradient(kinked, labels)[2], head.loss_gradient(kinked[2:], labels[2:])[0])
+    wrong = head.loss_gradient(kinked, labels)
+    wrong[0] *= 2  # the comparison can fail
+    assert not np.allclose(wrong, head.loss_gradient(near, labels), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("head", [Head("cross-entropy", "escort", p=2.0), Head("policy-gradient", "escort", p=1.0)])
+def test_no_gradient_at_the_kink_where_none_exists(head: Head) -> None:
+    with pytest.raises(InputError, match="exact zero entry"):
+        head.loss_gradient(np.array([[0.0, 1.0]]), np.array([0]))
