@@ -92,6 +92,12 @@ def _by_p(rows: list[BoundComparison]) -> list[tuple[float, list[BoundComparison
     return [(p, [r for r in rows if r.parameters["p"] == p]) for p in sorted({r.parameters["p"] for r in rows})]
 
 
+def _by_problem(rows: list[BoundComparison]) -> list[tuple[str, list[BoundComparison]]]:
+    """The rows grouped by their problem (MDP and settings), in order of first appearance."""
+    problems = dict.fromkeys(r.parameters["problem"] for r in rows)
+    return [(problem, [r for r in rows if r.parameters["problem"] == problem]) for problem in problems]
+
+
 def _biting_status(row: BoundComparison, bound_at: Callable[[float], float], *, start: float,
                    horizon: float) -> BoundStatus:
     """Holds (at the run's worst ratio) if the upper bound ``bound_at(t)`` gets tighter than the trivial bound
@@ -156,8 +162,7 @@ def _theorem2_flow(rows: list[BoundComparison]) -> list[StatusRow]:
 
 def _theorem3(rows: list[BoundComparison]) -> list[StatusRow]:
     out = []
-    for problem in dict.fromkeys(r.parameters["problem"] for r in rows):
-        group = [r for r in rows if r.parameters["problem"] == problem]
+    for problem, group in _by_problem(rows):
         statuses = []
         for r in group:
             q = r.parameters
@@ -177,8 +182,7 @@ def _theorem3(rows: list[BoundComparison]) -> list[StatusRow]:
 
 def _theorem4(rows: list[BoundComparison]) -> list[StatusRow]:
     out = []
-    for problem in dict.fromkeys(r.parameters["problem"] for r in rows):
-        group = [r for r in rows if r.parameters["problem"] == problem]
+    for problem, group in _by_problem(rows):
         needed = min(r.parameters["largest_C_tau"] for r in group)
         # just below the supremum: at κ_max/c² itself the binding step meets the bound with equality
         admissible = combine([thm4.status_at(needed * (1 - 1e-12), np.array(q["t"]), np.array(q["gap"]), q["c"],
