@@ -7,13 +7,24 @@
 
 ``escort check`` reads :data:`SEARCH_EXAMPLES` for the number of examples per claim and domain; the test suite
 uses the registered profile's ``max_examples``.
+
+Derandomisation alone does not make a search reproducible: hypothesis (6.155 here; recent versions) also draws, now and then,
+literal constants it collects from the source of every *local* module in ``sys.modules`` (not site-packages, not
+the standard library), so the examples depend on which modules the process happened to import. An editable
+install of this toolkit is local: ``escort check`` drew other examples in its own process (which imports the
+CLI and user-claim modules) than on a dask worker (which imports only what the claims need).
+:func:`reproducible_draws` removes that input for the duration of a search.
 """
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, Phase, settings
+import contextlib
+from collections.abc import Iterator
 
-__all__ = ["PROFILES", "SEARCH_EXAMPLES", "register_profiles", "search_settings"]
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.internal.conjecture import providers as _providers
+
+__all__ = ["PROFILES", "SEARCH_EXAMPLES", "register_profiles", "reproducible_draws", "search_settings"]
 
 PROFILES: tuple[str, ...] = ("ci", "thorough")
 """The profile names ``escort check --profile`` accepts."""
@@ -50,3 +61,24 @@ def search_settings(profile: str) -> settings:
         report_multiple_bugs=False,
         print_blob=False,
     )
+
+
+@contextlib.contextmanager
+def reproducible_draws() -> Iterator[None]:
+    """Inside this block hypothesis draws no constants collected from local modules' source (see the module
+    docstring), so a derandomised search draws the same examples in every process, whatever it imported.
+
+    The strategies' own values and hypothesis' fixed pool of special values (0, ±inf, the float limits, …) are
+    still drawn. Hypothesis versions before the constant collection have nothing to remove.
+    """
+    collect = getattr(_providers, "_get_local_constants", None)
+    if collect is None:
+        yield
+        return
+    _providers._get_local_constants = _providers.Constants
+    _providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        _providers._get_local_constants = collect
+        _providers.CONSTANTS_CACHE.cache.clear()

@@ -27,7 +27,7 @@ from hypothesis import given, seed, target
 
 from proofs_check.claims import Domain
 from proofs_check.margins import MarginFunction, margin_function
-from proofs_check.profiles import search_settings
+from proofs_check.profiles import reproducible_draws, search_settings
 from proofs_check.verdicts import SearchOutcome
 from theory.statements import Relation, Statement
 
@@ -245,7 +245,8 @@ def search(statement: Statement, domain: Domain, *, profile: str, label: str) ->
     if profile != "ci":
         run = seed(random_seed)(run)
     try:
-        run()
+        with reproducible_draws():
+            run()
     except _Violation as violation:
         tally.witness = _witness(statement, violation.point, domain)
     if existential and tally.witness is not None:

@@ -9,17 +9,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 
 import pytest
 import sympy as sp
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from foundation.validation import InputError
 from proofs_check import strategies as pst
 from proofs_check.certify import certify_slice
 from proofs_check.claims import CLAIMS, Domain, Slice
 from proofs_check.margins import margin_function
+from proofs_check.profiles import reproducible_draws, search_settings
 from proofs_check.runner import replay_witness, run_checks
 from proofs_check.search import confirm, search
 from theory.statements import Relation, Statement
@@ -123,3 +126,34 @@ def test_claims_checked_on_a_process_pool_equal_the_serial_run(tmp_path) -> None
     claims = [r["claim"] for r in written["serial"]["results"]]
     assert set(claims) == {"eq9-identity", "remark1"} and claims == sorted(claims)  # claim order kept
     assert written["local"] == written["serial"]
+
+
+_DRAWN: list[float] = []
+
+
+@search_settings("ci")
+@given(st.floats(0, 1))
+def _record_draw(x: float) -> None:
+    _DRAWN.append(x)
+
+
+def _draws(guarded: bool) -> list[float]:
+    _DRAWN.clear()
+    with reproducible_draws() if guarded else contextlib.nullcontext():
+        _record_draw()
+    return list(_DRAWN)
+
+
+def test_search_draws_do_not_depend_on_the_modules_the_process_imported(tmp_path, monkeypatch) -> None:
+    """Hypothesis draws literal constants from the source of local modules in ``sys.modules``; importing one more
+    changes an unguarded derandomised search (the test's sensitivity) but not a guarded one, nor ``search``."""
+    constants = [round(0.0123457 * i, 7) for i in range(1, 80)]
+    module = tmp_path / "escort_local_constants.py"
+    module.write_text(f"VALUES = {tuple(constants)!r}\n", encoding="utf-8")
+    guarded, unguarded = _draws(True), _draws(False)
+    outcome = search(_TRUE, _domain(), profile="ci", label="planted-true")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("escort_local_constants")
+    assert set(_draws(False)) & set(constants) and _draws(False) != unguarded  # the planted module is drawn from
+    assert _draws(True) == guarded
+    assert search(_TRUE, _domain(), profile="ci", label="planted-true") == outcome
