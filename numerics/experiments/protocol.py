@@ -6,9 +6,13 @@ An experiment module defines
   returning a frozen :class:`Measurement` (data only: no files, no plots). ``quick`` selects the small form through
   the module's :class:`Sizes`; ``checkpoint`` keeps finished units for ``--resume``;
 * ``checks(result) -> tuple[Check, ...]``: the paper's quantitative claims, measured on ``result``;
-* ``render(result, folder) -> tuple[Path, ...]``: the figure and the plotted data, written to ``folder``.
+* ``render(result, folder) -> tuple[Path, ...]``: the figure and the plotted data, written to ``folder``;
+* optionally ``publish(result, *, out_dir, docs_dir) -> tuple[Path, ...]``: the experiment's own docs page (and
+  the figures it shows) under ``docs_dir``, for experiments that have one (bounds, findings, transforms); the
+  others are shown by the report, which publishes their rendered figures. ``out_dir`` is the folder ``render``
+  wrote to (a page assembled from several experiments' records reads its siblings).
 
-:func:`run_protocol` runs the three and writes the record ``<name>.json`` (command, parameters, seed, results,
+:func:`run_protocol` runs them and writes the record ``<name>.json`` (command, parameters, seed, results,
 checks) and its provenance beside the rendered files; the report's headline is the checks' bullets and the
 result's notes. :data:`numerics.experiments.registry.EXPERIMENTS` names each module once.
 """
@@ -72,9 +76,10 @@ def command(name: str, *, quick: bool) -> str:
     return f"escort run {name}" + (" --quick" if quick else "")
 
 
-def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_dir: Path, seed: int,
-                 resume: bool) -> StageOutput:
-    """Run ``module``'s measure, checks and render; write the record; return what was written.
+def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_dir: Path, docs_dir: Path,
+                 seed: int, resume: bool) -> StageOutput:
+    """Run ``module``'s measure, checks, render (and publish, if it has one); write the record; return what was
+    written.
 
     ``label`` names the experiment in headline bullets (``Fig. 1``, ``Fig. 1 (quick form)`` if ``quick``). Unless ``resume``, the checkpoint of earlier
     runs under ``out_dir/checkpoint`` is cleared first.
@@ -87,7 +92,9 @@ def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_
     measure: Callable[..., Measurement] = module.measure
     result = measure(quick=quick, seed=seed, checkpoint=checkpoint)
     checks: tuple[Check, ...] = tuple(module.checks(result))
-    paths = module.render(result, out_dir)
+    paths = tuple(module.render(result, out_dir))
+    if hasattr(module, "publish"):
+        paths += tuple(module.publish(result, out_dir=out_dir, docs_dir=Path(docs_dir)))
     record = write_record(out_dir=out_dir, stem=name, command=command(name, quick=quick),
                           parameters=result.parameters, seed=seed, checks=checks, results=result.results,
                           wall_time=time.perf_counter() - start)

@@ -37,8 +37,8 @@ class Experiment:
         """Run the experiment (its module imported now, so one broken experiment does not stop the others)."""
         module = importlib.import_module(self.module)
         if hasattr(module, "measure"):
-            return run_protocol(module, name=self.name, label=self.label, quick=quick, out_dir=out_dir, seed=seed,
-                                resume=resume)
+            return run_protocol(module, name=self.name, label=self.label, quick=quick, out_dir=out_dir,
+                                docs_dir=docs_dir, seed=seed, resume=resume)
         return module.run(quick=quick, out_dir=out_dir, docs_dir=docs_dir, seed=seed, resume=resume)
 
 
