@@ -14,16 +14,18 @@ not checkable           the statement lacks a constant (Theorem 4's C_τ, Theore
 as stated               runs would need
 ======================  ==========================================================================================
 
-The trivial bound is what the measured quantity satisfies for every policy: an upper bound ``<=`` is informative
+The trivial bound is what the measured quantity satisfies for every policy: an upper bound (``Relation.LESS_EQUAL``) is informative
 only where it is *below* the largest possible value (e.g. Δ_max = max r − min r for a bandit, 1/(1 − γ) for an MDP
-value), a lower bound ``>=`` only where it is *above* the smallest possible value (an escape time is ≥ 1).
+value), a lower bound (``Relation.GREATER_EQUAL``) only where it is *above* the smallest possible value (an escape
+time is ≥ 1).
 A float64 exceedance the re-run does not confirm is reported, but the status is decided as if it were absent
 (float64 alone can fake violations).
 
 >>> t = np.array([1.0, 10.0, 100.0])
->>> classify(t, np.array([0.5, 0.05, 0.004]), 1 / t, relation="<=", trivial=1.0).status.value
+>>> classify(t, np.array([0.5, 0.05, 0.004]), 1 / t, relation=Relation.LESS_EQUAL, trivial=1.0).status.value
 'holds'
->>> classify(t, np.array([0.5, 0.4, 0.3]), 100 / t, relation="<=", trivial=1.0, bound_at=lambda s: 100 / s).biting_step
+>>> classify(t, np.array([0.5, 0.4, 0.3]), 100 / t, relation=Relation.LESS_EQUAL, trivial=1.0,
+...          bound_at=lambda s: 100 / s).biting_step
 101.0
 """
 
@@ -35,6 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from theory.statements import Relation
 
 __all__ = ["BoundStatus", "Status", "classify", "first_biting_step", "not_checkable"]
 
@@ -81,7 +85,14 @@ class BoundStatus:
         return text
 
 
-def first_biting_step(bound_at: Callable[[float], float], *, relation: str, trivial: float, start: float,
+def _upper(relation: Relation) -> bool:
+    """True for an upper bound, False for a lower one; any other relation is not a bound."""
+    if relation not in (Relation.LESS_EQUAL, Relation.GREATER_EQUAL):
+        raise ValueError(f"relation must be Relation.LESS_EQUAL or Relation.GREATER_EQUAL; got {relation!r}")
+    return relation is Relation.LESS_EQUAL
+
+
+def first_biting_step(bound_at: Callable[[float], float], *, relation: Relation, trivial: float, start: float,
                       limit: float = 1e12) -> float | None:
     """The first step t ≥ ``start`` at which ``bound_at(t)`` is tighter than ``trivial`` (doubling, then bisection
     on integers, to nine significant digits where steps exceed 1e9); None if not before ``limit``. Assumes the bound is
@@ -89,7 +100,7 @@ def first_biting_step(bound_at: Callable[[float], float], *, relation: str, triv
 
     def bites(t: float) -> bool:
         value = float(bound_at(t))
-        return value < trivial if relation == "<=" else value > trivial
+        return value < trivial if _upper(relation) else value > trivial
 
     low, high = float(start), float(start)
     while not bites(high):
@@ -109,7 +120,7 @@ def classify(
     empirical: np.ndarray,
     bound: np.ndarray,
     *,
-    relation: str,
+    relation: Relation,
     trivial: float,
     bound_at: Callable[[float], float] | None = None,
     confirm: Callable[[int], tuple[bool, str]] | None = None,
@@ -124,10 +135,8 @@ def classify(
     ``replay(i)`` gives the minimal replay for a confirmed exceedance at index ``i``. ``bound_at`` extrapolates
     the bound beyond the horizon to find where a vacuous bound would start to bite.
     """
-    if relation not in ("<=", ">="):
-        raise ValueError(f"relation must be '<=' or '>='; got {relation!r}")
     t, empirical, bound = (np.asarray(x, dtype=float) for x in (t, empirical, bound))
-    upper = relation == "<="
+    upper = _upper(relation)
     ratio = empirical / bound
     bites = bound < trivial if upper else bound > trivial
     crossed = np.flatnonzero(empirical > bound if upper else empirical < bound)

@@ -1,11 +1,35 @@
-"""The pass/fail check of a quantitative claim: a measured value against a target and a justified tolerance."""
+"""The pass/fail verdicts of an experiment: the :class:`Verdict` protocol, and :class:`Check`, a measured value
+against a target and a justified tolerance.
+
+An experiment's ``checks(result)`` returns verdicts. A :class:`Check` is one kind (Figs. 1–5); a bound's status per
+theorem and setting (:class:`numerics.experiments.bounds.statuses.StatusRow`) and the transform battery's paper
+verdicts are others: they are decided from a vocabulary of statuses, not from target ± tolerance.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
 
-__all__ = ["Check"]
+__all__ = ["Check", "Verdict"]
+
+
+class Verdict(Protocol):
+    """What ``checks`` returns: pass or fail, the report's bullet, and the entry of ``<name>.json``'s "checks"."""
+
+    @property
+    def passed(self) -> bool:
+        """False exactly when the claim fails on its stated domain (the report lists it among the problems)."""
+        ...
+
+    def headline(self, label: str) -> str:
+        """A Markdown bullet stating what was measured and the verdict; ``label`` names the experiment."""
+        ...
+
+    def record(self) -> dict[str, Any]:
+        """The verdict as JSON data (with ``passed``)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -35,3 +59,7 @@ class Check:
         wanted = f">= {self.tolerance:g}" if self.target is None else f"{self.target:g} ± {self.tolerance:g}"
         verdict = "holds" if self.passed else "FAILS"
         return f"- {figure}, {self.name}: measured {self.measured:.3g}, expected {wanted} ({self.why}) — {verdict}"
+
+    def record(self) -> dict[str, Any]:
+        """The fields and ``passed``."""
+        return {**asdict(self), "passed": self.passed}

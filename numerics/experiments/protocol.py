@@ -5,7 +5,9 @@ An experiment module defines
 * ``measure(*, quick, seed, checkpoint, <the paper's defaults as keyword arguments>) -> result``: the simulations,
   returning a frozen :class:`Measurement` (data only: no files, no plots). ``quick`` selects the small form through
   the module's :class:`Sizes`; ``checkpoint`` keeps finished units for ``--resume``;
-* ``checks(result) -> tuple[Check, ...]``: the paper's quantitative claims, measured on ``result``;
+* ``checks(result) -> tuple[Verdict, ...]``: the paper's claims, measured on ``result``
+  (:class:`~numerics.analysis.check.Check`, a value against target ± tolerance, or another
+  :class:`~numerics.analysis.check.Verdict` such as a bound's status);
 * ``render(result, folder) -> tuple[Path, ...]``: the figure and the plotted data, written to ``folder``;
 * optionally ``publish(result, *, out_dir, docs_dir) -> tuple[Path, ...]``: the experiment's own docs page (and
   the figures it shows) under ``docs_dir``, for experiments that have one (bounds, findings, transforms); the
@@ -28,7 +30,7 @@ from types import ModuleType
 from typing import Any, Generic, Protocol, TypeVar
 
 from foundation.artifacts import Checkpoint, StageOutput
-from numerics.analysis.check import Check
+from numerics.analysis.check import Verdict
 from numerics.reporting.plotting import write_record
 
 __all__ = ["Measurement", "Page", "Sizes", "run_protocol"]
@@ -77,12 +79,15 @@ def command(name: str, *, quick: bool) -> str:
 
 
 def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_dir: Path, docs_dir: Path,
-                 seed: int, resume: bool) -> StageOutput:
+                 seed: int, resume: bool, settings: Mapping[str, Any] | None = None,
+                 regenerate: str | None = None) -> StageOutput:
     """Run ``module``'s measure, checks, render (and publish, if it has one); write the record; return what was
     written.
 
-    ``label`` names the experiment in headline bullets (``Fig. 1``, ``Fig. 1 (quick form)`` if ``quick``). Unless ``resume``, the checkpoint of earlier
-    runs under ``out_dir/checkpoint`` is cleared first.
+    ``label`` names the experiment in headline bullets (``Fig. 1``, ``Fig. 1 (quick form)`` if ``quick``). Unless
+    ``resume``, the checkpoint of earlier runs under ``out_dir/checkpoint`` is cleared first. ``settings`` are
+    keyword arguments of ``measure`` other than its defaults (the transforms of ``escort battery``), and
+    ``regenerate`` the command that reruns them (default: ``escort run NAME``).
     """
     start = time.perf_counter()
     out_dir = Path(out_dir)
@@ -90,12 +95,12 @@ def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_
     if not resume:
         checkpoint.clear()
     measure: Callable[..., Measurement] = module.measure
-    result = measure(quick=quick, seed=seed, checkpoint=checkpoint)
-    checks: tuple[Check, ...] = tuple(module.checks(result))
+    result = measure(quick=quick, seed=seed, checkpoint=checkpoint, **(settings or {}))
+    checks: tuple[Verdict, ...] = tuple(module.checks(result))
     paths = tuple(module.render(result, out_dir))
     if hasattr(module, "publish"):
         paths += tuple(module.publish(result, out_dir=out_dir, docs_dir=Path(docs_dir)))
-    record = write_record(out_dir=out_dir, stem=name, command=command(name, quick=quick),
+    record = write_record(out_dir=out_dir, stem=name, command=regenerate or command(name, quick=quick),
                           parameters=result.parameters, seed=seed, checks=checks, results=result.results,
                           wall_time=time.perf_counter() - start)
     bullets = tuple(c.headline(f"{label} (quick form)" if quick else label) for c in checks)

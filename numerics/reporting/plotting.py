@@ -7,7 +7,7 @@ makes the latter), which write, side by side under ``out_dir``:
 
 * ``<stem>.png`` and ``<stem>.pdf`` — the figure (PDF without a creation date, so it is byte-stable),
 * ``<stem>.csv`` — exactly the plotted data, long format ``panel, series, x, y, y_lower, y_upper``,
-* ``<stem>.json`` — parameters and the quantitative :class:`Check` results,
+* ``<stem>.json`` — parameters, results and the verdicts (:class:`~numerics.analysis.check.Verdict`),
 * ``<stem>.provenance.json`` — versions, git commit, seed and wall time (kept apart so the data stay byte-identical).
 
 The statistics drawn (bands, line fits) and the pass/fail :class:`~numerics.analysis.check.Check` come from
@@ -20,7 +20,6 @@ import math
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from matplotlib.figure import Figure
 
 from foundation.artifacts import provenance, write_csv, write_json
 from foundation.validation import check_count
-from numerics.analysis.check import Check
+from numerics.analysis.check import Verdict
 from numerics.analysis.statistics import Band, LineFit
 
 __all__ = [
@@ -186,7 +185,7 @@ def write_record(
     command: str,
     parameters: Mapping[str, Any],
     seed: int | None,
-    checks: Sequence[Check] = (),
+    checks: Sequence[Verdict] = (),
     results: Mapping[str, Any] | None = None,
     wall_time: float | None = None,
 ) -> tuple[Path, Path]:
@@ -197,7 +196,7 @@ def write_record(
         "parameters": dict(parameters),
         "seed": seed,
         "results": dict(results or {}),
-        "checks": [{**asdict(c), "passed": c.passed} for c in checks],
+        "checks": [c.record() for c in checks],
     }
     return (write_json(folder / f"{stem}.json", record),
             write_json(folder / f"{stem}.provenance.json",

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2, thm4
-from numerics.experiments.bounds.comparison import BoundComparison
+from foundation.artifacts import to_jsonable
+from numerics.experiments.bounds.comparison import BoundComparison, Theorem
 from numerics.engine.precise import precise_suboptimality
 from numerics.analysis.bound_status import BoundStatus, Status, classify, first_biting_step, not_checkable
 from numerics.experiments.bounds.thm3 import theorem3_bound
+from theory.statements import Relation
 
 __all__ = ["PRECEDENCE", "StatusRow", "combine", "status_rows"]
 
@@ -32,13 +35,33 @@ PRECEDENCE = (Status.EXCEEDED, Status.HOLDS, Status.VACUOUS, Status.NOT_CHECKABL
 
 @dataclass(frozen=True)
 class StatusRow:
-    """One line of the status table: theorem, setting, number of runs, the group's status and its numbers."""
+    """One line of the status table: theorem, setting, number of runs, the group's status and its numbers.
 
-    theorem: str
+    A :class:`~numerics.analysis.check.Verdict` of the bounds experiment: it fails (``passed`` False) exactly when the
+    status is *exceeded* in a setting inside the statement's domain (``in_stated_domain``).
+    """
+
+    theorem: Theorem
     setting: str
     runs: int
     status: BoundStatus
     numbers: str
+    in_stated_domain: bool = True
+
+    @property
+    def passed(self) -> bool:
+        return not (self.status.status is Status.EXCEEDED and self.in_stated_domain)
+
+    def headline(self, label: str) -> str:
+        """``- <theorem>, <setting>: <status sentence>`` (the row names its theorem; ``label`` is not repeated)."""
+        return f"- {self.theorem.label}, {self.setting}: {self.status.describe()}"
+
+    def record(self) -> dict[str, Any]:
+        """Theorem, setting, runs, status (value, sentence, replay), numbers, domain and ``passed``."""
+        return {"theorem": self.theorem.label, "setting": self.setting, "runs": self.runs,
+                "status": self.status.status.value, "describe": self.status.describe(), "numbers": self.numbers,
+                "replay": to_jsonable(self.status.replay), "in_stated_domain": self.in_stated_domain,
+                "passed": self.passed}
 
 
 def combine(statuses: Sequence[BoundStatus], *, upper: bool = True) -> BoundStatus:
@@ -66,10 +89,11 @@ def _theorem1(rows: list[BoundComparison]) -> list[StatusRow]:
     for role in ("calibration", "test", "fixed-θ₁"):
         for K in sorted({r.parameters["K"] for r in rows if r.parameters["role"] == role}):
             group = [r for r in rows if r.parameters["role"] == role and r.parameters["K"] == K]
-            statuses = [_single(1.0, r.empirical, r.bound, relation=">=", trivial=1.0) for r in group]
+            statuses = [_single(1.0, r.empirical, r.bound, relation=Relation.GREATER_EQUAL, trivial=1.0)
+                        for r in group]
             status = combine(statuses, upper=False)
             out.append(StatusRow(
-                "Theorem 1 (derived C)", f"{role} cells, K = {K}", len(group), status,
+                Theorem.THM1, f"{role} cells, K = {K}", len(group), status,
                 f"smallest t₀/bound {min(r.ratio for r in group):.4g}; smallest t₀Δπ₁ "
                 f"{min(r.empirical * r.parameters['Delta'] * r.parameters['pi_1'] for r in group):.3g} (C = 1/4)",
             ))
@@ -103,7 +127,8 @@ def _biting_status(row: BoundComparison, bound_at: Callable[[float], float], *, 
     """Holds (at the run's worst ratio) if the upper bound ``bound_at(t)`` gets tighter than the trivial bound
     max r − min r by step ``horizon``, else vacuous with the step where it would start to bite."""
     params = row.parameters
-    biting = first_biting_step(bound_at, relation="<=", trivial=max(params["r"]) - min(params["r"]), start=start)
+    biting = first_biting_step(bound_at, relation=Relation.LESS_EQUAL, trivial=max(params["r"]) - min(params["r"]),
+                               start=start)
     if biting is None or biting > horizon:
         return BoundStatus(Status.VACUOUS, biting_step=biting)
     return BoundStatus(Status.HOLDS, row.ratio, params["t"], biting_step=biting)
@@ -140,9 +165,9 @@ def _theorem2_ascent(rows: list[BoundComparison]) -> list[StatusRow]:
         domain = "" if thm2.in_ascent_domain(p) else " (outside the stated p ∈ {1} ∪ [2, ∞))"
         status = combine(statuses)
         out.append(StatusRow(
-            "Theorem 2 (ascent)", f"p = {p:g}{domain}", len(group), status,
+            Theorem.THM2_ASCENT, f"p = {p:g}{domain}", len(group), status,
             f"{len(above)} of {len(group)} runs above the bound in float64; worst ratio "
-            f"{max(r.ratio for r in group):.3g}",
+            f"{max(r.ratio for r in group):.3g}", in_stated_domain=thm2.in_ascent_domain(p),
         ))
     return out
 
@@ -155,7 +180,7 @@ def _theorem2_flow(rows: list[BoundComparison]) -> list[StatusRow]:
             q = r.parameters
             statuses.append(BoundStatus(Status.HOLDS, r.ratio, q["t"], unconfirmed=1) if r.violated else
                             _biting_status(r, lambda t: thm2.flow_bound(t, q["c"], p), start=2.0, horizon=q["horizon"]))
-        out.append(StatusRow("Theorem 2 (flow)", f"p = {p:g}", len(group), combine(statuses),
+        out.append(StatusRow(Theorem.THM2_FLOW, f"p = {p:g}", len(group), combine(statuses),
                              f"worst ratio {max(r.ratio for r in group):.3g} (flow integrated at rtol 1e-10)"))
     return out
 
@@ -168,13 +193,13 @@ def _theorem3(rows: list[BoundComparison]) -> list[StatusRow]:
             q = r.parameters
             biting = first_biting_step(
                 lambda t: theorem3_bound(t, q["c"], q["gamma"], q["distribution_factor"], q["p"], q["S"], q["A"]),
-                relation="<=", trivial=1 / (1 - q["gamma"]), start=1.0, limit=1e30)
+                relation=Relation.LESS_EQUAL, trivial=1 / (1 - q["gamma"]), start=1.0, limit=1e30)
             if biting is None or biting > q["steps"] + 1:
                 statuses.append(BoundStatus(Status.VACUOUS, biting_step=biting))
             else:
                 statuses.append(BoundStatus(Status.HOLDS, r.ratio, q["t"], biting_step=biting,
                                             unconfirmed=int(r.violated)))
-        out.append(StatusRow("Theorem 3", problem, len(group), combine(statuses),
+        out.append(StatusRow(Theorem.THM3, problem, len(group), combine(statuses),
                              f"horizon {group[0].parameters['steps']} steps; worst ratio "
                              f"{max(r.ratio for r in group):.3g}"))
     return out
@@ -189,7 +214,7 @@ def _theorem4(rows: list[BoundComparison]) -> list[StatusRow]:
                                              q["prefactor"], q["trivial"])
                               for q in (r.parameters for r in group)])
         out.append(StatusRow(
-            "Theorem 4", problem, len(group), not_checkable("C_τ (with c' > c; c_τ in the step is the project's "
+            Theorem.THM4, problem, len(group), not_checkable("C_τ (with c' > c; c_τ in the step is the project's "
                                                             "reading p²τ(4 + 8 log A))", needed),
             f"largest C_τ for which Eq. (6) holds at every recorded step of every run: {needed:.4g} (min over runs "
             f"of min_t log(P/gap_t)/(c²t), no fit); Eq. (6) at that C_τ — {admissible.describe()}; any larger C_τ "
@@ -206,7 +231,7 @@ def _theorem5(records: list[dict]) -> list[StatusRow]:
             ratio = 1 / worst["worst_average_rate_ratio"]  # upper-bound form: guaranteed rate / achieved rate
             status = BoundStatus(Status.HOLDS, ratio, worst["worst_t"], biting_step=2.0, unconfirmed=int(ratio > 1))
             out.append(StatusRow(
-                "Theorem 5", f"K = {K}, θ₁ {start}", len(group), status,
+                Theorem.THM5, f"K = {K}, θ₁ {start}", len(group), status,
                 f"c₁² {min(r['c1_squared'] for r in group):.3g}…{max(r['c1_squared'] for r in group):.3g}; average "
                 f"rate ≥ {worst['worst_average_rate_ratio']:.3g}× the guaranteed 1/(2(3 + c₁²)); fitted linear "
                 f"rate {min(r['observed_over_guaranteed'] for r in group):.3g}…"
@@ -218,12 +243,12 @@ def _theorem5(records: list[dict]) -> list[StatusRow]:
 
 def status_rows(rows: Sequence[BoundComparison], thm5_rates: Sequence[dict]) -> list[StatusRow]:
     """Every theorem × setting's status row, from the experiment's rows and Theorem 5's rate records."""
-    by = {name: [r for r in rows if r.theorem == name] for name in dict.fromkeys(r.theorem for r in rows)}
+    by = {theorem: [r for r in rows if r.theorem is theorem] for theorem in Theorem}
     return (
-        _theorem1(by.get("Theorem 1", []))
-        + _theorem2_ascent(by.get("thm2-ascent", []))
-        + _theorem2_flow(by.get("thm2-flow", []))
-        + _theorem3(by.get("Theorem 3", []))
-        + _theorem4(by.get("Theorem 4", []))
+        _theorem1(by[Theorem.THM1])
+        + _theorem2_ascent(by[Theorem.THM2_ASCENT])
+        + _theorem2_flow(by[Theorem.THM2_FLOW])
+        + _theorem3(by[Theorem.THM3])
+        + _theorem4(by[Theorem.THM4])
         + _theorem5(list(thm5_rates))
     )

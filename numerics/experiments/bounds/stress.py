@@ -64,6 +64,7 @@ from numerics.engine.precise import precise_suboptimality
 from numerics.analysis.bound_status import BoundStatus, Status, classify
 from numerics.experiments.bounds.stress_mdp import MDPInputs
 from numerics.experiments.bounds.thm3 import theorem3_bound
+from theory.statements import Relation
 
 __all__ = ["BUDGETS", "FAMILIES", "STRESSED", "Budget", "Family", "Inputs", "replay", "run_stress", "stress"]
 
@@ -244,7 +245,7 @@ def _final(theorem: str, family: Family, inputs, budget: Budget) -> tuple[BoundS
     ratio, t, value, bound, c = family.run([inputs], budget.final_steps)[0]
     replay = {"theorem": theorem, "family": family.name, **asdict(inputs), "c": c}
     status = classify(
-        t, value, bound, relation="<=", trivial=family.trivial(inputs),
+        t, value, bound, relation=Relation.LESS_EQUAL, trivial=family.trivial(inputs),
         confirm=family.confirm(inputs, t, bound, budget.confirm_steps),
         bound_at=lambda s: bound[-1] * t[-1] / s,  # both stressed bounds are (constant)/t
         replay=lambda i: replay | {"steps": int(t[i]) - 1, "value": float(value[i]), "bound": float(bound[i])},

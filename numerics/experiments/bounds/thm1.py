@@ -22,7 +22,7 @@ Three checks, each able to fail:
 The quantifier question (∃ initialisation vs ∃ r): the derivation holds for every θ₁ once r is two-level with a*
 the action the initialisation makes rare, so for a *fixed* θ₁ the reward vector with a* = argmin_a π_{θ₁}(a)
 produces the plateau t₀ ≥ 1 + (1/min_a π_{θ₁}(a) − 10)/(2ηΔ). Measured on the *fixed-θ₁* cells
-(:data:`FIXED_INITIALISATIONS`): θ₁ is drawn once, entries N(0, σ²), without aiming at any π₁; then r is chosen for
+(:class:`~numerics.experiments.bounds.sizes.FixedInitialisations`): θ₁ is drawn once, entries N(0, σ²), without aiming at any π₁; then r is chosen for
 it (a* = the rarest action), and each run gets a status against the derived bound like the test cells. How many
 draws have a rare enough action (1e-5 ≤ min_a π_{θ₁}(a) ≤ 1/20, where the bound says more than t₀ ≥ 1 and the run
 is affordable; others are skipped) is counted in the summary: ∃r needs θ₁ to make *some* action rare (a
@@ -32,60 +32,29 @@ largest t₀ is in the summary).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import sympy as sp
 
 from numerics.analysis.statistics import fit_line
 from numerics.engine import escape_times
 from numerics.environments.bandit import gap_rewards, initial_parameters
-from numerics.experiments.bounds.comparison import BoundComparison
-from theory.statements import BOUNDS, DELTA, ETA, PI1
+from numerics.experiments.bounds.comparison import BoundComparison, Theorem
+from numerics.experiments.bounds.sizes import FixedInitialisations, Thm1Sizes
+from theory.statements import BOUNDS, DELTA, ETA, PI1, Relation
 
-__all__ = ["CELLS", "Cell", "compare", "derived_escape_bound", "summary"]
+__all__ = ["compare", "derived_escape_bound", "summary"]
 
 derived_escape_bound = sp.lambdify((PI1, ETA, DELTA), BOUNDS["thm1-two-level"].bound, "numpy")
 """1 + (1/π₁ − 10)/(2ηΔ), lambdified from ``BOUNDS["thm1-two-level"]``."""
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A set of settings: its role, K, Δ, η and π₁ values (every combination is run)."""
-
-    role: str
-    Ks: tuple[int, ...]
-    gaps: tuple[float, ...]
-    etas: tuple[float, ...]
-    probabilities: tuple[float, ...]
-
-
-CELLS: dict[bool, tuple[Cell, Cell]] = {
-    False: (Cell("calibration", (2, 4, 8), (0.9, 0.3), (1.0, 0.3), (1e-2, 3e-3, 1e-3)),
-            Cell("test", (2, 4, 8), (0.6, 0.1), (0.7, 0.1), (1e-4, 1e-5))),
-    True: (Cell("calibration", (2, 4), (0.9,), (1.0,), (1e-2, 1e-3)),
-           Cell("test", (2, 4), (0.6,), (0.7,), (1e-4, 3e-4))),
-}
-"""(calibration, test) cells of the full and quick (``True``) forms; no value of Δ, η or π₁ is shared."""
-
-
-FIXED_INITIALISATIONS: dict[bool, tuple[tuple[int, ...], float, int, float, float]] = {
-    False: ((4, 8), 3.0, 24, 0.6, 0.4),
-    True: ((4,), 3.0, 8, 0.6, 0.4),
-}
-"""Fixed-θ₁ cells of the full and quick (``True``) forms: Ks, σ, draws per K, Δ, η (Δ, η held out too)."""
-
 SMALLEST_PI1 = 1e-5
 """Fixed θ₁ whose rarest action is rarer than this are skipped (t₀ ~ 1/(ηΔπ₁) steps would be too long)."""
 
 
-def _runs(quick: bool) -> int:
-    return 2 if quick else 4
-
-
-def _fixed_initialisations(quick: bool, seed: int) -> list[BoundComparison]:
+def _fixed_initialisations(fixed: FixedInitialisations, seed: int) -> list[BoundComparison]:
     """One row per fixed θ₁ with a rare enough action: t₀ under the r built for it (a* = its rarest action)."""
-    Ks, sigma, draws, gap, eta = FIXED_INITIALISATIONS[quick]
+    Ks, sigma, draws, gap, eta = fixed.Ks, fixed.sigma, fixed.draws, fixed.gap, fixed.eta
     rng = np.random.default_rng([seed, 1, 2])
     rows = []
     for K in Ks:
@@ -103,34 +72,34 @@ def _fixed_initialisations(quick: bool, seed: int) -> list[BoundComparison]:
             t0 = escape_times(np.roll(theta[i], -rarest[i])[None], r, eta=eta,
                               max_steps=int(4 / (eta * gap * pi1)) + 100)[0]
             rows.append(BoundComparison(
-                "Theorem 1", ">=", float(t0), float(derived_escape_bound(pi1, eta, gap)),
+                Theorem.THM1, Relation.GREATER_EQUAL, float(t0), float(derived_escape_bound(pi1, eta, gap)),
                 {"role": "fixed-θ₁", "K": K, "Delta": gap, "eta": eta, "pi_1": pi1, "t0_likeliest": float(contrast),
                  "draws": draws, "sigma": sigma, "theta_1": theta[i].tolist(), "seed": seed},
                 "fixed-θ₁ cell; r chosen for θ₁ (a* = its rarest action); derived t₀ > 1 + (1/π₁ − 10)/(2ηΔ)"))
     return rows
 
 
-def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
+def compare(*, sizes: Thm1Sizes, seed: int) -> list[BoundComparison]:
     """One row per run: measured t₀ against the derived bound; role and calibrated C in the parameters."""
     rows = []
-    for index, cell in enumerate(CELLS[quick]):
+    for index, cell in enumerate(sizes.cells):
         rng = np.random.default_rng([seed, 1, index])
         for K in cell.Ks:
             for gap in cell.gaps:
                 r = gap_rewards(K, gap=gap, base=(1.0 - gap) / 2)
                 for eta in cell.etas:
                     for pi1 in cell.probabilities:
-                        theta0 = initial_parameters(rng, _runs(quick), K, transform="softmax",
+                        theta0 = initial_parameters(rng, sizes.runs, K, transform="softmax",
                                                     optimal_probability=pi1)
                         t0 = escape_times(theta0, r, eta=eta, max_steps=int(4 / (eta * gap * pi1)) + 100)
                         bound = float(derived_escape_bound(pi1, eta, gap))
                         rows += [BoundComparison(
-                            "Theorem 1", ">=", float(t), bound,
+                            Theorem.THM1, Relation.GREATER_EQUAL, float(t), bound,
                             {"role": cell.role, "K": K, "Delta": gap, "eta": eta, "pi_1": pi1,
                              "theta_1": theta0[i].tolist(), "seed": seed},
                             f"{cell.role} cell; derived t₀ > 1 + (1/π₁ − 10)/(2ηΔ)",
                         ) for i, t in enumerate(t0)]
-    return rows + _fixed_initialisations(quick, seed)
+    return rows + _fixed_initialisations(sizes.fixed, seed)
 
 
 def _bootstrap(values: np.ndarray, statistic, rng: np.random.Generator, n: int = 2000) -> tuple[float, float]:

@@ -20,10 +20,11 @@ import sympy as sp
 
 from numerics.engine import run_bandit
 from numerics.environments.bandit import initial_parameters, random_rewards
-from numerics.experiments.bounds.comparison import BoundComparison
+from numerics.experiments.bounds.comparison import BoundComparison, Theorem
+from numerics.experiments.bounds.sizes import Thm2Sizes
 from numerics.engine.flow import gradient_flow
 from theory.definitions import P
-from theory.statements import BOUNDS, C, K_SYM, T
+from theory.statements import BOUNDS, C, K_SYM, T, Relation
 
 __all__ = ["POWERS", "ascent_bound", "compare", "flow_bound", "in_ascent_domain"]
 
@@ -50,14 +51,9 @@ def _worst(t: np.ndarray, suboptimality: np.ndarray, bound: np.ndarray) -> tuple
     return float(suboptimality[i]), float(bound[i]), int(t[i])
 
 
-def _sizes(quick: bool) -> tuple[tuple[int, ...], int, int, int, int]:
-    """Ks, ascent runs, ascent steps, flow runs, flow horizon."""
-    return ((3, 10), 3, 2000, 1, 200) if quick else ((3, 10, 50), 5, 20_000, 2, 2000)
-
-
-def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
+def compare(*, sizes: Thm2Sizes, seed: int) -> list[BoundComparison]:
     """Ascent and flow rows for every p in :data:`POWERS` and every K, ``seed`` fixing r and θ₁."""
-    Ks, runs, steps, flow_runs, horizon = _sizes(quick)
+    Ks, runs, steps, flow_runs, horizon = sizes.Ks, sizes.runs, sizes.steps, sizes.flow_runs, sizes.horizon
     rng = np.random.default_rng(seed)
     rows = []
     for K in Ks:
@@ -71,10 +67,10 @@ def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
                 c = float(traj.optimal_probability[b].min())
                 empirical, bound, worst_t = _worst(t, traj.suboptimality[b], ascent_bound(t, c, K, p))
                 rows.append(BoundComparison(
-                    "thm2-ascent", "<=", empirical, bound,
+                    Theorem.THM2_ASCENT, Relation.LESS_EQUAL, empirical, bound,
                     {"K": K, "p": p, "steps": steps, "c": c, "t": worst_t, "r": r[b].tolist(),
                      "theta_1": theta0[b].tolist(), "seed": seed},
-                    f"{domain}sign changes of θ: {int(traj.sign_changes[b])}",
+                    f"{domain}sign changes of θ: {int(traj.sign_changes[b])}", in_stated_domain=in_ascent_domain(p),
                 ))
             if K > FLOW_MAX_K:
                 continue
@@ -86,7 +82,7 @@ def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
                 empirical, bound, worst_t = _worst(times[later], flow.suboptimality[0, later],
                                                    flow_bound(times[later], c, p))
                 rows.append(BoundComparison(
-                    "thm2-flow", "<=", empirical, bound,
+                    Theorem.THM2_FLOW, Relation.LESS_EQUAL, empirical, bound,
                     {"K": K, "p": p, "horizon": horizon, "c": c, "t": worst_t, "r": r[b].tolist(),
                      "theta_1": theta0[b].tolist(), "seed": seed},
                     "c from 120 log-spaced flow times",

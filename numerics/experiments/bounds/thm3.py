@@ -27,11 +27,12 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
-from numerics.experiments.bounds.comparison import BoundComparison
+from numerics.experiments.bounds.comparison import BoundComparison, Theorem
+from numerics.experiments.bounds.sizes import RunSizes
 from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import FiniteMDP, optimal_actions, random_mdp, state_distribution
 from numerics.engine.mdp_policy_gradient import MDPTrajectory, run_mdp
-from theory.statements import BOUNDS
+from theory.statements import BOUNDS, Relation
 
 __all__ = ["compare", "distribution_factor", "favourable_optimal_policy", "problems", "theorem3_bound"]
 
@@ -41,7 +42,7 @@ theorem3_bound: Callable[..., np.ndarray] = sp.lambdify(
 """Theorem 3's bound at (t, c, γ, ‖d_ρ^{π*}/μ‖²_∞‖1/μ‖_∞, p, S, A), lambdified from ``BOUNDS["thm3"]``."""
 
 
-def problems(*, quick: bool, seed: int) -> list[tuple[str, FiniteMDP, float]]:
+def problems(*, seed: int) -> list[tuple[str, FiniteMDP, float]]:
     """(name, MDP with ρ = μ uniform, p) of the comparison; the random MDPs are seeded by ``seed``."""
     rng = np.random.default_rng([seed, 3])
     random = [(f"random S=5 A=3 gamma={g} p={p:g}", random_mdp(rng, 5, 3, g), p)
@@ -74,7 +75,7 @@ def _rows(name: str, mdp: FiniteMDP, p: float, traj: MDPTrajectory, seed: int) -
         bound = theorem3_bound(t, c, mdp.gamma, factor, p, mdp.n_states, mdp.n_actions)
         worst = int(np.argmax(traj.suboptimality[run] / bound))
         rows.append(BoundComparison(
-            theorem="Theorem 3", relation="<=", empirical=float(traj.suboptimality[run, worst]),
+            theorem=Theorem.THM3, relation=Relation.LESS_EQUAL, empirical=float(traj.suboptimality[run, worst]),
             bound=float(bound[worst]),
             parameters={"problem": name, "run": run, "seed": seed, "p": p, "gamma": mdp.gamma, "S": mdp.n_states,
                         "A": mdp.n_actions, "t": float(t[worst]), "steps": int(traj.steps[-1]), "c": c,
@@ -85,11 +86,11 @@ def _rows(name: str, mdp: FiniteMDP, p: float, traj: MDPTrajectory, seed: int) -
     return rows
 
 
-def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
+def compare(*, sizes: RunSizes, seed: int) -> list[BoundComparison]:
     """One :class:`BoundComparison` per (problem, run): the run's worst ratio of sub-optimality to the bound."""
-    steps, runs = (300, 2) if quick else (10_000, 4)
+    steps, runs = sizes.steps, sizes.runs
     rows = []
-    for name, mdp, p in problems(quick=quick, seed=seed):
+    for name, mdp, p in problems(seed=seed):
         rng = np.random.default_rng([seed, mdp.n_states, int(p)])
         theta0 = rng.standard_normal((runs, mdp.n_states, mdp.n_actions))
         length = steps // 10 if mdp.n_states > 10 else steps  # Four-room: 104 states, ~50x the cost of a step

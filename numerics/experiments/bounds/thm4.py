@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from numerics.experiments.bounds.comparison import BoundComparison
+from numerics.experiments.bounds.comparison import BoundComparison, Theorem
+from numerics.experiments.bounds.sizes import RunSizes
 from numerics.analysis.bound_status import BoundStatus, classify
 from numerics.experiments.bounds.thm3 import problems
 from numerics.analysis.statistics import fit_line
 from numerics.environments.mdp import FiniteMDP
 from numerics.engine.mdp_policy_gradient import run_mdp
 from numerics.engine.step_sizes import theorem4_prefactor
+from theory.statements import Relation
 
 __all__ = ["ROUNDING_FLOOR", "compare", "largest_rate", "prefactor", "status_at", "trivial_bound"]
 
@@ -81,7 +83,7 @@ def status_at(C_tau: float, t: np.ndarray, gap: np.ndarray, c: float, prefactor_
         return real, (f"gap {gap[i]:.6g} above the bound {bound[i]:.6g} by more than the soft values' accuracy "
                       f"{ROUNDING_FLOOR:g} (float64 run; no high-precision MDP re-run)")
 
-    return classify(t, gap, bound, relation="<=", trivial=trivial, confirm=confirm,
+    return classify(t, gap, bound, relation=Relation.LESS_EQUAL, trivial=trivial, confirm=confirm,
                     bound_at=lambda s: prefactor_value * np.exp(-C_tau * c**2 * s))
 
 
@@ -93,7 +95,7 @@ def _row(name: str, mdp: FiniteMDP, tau: float, t: np.ndarray, gap: np.ndarray, 
     scale = prefactor(mdp, tau)
     rate = largest_rate(t, gap, scale)
     return BoundComparison(
-        theorem="Theorem 4", relation="<=", empirical=float(np.max(gap)), bound=scale,
+        theorem=Theorem.THM4, relation=Relation.LESS_EQUAL, empirical=float(np.max(gap)), bound=scale,
         parameters={"problem": name, "run": run, "seed": seed, "tau": tau, "p": P, "gamma": mdp.gamma,
                     "steps": int(t[-1] - 1), "largest_rate": rate, "largest_C_tau": rate / c**2, "c": c,
                     "prefactor": scale, "trivial": trivial_bound(mdp, tau), "t": t.tolist(), "gap": gap.tolist(),
@@ -105,11 +107,11 @@ def _row(name: str, mdp: FiniteMDP, tau: float, t: np.ndarray, gap: np.ndarray, 
     )
 
 
-def compare(*, quick: bool, seed: int) -> list[BoundComparison]:
+def compare(*, sizes: RunSizes, seed: int) -> list[BoundComparison]:
     """One :class:`BoundComparison` per (problem, τ, run); see the module docstring for what is compared."""
-    steps, runs = (1500, 2) if quick else (20_000, 3)
+    steps, runs = sizes.steps, sizes.runs
     rows = []
-    chosen = [(name, mdp) for name, mdp, p in problems(quick=quick, seed=seed)
+    chosen = [(name, mdp) for name, mdp, p in problems(seed=seed)
               if name.startswith("random") and mdp.gamma == 0.5 and p == P]
     for name, mdp in chosen:
         for tau in (0.1, 0.5):

@@ -18,6 +18,7 @@ import numpy as np
 from numerics.analysis.statistics import fit_line
 from numerics.engine import run_classification
 from numerics.environments.bandit import initial_parameters
+from numerics.experiments.bounds.sizes import Thm5RateSizes
 
 __all__ = ["EFOLDS", "FLOOR", "cell_rates", "rates"]
 
@@ -28,15 +29,9 @@ FLOOR = 1e-250
 """δ_t below this is the end of double precision; such steps are left out of the rates."""
 
 
-def _starts(quick: bool) -> tuple[tuple[int, ...], tuple[float | None, ...], int]:
-    if quick:
-        return (2, 10), (None, 1e-2, 1e-3), 2
-    return (2, 10, 50), (None, 1e-1, 1e-2, 1e-3, 1e-4), 3
-
-
-def rates(*, quick: bool, seed: int) -> list[dict[str, float]]:
-    """One record per run (see :func:`cell_rates`) for every K and initialisation of the quick or full form."""
-    Ks, probabilities, runs = _starts(quick)
+def rates(*, sizes: Thm5RateSizes, seed: int) -> list[dict[str, float]]:
+    """One record per run (see :func:`cell_rates`) for every K and initialisation of ``sizes``."""
+    Ks, probabilities, runs = sizes.Ks, sizes.probabilities, sizes.runs
     rng = np.random.default_rng([seed, 5])
     return [record for K in Ks for q in probabilities for record in cell_rates(rng, K, q, runs, seed=seed)]
 

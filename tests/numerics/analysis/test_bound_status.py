@@ -8,6 +8,7 @@ from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2
 from numerics.engine.precise import precise_suboptimality
 from numerics.analysis.bound_status import Status, classify, first_biting_step, not_checkable
+from theory.statements import Relation
 
 STEPS = 300
 
@@ -31,7 +32,7 @@ def _confirm(theta, r, bound):
 
 def test_the_stated_bound_holds_where_it_bites(epg_run):
     theta, r, t, gap, bound, trivial = epg_run
-    status = classify(t, gap, bound, relation="<=", trivial=trivial, confirm=_confirm(theta, r, bound))
+    status = classify(t, gap, bound, relation=Relation.LESS_EQUAL, trivial=trivial, confirm=_confirm(theta, r, bound))
     assert status.status is Status.HOLDS
     assert 1 < status.biting_step < STEPS and status.worst_ratio <= 1
 
@@ -39,7 +40,7 @@ def test_the_stated_bound_holds_where_it_bites(epg_run):
 def test_a_planted_too_strong_bound_is_exceeded_and_confirmed_with_a_minimal_replay(epg_run):
     theta, r, t, gap, bound, trivial = epg_run
     strong = bound / 1e3
-    status = classify(t, gap, strong, relation="<=", trivial=trivial, confirm=_confirm(theta, r, strong),
+    status = classify(t, gap, strong, relation=Relation.LESS_EQUAL, trivial=trivial, confirm=_confirm(theta, r, strong),
                       replay=lambda i: {"steps": int(t[i] - 1)})
     assert status.status is Status.EXCEEDED
     assert status.worst_ratio > 1 and "50-digit" in status.confirmation
@@ -49,14 +50,14 @@ def test_a_planted_too_strong_bound_is_exceeded_and_confirmed_with_a_minimal_rep
 
 def test_an_unconfirmed_float_alarm_is_never_exceeded(epg_run):
     theta, r, t, gap, bound, trivial = epg_run
-    status = classify(t, gap, bound / 1e3, relation="<=", trivial=trivial, confirm=lambda i: (False, ""))
+    status = classify(t, gap, bound / 1e3, relation=Relation.LESS_EQUAL, trivial=trivial, confirm=lambda i: (False, ""))
     assert status.status is Status.HOLDS and status.unconfirmed > 0
 
 
 def test_an_inflated_bound_is_vacuous_with_the_step_where_it_bites(epg_run):
     _, _, t, gap, _, trivial = epg_run
     inflated = 1e6 / t
-    status = classify(t, gap, inflated, relation="<=", trivial=trivial, bound_at=lambda s: 1e6 / s)
+    status = classify(t, gap, inflated, relation=Relation.LESS_EQUAL, trivial=trivial, bound_at=lambda s: 1e6 / s)
     assert status.status is Status.VACUOUS
     assert status.biting_step == pytest.approx(np.floor(1e6 / trivial) + 1, abs=1)
     assert "vacuous" in status.describe()
@@ -64,15 +65,15 @@ def test_an_inflated_bound_is_vacuous_with_the_step_where_it_bites(epg_run):
 
 def test_lower_bounds_bite_above_the_trivial_value_and_are_exceeded_below():
     t = np.array([1.0])
-    assert classify(t, np.array([50.0]), np.array([10.0]), relation=">=", trivial=1.0).status is Status.HOLDS
-    assert classify(t, np.array([50.0]), np.array([0.5]), relation=">=", trivial=1.0).status is Status.VACUOUS
-    below = classify(t, np.array([5.0]), np.array([10.0]), relation=">=", trivial=1.0, confirm=lambda i: (True, "x"))
+    assert classify(t, np.array([50.0]), np.array([10.0]), relation=Relation.GREATER_EQUAL, trivial=1.0).status is Status.HOLDS
+    assert classify(t, np.array([50.0]), np.array([0.5]), relation=Relation.GREATER_EQUAL, trivial=1.0).status is Status.VACUOUS
+    below = classify(t, np.array([5.0]), np.array([10.0]), relation=Relation.GREATER_EQUAL, trivial=1.0, confirm=lambda i: (True, "x"))
     assert below.status is Status.EXCEEDED and below.worst_ratio == 0.5
 
 
 def test_first_biting_step_is_the_first_integer_where_the_bound_is_informative():
-    assert first_biting_step(lambda s: 100 / s, relation="<=", trivial=1.0, start=1.0) == 101.0
-    assert first_biting_step(lambda s: 100.0, relation="<=", trivial=1.0, start=1.0, limit=1e3) is None
+    assert first_biting_step(lambda s: 100 / s, relation=Relation.LESS_EQUAL, trivial=1.0, start=1.0) == 101.0
+    assert first_biting_step(lambda s: 100.0, relation=Relation.LESS_EQUAL, trivial=1.0, start=1.0, limit=1e3) is None
 
 
 def test_not_checkable_names_the_constant_and_the_value_needed():
@@ -82,5 +83,5 @@ def test_not_checkable_names_the_constant_and_the_value_needed():
 
 def test_first_biting_step_ends_where_floats_cannot_split_a_step():
     """A bound that bites only after ~1e20 steps (Theorem 3's do): the search ends, within nine digits."""
-    step = first_biting_step(lambda s: 3e20 / s, relation="<=", trivial=1.0, start=1.0, limit=1e30)
+    step = first_biting_step(lambda s: 3e20 / s, relation=Relation.LESS_EQUAL, trivial=1.0, start=1.0, limit=1e30)
     assert step is not None and abs(step - 3e20) <= 1e-8 * 3e20

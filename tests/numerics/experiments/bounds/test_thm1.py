@@ -9,6 +9,7 @@ import pytest
 from numerics.engine import escape_times
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.experiments.bounds import thm1
+from numerics.experiments.bounds.sizes import SIZES
 from numerics.analysis.bound_status import Status
 from numerics.experiments.bounds.statuses import status_rows
 
@@ -38,13 +39,13 @@ def test_a_planted_larger_step_falls_below_the_bound_for_the_stated_step():
 
 
 def test_calibration_and_test_cells_share_no_setting():
-    for calibration, test in thm1.CELLS.values():
+    for calibration, test in (SIZES.quick.thm1.cells, SIZES.full.thm1.cells):
         for name in ("gaps", "etas", "probabilities"):
             assert not set(getattr(calibration, name)) & set(getattr(test, name))
 
 
 def test_fixed_initialisations_get_their_plateau_from_the_r_chosen_for_them_and_not_from_any_r():
-    rows = thm1._fixed_initialisations(True, 0)
+    rows = thm1._fixed_initialisations(SIZES.quick.thm1.fixed, 0)
     assert rows and all(r.parameters["role"] == "fixed-θ₁" for r in rows)
     assert all(r.empirical >= r.bound > 1 for r in rows)  # ∃r: a* = the rarest action of the fixed θ₁
     assert all(r.parameters["t0_likeliest"] < r.bound for r in rows)  # not ∀r: a* = the likeliest escapes at once

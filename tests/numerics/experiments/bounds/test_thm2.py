@@ -3,6 +3,8 @@
 import pytest
 
 from numerics.experiments.bounds import thm2
+from numerics.experiments.bounds.sizes import SIZES
+from numerics.experiments.bounds.comparison import Theorem
 
 
 def test_bounds_are_the_stated_expressions_and_p1_does_not_depend_on_c():
@@ -14,11 +16,12 @@ def test_bounds_are_the_stated_expressions_and_p1_does_not_depend_on_c():
 
 
 def test_p_two_and_above_hold_and_p_one_and_a_half_is_flagged_outside_the_domain():
-    rows = thm2.compare(quick=True, seed=0)
+    rows = thm2.compare(sizes=SIZES.quick.thm2, seed=0)
     smooth = [r for r in rows if r.parameters["p"] >= 2]
     assert smooth and not any(r.violated for r in smooth)
-    outside = [r for r in rows if r.theorem == "thm2-ascent" and r.parameters["p"] == 1.5]
-    assert outside and all(r.note.startswith("outside stated domain") for r in outside)
+    outside = [r for r in rows if r.theorem is Theorem.THM2_ASCENT and r.parameters["p"] == 1.5]
+    assert outside and not any(r.in_stated_domain for r in outside)
+    assert all(r.in_stated_domain for r in rows if r.parameters["p"] != 1.5 or r.theorem is Theorem.THM2_FLOW)
 
 
 def test_the_p1_exceedance_replays_with_an_independent_loop_and_the_stated_step():

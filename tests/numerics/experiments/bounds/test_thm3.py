@@ -8,14 +8,17 @@ import numpy as np
 import pytest
 
 from numerics.experiments.bounds import thm3
+from numerics.experiments.bounds.sizes import SIZES
+from numerics.experiments.bounds.comparison import Theorem
+from theory.statements import Relation
 from numerics.environments.mdp import FiniteMDP
 
 
 def test_compare_returns_one_finite_row_per_run_and_theorem3_holds_on_them() -> None:
-    rows = thm3.compare(quick=True, seed=0)
-    assert len(rows) == 2 * len(thm3.problems(quick=True, seed=0))
+    rows = thm3.compare(sizes=SIZES.quick.thm3, seed=0)
+    assert len(rows) == 2 * len(thm3.problems(seed=0))
     for row in rows:
-        assert row.theorem == "Theorem 3" and row.relation == "<="
+        assert row.theorem is Theorem.THM3 and row.relation is Relation.LESS_EQUAL
         assert math.isfinite(row.ratio) and row.empirical > 0 and row.bound > 0
         assert 0 < row.parameters["c"] <= 1 and row.parameters["distribution_factor"] >= 1
     assert not any(row.violated for row in rows)  # a violation would be a finding; none is measured at seed 0

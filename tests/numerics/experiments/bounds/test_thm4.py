@@ -11,19 +11,21 @@ import sympy as sp
 
 from numerics.environments.mdp import random_mdp
 from numerics.experiments.bounds import thm4
+from numerics.experiments.bounds.sizes import SIZES
+from numerics.experiments.bounds.comparison import Theorem
 from numerics.analysis.bound_status import Status
 from theory.definitions import TAU
 from theory.statements import A_SYM, BOUNDS, GAMMA, INV_MU, T
 
 @pytest.fixture(scope="module")
 def rows():
-    return thm4.compare(quick=True, seed=0)
+    return thm4.compare(sizes=SIZES.quick.thm4, seed=0)
 
 
 def test_compare_returns_finite_rows_with_a_linear_log_suboptimality(rows) -> None:
     assert rows
     for row in rows:
-        assert row.theorem == "Theorem 4" and math.isfinite(row.ratio) and row.ratio <= 1
+        assert row.theorem is Theorem.THM4 and math.isfinite(row.ratio) and row.ratio <= 1
         # Theorem 4's shape: a line in t fits log sub-optimality better than a power law (line in log t) does;
         # measured 0.990–0.9995 against 0.87–0.94 at seed 0
         assert row.parameters["r_squared"] > row.parameters["r_squared_power_law"]

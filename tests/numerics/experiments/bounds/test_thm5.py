@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from numerics.experiments.bounds import thm5
+from numerics.experiments.bounds.sizes import SIZES
 
 
 def test_bound_is_eq13():
@@ -11,6 +12,6 @@ def test_bound_is_eq13():
 
 
 def test_measured_ece_runs_satisfy_eq13():
-    rows = thm5.compare(quick=True, seed=0)
+    rows = thm5.compare(sizes=SIZES.quick.thm5, seed=0)
     assert len(rows) == 18 and all(r.parameters["t"] >= 2 for r in rows)
     assert not any(r.violated for r in rows)
