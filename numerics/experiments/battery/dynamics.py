@@ -3,8 +3,9 @@
 Both loops differentiate through the transform's Jacobian J = dπ/dθ (batched over runs):
 
 * gravity well (Fig. 1): gradient ascent on πᵀr, θ ← θ + η_t·Jᵀr, for K = 6 arms with r ~ U[0, 1]^K and
-  θ₁ ~ N(0, I) per run. A run is "bad" if π_T(a*) < 0.99 at the last iterate; the time to π_t(a*) ≥ 0.99 is
-  recorded per run.
+  θ₁ ~ N(0, I) per run. A run is "bad" if π_T(a*) < 0.99 at the last iterate; the time to π_t(a*) ≥ 0.99 (the
+  paper's 1-based t, every step inspected, NaN if never) is recorded per run with the one first-hit helper
+  :func:`numerics.analysis.first_hit.first_hit`.
 * damping (Fig. 4): gradient descent on the cross entropy δ = −log π(a_y), θ ← θ + η_t·J[a_y, :]/π(a_y), K = 10.
   The late iterates (t ≥ T/10) are fitted both as δ ∝ t^k (log δ on log t; the paper finds k ≈ −1 for softmax,
   "softmax damping") and as δ ∝ e^{−ct} (log δ on t; Theorem 5 for the escort); the better fit (R²) names the
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from numerics.analysis.first_hit import first_hit
 from numerics.analysis.statistics import fit_line
 from numerics.engine.loop import simulate
 from numerics.engine.step_sizes import sce_step
@@ -73,7 +75,8 @@ def step_rule(kern: Kernels, objective: str, K: int) -> tuple[Callable[[np.ndarr
 
 @dataclass(frozen=True)
 class GravityWell:
-    """Gradient ascent on πᵀr from random starts: π_t(a*) at ``checkpoints`` per run, hit times, bad runs."""
+    """Gradient ascent on πᵀr from random starts: π_t(a*) at ``checkpoints`` per run, hit times (1-based t, NaN:
+    never), bad runs."""
 
     K: int
     steps: int
@@ -101,25 +104,25 @@ class GravityWell:
 
 def gravity_well(kern: Kernels, *, K: int = 6, runs: int = 20, steps: int = 30_000, threshold: float = 0.99,
                  rng: np.random.Generator) -> GravityWell:
-    """Fig. 1 for any transform (see the module docstring); hit_time is −1 for runs that never reach threshold."""
+    """Fig. 1 for any transform (see the module docstring); hit_time is NaN for runs that never reach threshold."""
     r = rng.uniform(size=(runs, K))
     best = np.argmax(r, axis=1)
     theta = rng.normal(size=(runs, K))
     eta, formula = step_rule(kern, "policy gradient", K)
     marks = checkpoints(steps)
-    hit = np.full(runs, -1)
     ones = np.ones(runs)
 
     def observe(t: int, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        optimal = kern.pi(theta)[np.arange(runs), best]
-        hit[(hit < 0) & (optimal >= threshold)] = t + 1
-        return optimal, kern.vjp(theta, r)
+        return kern.pi(theta)[np.arange(runs), best], kern.vjp(theta, r)
 
-    # iteration k = 1..steps of Fig. 1 is step t = k − 1 of the loop; the last gradient decides "trapped"
-    run = simulate(theta, marks - 1, observe=observe, record=lambda t, theta, seen: seen[0],
+    # iteration k = 1..steps of Fig. 1 is step t = k − 1 of the loop, every one recorded (the hit time inspects
+    # each); the last gradient decides "trapped"
+    run = simulate(theta, np.arange(steps), observe=observe, record=lambda t, theta, seen: seen[0],
                    update=lambda t, theta, seen: theta + eta(theta, ones)[:, None] * seen[1])
+    optimal = np.stack(run.records, axis=-1)
     gradient = kern.vjp(run.state, r)
-    return GravityWell(K, steps, formula, marks, np.stack(run.records, axis=-1), hit, threshold,
+    return GravityWell(K, steps, formula, marks, optimal[:, marks - 1],
+                       first_hit(optimal, np.arange(steps), level=threshold) + 1, threshold,
                        np.all(gradient == 0, axis=1))
 
 

@@ -116,7 +116,7 @@ def render(rows: Sequence[dict], *, command: str, sizes: BatterySizes, data: str
         "",
         f"Regenerate with `{command}`. Data for every cell (paths relative to this page): "
         f"`{data}/<transform>/summary.json`, with CSV files of the sampled points and trajectories beside it; "
-        f"all rows: `{data}/battery.json`.",
+        f"all rows: `{data}/transforms.json` (the record of the run, with its verdicts).",
         "",
         "Each transform is defined once, symbolically (`theory/transforms.py`); everything below is derived or "
         "measured from that definition. Sizes: "

@@ -11,6 +11,7 @@ import pytest
 from escort.cli import main
 from foundation.validation import InputError
 from numerics.experiments.battery import run_battery
+from numerics.experiments.battery import report
 from numerics.experiments.battery.report import battery_row
 from numerics.experiments.battery.sizes import BatterySizes
 from theory.transforms import Transform, transform
@@ -49,7 +50,7 @@ def test_spherical_and_escort_2_give_identical_verdicts() -> None:
     escort, *_ = battery_row(transform("escort:2"), TINY, seed=0)
     assert spherical["symmetry"] == escort["symmetry"] and spherical["concavity"] == escort["concavity"]
     assert spherical["damping"]["verdict"] == escort["damping"]["verdict"]
-    assert spherical["gravity_well"]["hit_time"].tolist() == escort["gravity_well"]["hit_time"].tolist()
+    np.testing.assert_array_equal(spherical["gravity_well"]["hit_time"], escort["gravity_well"]["hit_time"])
     for objective in ("policy gradient", "cross entropy"):
         a, b = spherical["nl"][objective]["fit"], escort["nl"][objective]["fit"]
         assert a["points"] == b["points"]
@@ -72,6 +73,11 @@ def test_run_battery_takes_transform_objects_in_process(tmp_path) -> None:
     row = json.loads((tmp_path / "out" / "my_squares" / "summary.json").read_text())
     assert row["kernel"] == "lambdified" and "`my_squares`" in (tmp_path / "docs" / "transforms.md").read_text()
     assert any("my_squares" in line for line in output.headline)
+    record = json.loads((tmp_path / "out" / "transforms.json").read_text())
+    assert record["command"] == "escort battery my_squares --quick" and record["parameters"]["names"] == ["my_squares"]
+    assert [c["claim"] for c in record["checks"]] == ["one NŁ exponent on every path",
+                                                      "fast kernels = SymPy definition (to 1e-09)"]
+    assert record["results"]["rows"][0] == row
 
 
 def test_a_wrong_object_exits_2_naming_the_contract(tmp_path, capsys) -> None:
@@ -79,3 +85,30 @@ def test_a_wrong_object_exits_2_naming_the_contract(tmp_path, capsys) -> None:
     assert "must return a column of K SymPy expressions" in capsys.readouterr().err
     with pytest.raises(InputError, match="Transform or a name"):
         run_battery([42], quick=True, out_dir=tmp_path, docs_dir=tmp_path)
+
+
+def _row(*, agrees: bool | None, bound_holds: int, classes: int = 1, visited: float = 0.0) -> dict:
+    fit = {"exponent": 0.5, "low": 0.49, "high": 0.51,
+           "classes": [{"exponent": 0.5, "low": 0.49, "high": 0.51, "paths": [0], "condition": ""}] * classes}
+    paper = {"claim": "exponent", "exponent": 1.0, "agrees": agrees, "verdict": "differs", "bound_holds": bound_holds}
+    return {"name": "planted", "nl": {"policy gradient": {"fit": fit, "paper": paper, "points": 10}},
+            "fast_vs_symbolic": {"pi": 0.0, "jacobian": 0.0, "vjp": 0.0},
+            "fast_at_visited": {"pi": visited, "vjp": 0.0, "smallest": 0.1, "largest": 1.0}}
+
+
+def test_a_planted_disagreement_with_the_paper_fails_and_an_agreement_holds() -> None:
+    holds = report._verdicts(_row(agrees=True, bound_holds=10))
+    assert [v.passed for v in holds] == [True, True, True]
+    assert holds[1].headline("Transforms") == "- Transforms, `planted`: the paper's NŁ exponents and bounds — holds"
+    exponent, paper, kernels = report._verdicts(_row(agrees=False, bound_holds=9, classes=2, visited=1e-6))
+    assert not exponent.passed and "depends on the path, 2 classes" in exponent.failures[0]
+    assert paper.failures == ("policy gradient NŁ exponent 0.500000 [0.490000, 0.510000] against the paper's "
+                              "exponent 1.000000: differs", "the paper's policy gradient NŁ bound fails at 1 of 10 points")
+    assert not kernels.passed and kernels.record()["passed"] is False
+    assert paper.headline("T").startswith("- T, `planted`: the paper's NŁ exponents and bounds — FAILS: policy")
+
+
+def test_the_registered_experiment_and_escort_battery_share_one_command_convention() -> None:
+    compared = report.resolve(report.COMPARED)
+    assert report.battery_command(compared, quick=True) == "escort run transforms --quick"
+    assert report.battery_command(report.resolve(["softmax"]), quick=False) == "escort battery softmax"
