@@ -23,6 +23,7 @@ Problems: random MDPs (S = 5, A = 3, γ = 0.5 and 0.9, p = 2 and p = 1) and Four
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -34,7 +35,7 @@ from numerics.environments.mdp import FiniteMDP, optimal_actions, random_mdp, st
 from numerics.engine.mdp_policy_gradient import MDPTrajectory, run_mdp
 from theory.statements import BOUNDS, Relation
 
-__all__ = ["compare", "distribution_factor", "favourable_optimal_policy", "problems", "theorem3_bound"]
+__all__ = ["Problem", "compare", "distribution_factor", "favourable_optimal_policy", "problems", "theorem3_bound"]
 
 theorem3_bound: Callable[..., np.ndarray] = sp.lambdify(
     sp.symbols("t c gamma distribution_factor p S A", positive=True), BOUNDS["thm3"].bound, modules="numpy"
@@ -42,12 +43,23 @@ theorem3_bound: Callable[..., np.ndarray] = sp.lambdify(
 """Theorem 3's bound at (t, c, γ, ‖d_ρ^{π*}/μ‖²_∞‖1/μ‖_∞, p, S, A), lambdified from ``BOUNDS["thm3"]``."""
 
 
-def problems(*, seed: int) -> list[tuple[str, FiniteMDP, float]]:
-    """(name, MDP with ρ = μ uniform, p) of the comparison; the random MDPs are seeded by ``seed``."""
+@dataclass(frozen=True)
+class Problem:
+    """One MDP of the comparison (ρ = μ uniform), its escort power p, and whether it is a random MDP (else
+    Four-room)."""
+
+    name: str
+    mdp: FiniteMDP
+    p: float
+    random: bool
+
+
+def problems(*, seed: int) -> list[Problem]:
+    """The problems of the comparison; the random MDPs are seeded by ``seed``."""
     rng = np.random.default_rng([seed, 3])
-    random = [(f"random S=5 A=3 gamma={g} p={p:g}", random_mdp(rng, 5, 3, g), p)
+    random = [Problem(f"random S=5 A=3 gamma={g} p={p:g}", random_mdp(rng, 5, 3, g), p, True)
               for g in (0.5, 0.9) for p in (2.0, 1.0)]
-    return random + [("four-room gamma=0.99 p=2", four_room()[0], 2.0)]
+    return random + [Problem("four-room gamma=0.99 p=2", four_room()[0], 2.0, False)]
 
 
 def favourable_optimal_policy(mdp: FiniteMDP, running_min: np.ndarray) -> np.ndarray:
@@ -90,7 +102,8 @@ def compare(*, sizes: RunSizes, seed: int) -> list[BoundComparison]:
     """One :class:`BoundComparison` per (problem, run): the run's worst ratio of sub-optimality to the bound."""
     steps, runs = sizes.steps, sizes.runs
     rows = []
-    for name, mdp, p in problems(seed=seed):
+    for problem in problems(seed=seed):
+        name, mdp, p = problem.name, problem.mdp, problem.p
         rng = np.random.default_rng([seed, mdp.n_states, int(p)])
         theta0 = rng.standard_normal((runs, mdp.n_states, mdp.n_actions))
         length = steps // 10 if mdp.n_states > 10 else steps  # Four-room: 104 states, ~50x the cost of a step

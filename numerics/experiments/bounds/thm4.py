@@ -111,8 +111,8 @@ def compare(*, sizes: RunSizes, seed: int) -> list[BoundComparison]:
     """One :class:`BoundComparison` per (problem, τ, run); see the module docstring for what is compared."""
     steps, runs = sizes.steps, sizes.runs
     rows = []
-    chosen = [(name, mdp) for name, mdp, p in problems(seed=seed)
-              if name.startswith("random") and mdp.gamma == 0.5 and p == P]
+    chosen = [(problem.name, problem.mdp) for problem in problems(seed=seed)
+              if problem.random and problem.mdp.gamma == 0.5 and problem.p == P]
     for name, mdp in chosen:
         for tau in (0.1, 0.5):
             rng = np.random.default_rng([seed, 4, int(10 * tau)])
