@@ -60,7 +60,9 @@ class Sizes(Generic[S]):
 
 class Measurement(Protocol):
     """What ``measure`` returns: a frozen object whose ``parameters`` and ``results`` go into ``<name>.json`` and
-    whose ``notes`` (Markdown bullets of measured facts that are not pass/fail) go into the report's headline."""
+    whose ``notes`` (Markdown bullets of measured facts that are not pass/fail) go into the report's headline; an
+    optional ``timings`` mapping (wall times of its parts, which differ from run to run) goes into the provenance
+    only."""
 
     @property
     def parameters(self) -> Mapping[str, Any]: ...
