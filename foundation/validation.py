@@ -26,6 +26,7 @@ __all__ = [
     "check_finite_array",
     "check_json_file",
     "check_output_file",
+    "check_per_run",
     "check_output_folder",
     "check_num_actions",
     "check_nonzero_parameters",
@@ -149,6 +150,14 @@ def check_finite_array(values: object, *, name: str, ndim: int | Iterable[int] |
             raise InputError(f"{name} must have {_axes(allowed)}; got shape {array.shape}")
     if array.size and not np.all(np.isfinite(array)):
         raise InputError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return array
+
+
+def check_per_run(array: np.ndarray, *, name: str, runs: int, size: int) -> np.ndarray:
+    """``array`` if its shape is (size,) (one vector shared by the runs) or (runs, size) (one row per run)."""
+    if array.shape not in ((size,), (runs, size)):
+        raise InputError(f"{name} must have shape ({size},) (shared by the runs) or ({runs}, {size}) (one row per "
+                         f"run); got {array.shape}")
     return array
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from foundation.validation import InputError, check_finite_array, check_positive
+from foundation.validation import InputError, check_finite_array, check_per_run, check_positive
 from numerics.environments.bandit import suboptimality_unchecked
 from numerics.kernels.gradients import centred, sensitivity
 from numerics.kernels.transforms import _log_p_norm, _log_policy, check_transform
@@ -122,9 +122,7 @@ def gradient_flow(
     B, K = theta.shape
     power = check_transform("escort", p, theta)
     rewards = check_finite_array(r, name="r", ndim=(1, 2))
-    if rewards.shape not in ((K,), (B, K)):
-        raise InputError(f"r must have shape ({K},) or ({B}, {K}) to match theta0; got {rewards.shape}")
-    rewards = np.broadcast_to(rewards, (B, K))
+    rewards = np.broadcast_to(check_per_run(rewards, name="r", runs=B, size=K), (B, K))
     grid = check_finite_array(times, name="times", ndim=1)
     if grid.size == 0 or grid[0] < 1 or np.any(np.diff(grid) <= 0):
         raise InputError("times must be a non-empty, strictly increasing array with times[0] >= 1 (t = 1 is theta0)")

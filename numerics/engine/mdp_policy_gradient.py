@@ -48,7 +48,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from foundation.validation import (
-    InputError, check_choice, check_finite_array, check_positive, check_run_size, check_temperature,
+    InputError, check_choice, check_finite_array, check_per_run, check_positive, check_run_size, check_temperature,
 )
 from numerics.engine import step_sizes
 from numerics.engine.loop import simulate
@@ -107,8 +107,13 @@ def _step_size(
 
 
 def check_domain(theta: np.ndarray, transform: str, t: int, scale: float) -> None:
-    """Stop a run whose steps are too long for its parameters to stay finite (and nonzero, for the escort)."""
-    if not np.all(np.isfinite(theta)) or (transform == "escort" and np.any(theta == 0)):
+    """Stop a run whose steps are too long for its parameters to stay finite (and, for the escort, normal numbers:
+    at |θ(a)| below the smallest normal float, 2.2e-308, θ(a) has lost its relative precision and the score
+    p/θ(a) is about to overflow; whether a collapsing parameter lands on 0 or on a subnormal depends on the
+    machine's exp/log rounding)."""
+    if not np.all(np.isfinite(theta)) or (
+        transform == "escort" and np.any(np.abs(theta) < np.finfo(np.float64).tiny)
+    ):
         raise InputError(
             f"step_scale (or eta) is too large for this run: theta left the domain of the {transform} transform "
             f"at step {t + 1} (step_scale={scale:g}; 1 is the theorem's step)"
@@ -123,9 +128,8 @@ def _validate(
     if theta.shape[1:] != (mdp.n_states, mdp.n_actions):
         raise InputError(f"theta0 must have shape (B, S, A) = (B, {mdp.n_states}, {mdp.n_actions}); got {theta.shape}")
     power = check_transform(MDP_ALGORITHMS[algorithm].transform, p, theta)
-    start = check_distribution(rho, name="rho", size=mdp.n_states)
-    if start.shape not in ((mdp.n_states,), (theta.shape[0], mdp.n_states)):
-        raise InputError(f"rho must have shape (S,) or (B, S) = ({theta.shape[0]}, {mdp.n_states}); got {start.shape}")
+    start = check_per_run(check_distribution(rho, name="rho", size=mdp.n_states), name="rho", runs=theta.shape[0],
+                          size=mdp.n_states)
     temperature = check_temperature(tau)
     if algorithm.endswith("-entropy") != (temperature > 0):
         raise InputError(f"tau must be > 0 exactly for the *-entropy algorithms; got tau={tau!r} for {algorithm}")

@@ -59,7 +59,9 @@ import numpy as np
 from numba import njit
 from threadpoolctl import threadpool_limits
 
-from foundation.validation import InputError, check_choice, check_count, check_finite_array, check_positive, check_seed
+from foundation.validation import (
+    InputError, check_choice, check_count, check_finite_array, check_per_run, check_positive, check_seed,
+)
 from numerics.engine.loop import Simulation, simulate
 from numerics.engine.recording import recording_steps
 from numerics.environments.bandit import suboptimality
@@ -171,13 +173,6 @@ def _estimate(
     return gradient, returns, visits
 
 
-def _check_per_run(array: np.ndarray, *, name: str, runs: int, states: int) -> np.ndarray:
-    """``array`` if its shape is (S,) (shared by the runs) or (B, S) (one row per run), else InputError."""
-    if array.shape not in ((states,), (runs, states)):
-        raise InputError(f"{name} must have shape (S,) or (B, S) = ({runs}, {states}); got {array.shape}")
-    return array
-
-
 def _validate(
     transform: str, mdp: FiniteMDP, theta0: object, rho: object, p: float
 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -188,8 +183,8 @@ def _validate(
         raise InputError(f"theta must have shape (B, S, A) = (B >= 1, {mdp.n_states}, {mdp.n_actions}); "
                          f"got {theta.shape}")
     power = check_transform(transform, p, theta)
-    start = _check_per_run(check_distribution(rho, name="rho", size=mdp.n_states), name="rho",
-                           runs=theta.shape[0], states=mdp.n_states)
+    start = check_per_run(check_distribution(rho, name="rho", size=mdp.n_states), name="rho", runs=theta.shape[0],
+                          size=mdp.n_states)
     return theta, start, power
 
 
@@ -207,8 +202,8 @@ def reinforce_gradient(
     if baseline is None:
         values = np.zeros((B, mdp.n_states))
     else:
-        values = _check_per_run(check_finite_array(baseline, name="baseline", ndim=(1, 2)), name="baseline",
-                                runs=B, states=mdp.n_states)
+        values = check_per_run(check_finite_array(baseline, name="baseline", ndim=(1, 2)), name="baseline", runs=B,
+                               size=mdp.n_states)
         values = np.ascontiguousarray(np.broadcast_to(values, (B, mdp.n_states)))
     count = check_count(episodes, name="episodes", minimum=1)
     draws = _draw_episodes(np.random.default_rng(check_seed(seed)), mdp.gamma, start, B, count)

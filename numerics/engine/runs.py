@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foundation.validation import InputError, check_choice, check_finite_array, check_positive, check_temperature
+from foundation.validation import (
+    InputError, check_choice, check_finite_array, check_per_run, check_positive, check_temperature,
+)
 from numerics.engine.compiled import run_compiled
 from numerics.engine.loop import simulate
 from numerics.engine.recording import LoopResult, recording_steps
@@ -124,8 +126,7 @@ def validate_bandit_run(
         raise InputError(f"theta0 must have shape (B, K) with K >= 2 actions; got {theta.shape}")
     power = check_transform(spec.transform, p, theta)
     rewards = check_finite_array(r, name="r", ndim=(1, 2))
-    if rewards.shape not in ((K,), (B, K)):
-        raise InputError(f"r must have shape ({K},) or ({B}, {K}) to match theta0; got {rewards.shape}")
+    check_per_run(rewards, name="r", runs=B, size=K)
     step = check_positive(eta, name="eta")
     temperature = check_temperature(tau)
     check_choice(backend, BACKENDS, name="backend")

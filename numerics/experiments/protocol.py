@@ -15,7 +15,8 @@ An experiment module defines
   wrote to (a page assembled from several experiments' records reads its siblings).
 
 :func:`run_protocol` runs them and writes the record ``<name>.json`` (command, parameters, seed, results,
-checks) and its provenance beside the rendered files; the report's headline is the checks' bullets and the
+checks) and its provenance (with the result's ``timings``, if it has them: wall times of its parts) beside the
+rendered files; the report's headline is the checks' bullets and the
 result's notes. :data:`numerics.experiments.registry.EXPERIMENTS` names each module once.
 """
 
@@ -61,7 +62,9 @@ class Sizes(Generic[S]):
 
 class Measurement(Protocol):
     """What ``measure`` returns: a frozen object whose ``parameters`` and ``results`` go into ``<name>.json`` and
-    whose ``notes`` (Markdown bullets of measured facts that are not pass/fail) go into the report's headline."""
+    whose ``notes`` (Markdown bullets of measured facts that are not pass/fail) go into the report's headline; an
+    optional ``timings`` mapping (wall times of its parts, which differ from run to run) goes into the provenance
+    only."""
 
     @property
     def parameters(self) -> Mapping[str, Any]: ...
@@ -102,7 +105,7 @@ def run_protocol(module: ModuleType, *, name: str, label: str, quick: bool, out_
         paths += tuple(module.publish(result, out_dir=out_dir, docs_dir=Path(docs_dir)))
     record = write_record(out_dir=out_dir, stem=name, command=regenerate or command(name, quick=quick),
                           parameters=result.parameters, seed=seed, checks=checks, results=result.results,
-                          wall_time=time.perf_counter() - start)
+                          wall_time=time.perf_counter() - start, timings=getattr(result, "timings", None))
     bullets = tuple(c.headline(f"{label} (quick form)" if quick else label) for c in checks)
     problems = tuple(b for c, b in zip(checks, bullets) if not c.passed)
     return StageOutput(name, (*paths, *record), bullets + tuple(result.notes), problems)

@@ -12,7 +12,13 @@ still available exactly as logarithms (:func:`log_escort`).
 Rule for θ(a) = 0: the escort of Eq. (3) is defined there (π(a) = 0) but its gradient (Eqs. (4)-(5)) is not
 for p = 1, and Theorem 2 assumes |θ₁(a)| > 0. The public functions therefore reject a zero entry with
 :class:`foundation.validation.InputError`; the private kernels (leading underscore) assume valid input and are what the
-algorithms call in their step loops.
+algorithms call in their step loops. The one exception is :func:`escort_at_kink`, for the classifier heads, whose
+network outputs can be exactly 0: with m = max|θ|, ρ = |θ|/m, S = Σ ρ^p,
+
+    π = ρ^p / S,   q(a) := p·π(a)/θ(a) = p·sgn θ(a)·ρ(a)^{p−1} / (m·S),
+
+both finite at θ(a) = 0 (π(a) = 0; q(a) → 0 as θ(a) → 0 when p > 1, no limit when p = 1). q is the factor of
+the escort's score, d log π(a_y)/dθ = (p/θ) ⊙ (y − π), that stays finite: π(a_y)·(p/θ) ⊙ (y − π) = q(a_y)·y − π(a_y)·q.
 
 Shapes: θ has shape (..., K); every function works along ``axis`` (default the last).
 
@@ -34,6 +40,7 @@ __all__ = [
     "TRANSFORMS",
     "check_transform",
     "escort",
+    "escort_at_kink",
     "log_escort",
     "log_p_norm",
     "log_policy",
@@ -140,6 +147,19 @@ def escort(theta: np.ndarray, p: float, axis: int = -1) -> np.ndarray:
     """π = f_p(θ) (Definition 1, Eq. (3)) computed as softmax(p·log|θ|); θ(a) = 0 raises InputError."""
     array, power = _checked_escort(theta, p, axis)
     return np.exp(_log_softmax(_shifted_escort_logits(array, power, axis), axis))
+
+
+def escort_at_kink(theta: np.ndarray, p: float, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """(π, q = p·π/θ) of the escort along ``axis``, also where θ(a) = 0 (module docstring): π = ρ^p/S and
+    q = p·sgn θ·ρ^{p−1}/(m·S). q(a) is NaN where θ(a) = 0 and p = 1 (no limit there); a zero vector raises."""
+    array, power = _checked_norm(theta, p, axis)
+    m = np.max(np.abs(array), axis=axis, keepdims=True)
+    rho = np.abs(array) / m
+    total = np.sum(rho**power, axis=axis, keepdims=True)
+    q = power * np.sign(array) * rho ** (power - 1) / (m * total)
+    if power == 1:
+        q = np.where(array == 0, np.nan, q)
+    return rho**power / total, q
 
 
 def log_escort(theta: np.ndarray, p: float, axis: int = -1) -> np.ndarray:

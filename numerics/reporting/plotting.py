@@ -188,8 +188,12 @@ def write_record(
     checks: Sequence[Verdict] = (),
     results: Mapping[str, Any] | None = None,
     wall_time: float | None = None,
+    timings: Mapping[str, Any] | None = None,
 ) -> tuple[Path, Path]:
-    """Write ``<stem>.json`` (command, parameters, seed, results, checks) and ``<stem>.provenance.json``."""
+    """Write ``<stem>.json`` (command, parameters, seed, results, checks) and ``<stem>.provenance.json``.
+
+    ``timings`` (wall times of the experiment's parts, which differ from run to run) go into the provenance only.
+    """
     folder = Path(out_dir)
     record = {
         "command": command,
@@ -200,4 +204,5 @@ def write_record(
     }
     return (write_json(folder / f"{stem}.json", record),
             write_json(folder / f"{stem}.provenance.json",
-                       provenance(command=command, parameters=parameters, seed=seed, wall_time=wall_time)))
+                       {**provenance(command=command, parameters=parameters, seed=seed, wall_time=wall_time),
+                        **(timings or {})}))

@@ -1,4 +1,4 @@
-"""One section of docs/findings.md per question: the data it wrote, its figure, its table and conclusions.
+"""One section of docs/findings.md per question: its question, set-up, figure, table and conclusions.
 
 Also the figure every question module shares: :func:`curve_figure` (mean curves of several methods, one panel per
 setting). Finished units are kept with :meth:`foundation.artifacts.Checkpoint.unit`, scoped by the question's settings.
@@ -19,7 +19,8 @@ __all__ = ["Section", "curve_figure"]
 
 @dataclass(frozen=True)
 class Section:
-    """A question's result: the question, the setup, a figure (file name under docs/figures), table, conclusions."""
+    """A question's page section, rendered from its measured result: the question, the setup, a figure (file name
+    under docs/figures), table, conclusions."""
 
     title: str
     question: str
@@ -27,7 +28,6 @@ class Section:
     figure: str
     table: str
     conclusions: tuple[str, ...]
-    data: tuple[Path, ...]
 
     def markdown(self) -> str:
         """The section as Markdown (figures are referenced relative to docs/)."""

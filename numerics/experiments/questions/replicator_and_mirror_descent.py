@@ -13,11 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from foundation.artifacts import Checkpoint
+from numerics.analysis.check import Check
 from numerics.experiments.questions.bandit_methods import algorithm
-from numerics.experiments.questions.escape import escape_section
+from numerics.experiments.questions.escape import (ESCAPE_SIZES, EscapeQuestion, EscapeResult, escape_section,
+                                                    measure_escape, render_escape)
 from numerics.reporting.section import Section
 
-__all__ = ["METHODS", "run"]
+__all__ = ["METHODS", "QUESTION", "SIZES", "checks", "measure", "render", "section"]
 
 METHODS = (
     algorithm("SPG η=0.4", "spg", eta=0.4),
@@ -27,13 +29,33 @@ METHODS = (
 )
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
+SIZES = ESCAPE_SIZES
+"""The escape study's sizes (:data:`numerics.experiments.questions.escape.ESCAPE_SIZES`)."""
+
+QUESTION = EscapeQuestion(
+    stem="question_replicator_and_mirror_descent",
+    title="Question 4: Neural Replicator Dynamics and KL mirror descent",
+    question="Reviewer 3: how do Neural Replicator Dynamics (Hennes et al. 2020) and KL mirror descent compare "
+             "with EPG?",
+    setup="SPG, KL mirror descent and NRD with η = 0.4; EPG p = 2 with Theorem 2's step.",
+)
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> EscapeResult:
     """Escape time against π₁(a*) for SPG, KL mirror descent, NRD and EPG."""
-    return escape_section(
-        METHODS, quick=quick, seed=seed, out_dir=out_dir, figures_dir=figures_dir, checkpoint=checkpoint,
-        stem="question_replicator_and_mirror_descent",
-        title="Question 4: Neural Replicator Dynamics and KL mirror descent",
-        question="Reviewer 3: how do Neural Replicator Dynamics (Hennes et al. 2020) and KL mirror descent compare "
-                 "with EPG?",
-        setup="SPG, KL mirror descent and NRD with η = 0.4; EPG p = 2 with Theorem 2's step.",
-    )
+    return measure_escape(QUESTION, METHODS, quick=quick, seed=seed, checkpoint=checkpoint)
+
+
+def checks(result: EscapeResult) -> tuple[Check, ...]:
+    """None: the question is a reviewer's, not a claim of the paper (the verdicts are the section's notes)."""
+    return ()
+
+
+def render(result: EscapeResult, folder: Path) -> tuple[Path, ...]:
+    """The escape steps and the figure (:func:`~numerics.experiments.questions.escape.render_escape`)."""
+    return render_escape(result, folder)
+
+
+def section(result: EscapeResult) -> Section:
+    """The findings section (:func:`~numerics.experiments.questions.escape.escape_section`)."""
+    return escape_section(result)

@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.analysis.check import Check
 from numerics.experiments.protocol import Sizes
-from numerics.experiments.questions.step_selection import select_step_multipliers
+from numerics.experiments.questions.step_selection import StepSelection, select_step_multipliers
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.aggregate import iqm_interval
 from numerics.analysis.summary import compare, fmt, markdown_table
@@ -33,7 +34,7 @@ from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import ESCAPE_LEVEL, parameters_for, trap_problem
 from numerics.engine.reinforce import REINFORCE_ALGORITHMS, run_bandit_reinforce
 
-__all__ = ["SIZES", "Settings", "run"]
+__all__ = ["SIZES", "SampledActionsResult", "Settings", "checks", "measure", "render", "section"]
 
 METHODS: tuple[tuple[str, str, float], ...] = (("SPG", "spg", 1.0), ("EPG p=2", "epg", 2.0))
 """(label, algorithm of :func:`numerics.engine.reinforce.run_bandit_reinforce`, p)."""
@@ -74,8 +75,20 @@ def _unit(config: Settings, method: tuple[str, str, float], baseline: bool, eta:
             "final_suboptimality": gaps[:, -1].tolist(), "escape": first_hit(optimal, steps, level=ESCAPE_LEVEL).tolist()}
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
-    """Measure every (method, baseline, η) unit, select η per (method, baseline), and write the section."""
+@dataclass(frozen=True)
+class SampledActionsResult:
+    """Question 1 measured: the step selection, one row per (method, baseline, η) (the CSV's columns) and the
+    conclusions."""
+
+    quick: bool
+    config: Settings
+    selection: StepSelection
+    rows: tuple[list, ...]
+    conclusions: tuple[str, ...]
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> SampledActionsResult:
+    """Measure every (method, baseline, η) unit, select η per (method, baseline), and compare the chosen units."""
     config = SIZES.pick(quick)
     selection = select_step_multipliers(
         partial(_unit, config, seed=seed), methods=METHODS, baselines=BASELINES, multipliers=config.step_multipliers,
@@ -90,21 +103,9 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                      final.estimate, final.low, final.high,
                      int(np.isfinite(escape).sum()), config.runs,
                      float(np.nanmedian(escape)) if np.isfinite(escape).any() else "never"])
-    data = write_csv(out_dir / "question_sampled_actions.csv",
-                     ["method", "baseline", "eta", "selected", "final_suboptimality_iqm", "final_suboptimality_iqm_low",
-                      "final_suboptimality_iqm_high",
-                      "runs_escaped", "runs", "median_escape_step"], rows)
-    figure = figures_dir / "question_sampled_actions.png"
-    curve_figure(
-        figure, panels=[
-            (baseline, [(f"{m[0]} (η={selected[m[0], baseline]:g})", units[m[0], baseline, selected[m[0], baseline]])
-                        for m in METHODS])
-            for baseline in BASELINES
-        ], ylabel="mean sub-optimality (π* − π)ᵀr",
-    )
     conclusions = []
     for baseline in BASELINES:
-        spg, epg = (units[m[0], baseline, selected[m[0], baseline]] for m in METHODS)
+        spg, epg = (selection.chosen(m[0], baseline) for m in METHODS)
         escaped = [int(np.isfinite(np.array(u["escape"], dtype=float)).sum()) for u in (spg, epg)]
         verdict = ("EPG escaped in more runs than SPG" if escaped[1] > escaped[0]
                    else "EPG escaped in no more runs than SPG")
@@ -114,11 +115,39 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
             + compare("SPG", spg["final_suboptimality"], "EPG p=2", epg["final_suboptimality"],
                       quantity="final sub-optimality").text + "."
         )
+    return SampledActionsResult(quick, config, selection, tuple(rows), tuple(conclusions))
+
+
+def checks(result: SampledActionsResult) -> tuple[Check, ...]:
+    """None: the question is a reviewer's, not a claim of the paper (the comparison is the section's notes)."""
+    return ()
+
+
+def render(result: SampledActionsResult, folder: Path) -> tuple[Path, ...]:
+    """The rows (``question_sampled_actions.csv``) and the mean curves at the chosen η (``.png``) in ``folder``."""
+    data = write_csv(folder / "question_sampled_actions.csv",
+                     ["method", "baseline", "eta", "selected", "final_suboptimality_iqm", "final_suboptimality_iqm_low",
+                      "final_suboptimality_iqm_high",
+                      "runs_escaped", "runs", "median_escape_step"], result.rows)
+    selected = result.selection.selected
+    figure = curve_figure(
+        folder / "question_sampled_actions.png", panels=[
+            (baseline, [(f"{m[0]} (η={selected[m[0], baseline]:g})", result.selection.chosen(m[0], baseline))
+                        for m in METHODS])
+            for baseline in BASELINES
+        ], ylabel="mean sub-optimality (π* − π)ᵀr",
+    )
+    return data, figure
+
+
+def section(result: SampledActionsResult) -> Section:
+    """The findings section: set-up, table and conclusions."""
+    config = result.config
     table = markdown_table(
         ["method", "baseline", "η", "selected", "final sub-optimality: IQM [95 % interval]", "escaped",
          "median escape step"],
         [[r[0], r[1], r[2], r[3], f"{fmt(r[4])} [{fmt(r[5])}, {fmt(r[6])}]", f"{r[7]} of {r[8]}",
-          r[9] if isinstance(r[9], str) else fmt(r[9])] for r in rows],
+          r[9] if isinstance(r[9], str) else fmt(r[9])] for r in result.rows],
     )
     return Section(
         title="Question 1: sampled actions (REINFORCE)",
@@ -128,5 +157,5 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                f"π₁(a*) = {config.optimal_probability:g} with 0.9 on the best suboptimal action; one sampled action "
                f"per step, {config.steps} steps; η from {{{', '.join(map(fmt, config.step_multipliers))}}} chosen per "
                "method and baseline by the lowest interquartile mean (IQM) of the final sub-optimality. 'Escaped' = π_t(a*) ≥ 1/2."),
-        figure=figure.name, table=table, conclusions=tuple(conclusions), data=(data,),
+        figure="question_sampled_actions.png", table=table, conclusions=result.conclusions,
     )

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.analysis.check import Check
 from numerics.experiments.protocol import Sizes
 from numerics.environments.bandit import same_policy_starts
 from numerics.experiments.figures.fig5 import P
@@ -35,12 +36,12 @@ from numerics.environments.gridworld import four_room
 from numerics.environments.mdp import optimal_values
 from numerics.engine.reinforce import run_reinforce
 from numerics.experiments.questions.neural_four_room import GOAL_GAP
-from numerics.experiments.questions.step_selection import select_step_multipliers
+from numerics.experiments.questions.step_selection import StepSelection, select_step_multipliers
 from numerics.reporting.section import Section, curve_figure
 from numerics.analysis.aggregate import iqm_interval
 from numerics.analysis.summary import compare, fmt, markdown_table
 
-__all__ = ["METHODS", "SIZES", "Settings", "run"]
+__all__ = ["FourRoomSamplesResult", "METHODS", "SIZES", "Settings", "checks", "measure", "render", "section"]
 
 METHODS: tuple[tuple[str, str, str], ...] = (("SPG", "spg", "softmax"), ("EPG p=2", "epg", "escort"))
 """(label, algorithm of :func:`numerics.engine.reinforce.run_reinforce`, transform)."""
@@ -117,8 +118,21 @@ def _conclusion(baseline: str, spg: dict, epg: dict, scales: tuple[float, float]
     )
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
-    """Measure every (method, baseline, λ) unit, select λ per (method, baseline), and write the section."""
+@dataclass(frozen=True)
+class FourRoomSamplesResult:
+    """Question 1 on Four-room measured: the step selection, one row per (method, baseline, λ) (the CSV's
+    columns), the update at which 'stalled' starts counting and the conclusions."""
+
+    quick: bool
+    config: Settings
+    selection: StepSelection
+    rows: tuple[list, ...]
+    half_step: int
+    conclusions: tuple[str, ...]
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> FourRoomSamplesResult:
+    """Measure every (method, baseline, λ) unit, select λ per (method, baseline), and compare the chosen units."""
     config = SIZES.pick(quick)
     selection = select_step_multipliers(
         partial(_unit, config, seed=seed), methods=METHODS, baselines=BASELINES, multipliers=config.step_multipliers,
@@ -129,27 +143,44 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
              *_iqm_row(unit["final_gap"]),
              _at_goal(unit), _stalled(unit), config.runs]
             for (name, baseline, scale), unit in units.items()]
-    data = write_csv(out_dir / "question_sampled_actions_four_room.csv",
+    conclusions = tuple(
+        _conclusion(baseline, *(selection.chosen(m[0], baseline) for m in METHODS),
+                    tuple(selected[m[0], baseline] for m in METHODS), config)
+        for baseline in BASELINES
+    )
+    return FourRoomSamplesResult(quick, config, selection, tuple(rows), next(iter(units.values()))["half_step"],
+                                 conclusions)
+
+
+def checks(result: FourRoomSamplesResult) -> tuple[Check, ...]:
+    """None: the question is a reviewer's, not a claim of the paper (the comparison is the section's notes)."""
+    return ()
+
+
+def render(result: FourRoomSamplesResult, folder: Path) -> tuple[Path, ...]:
+    """The rows (``question_sampled_actions_four_room.csv``) and the mean curves at the chosen λ (``.png``)."""
+    data = write_csv(folder / "question_sampled_actions_four_room.csv",
                      ["method", "baseline", "step_scale", "selected", "final_gap_iqm", "final_gap_iqm_low", "final_gap_iqm_high",
-                      "runs_at_goal", "runs_stalled", "runs"], rows)
+                      "runs_at_goal", "runs_stalled", "runs"], result.rows)
+    selected = result.selection.selected
     figure = curve_figure(
-        figures_dir / "question_sampled_actions_four_room.png", panels=[
-            (baseline, [(f"{m[0]} (λ={selected[m[0], baseline]:g})", units[m[0], baseline, selected[m[0], baseline]])
+        folder / "question_sampled_actions_four_room.png", panels=[
+            (baseline, [(f"{m[0]} (λ={selected[m[0], baseline]:g})", result.selection.chosen(m[0], baseline))
                         for m in METHODS])
             for baseline in BASELINES
         ], ylabel="mean (V*(s₀) − V(s₀)) / V*(s₀)", logy=False,
     )
-    conclusions = tuple(
-        _conclusion(baseline, *(units[m[0], baseline, selected[m[0], baseline]] for m in METHODS),
-                    tuple(selected[m[0], baseline] for m in METHODS), config)
-        for baseline in BASELINES
-    )
-    half_step = next(iter(units.values()))["half_step"]
+    return data, figure
+
+
+def section(result: FourRoomSamplesResult) -> Section:
+    """The findings section: set-up, table and conclusions."""
+    config = result.config
     table = markdown_table(
         ["method", "baseline", "λ", "selected", "final normalised gap: IQM [95 % interval]", f"reached the goal (gap ≤ {GOAL_GAP:g})",
          "stalled short of it"],
         [[r[0], r[1], r[2], r[3], f"{fmt(r[4])} [{fmt(r[5])}, {fmt(r[6])}]", f"{r[7]} of {r[9]}", f"{r[8]} of {r[9]}"]
-         for r in rows],
+         for r in result.rows],
     )
     return Section(
         title="Question 1 (Four-room): sampled trajectories (REINFORCE)",
@@ -162,6 +193,6 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
                f"{{{', '.join(map(fmt, config.step_multipliers))}}} chosen per method and baseline by the lowest "
                "IQM of the final gap. Gap = (V*(s₀) − V^{π_t}(s₀))/V*(s₀), computed exactly; 'reached the goal' = final "
                f"gap ≤ {GOAL_GAP:g} (a sub-goal keeps it near 0.2–0.3); 'stalled' = short of the goal with the gap "
-               f"down by less than {STALL:g} since update {half_step}."),
-        figure=figure.name, table=table, conclusions=conclusions, data=(data,),
+               f"down by less than {STALL:g} since update {result.half_step}."),
+        figure="question_sampled_actions_four_room.png", table=table, conclusions=result.conclusions,
     )

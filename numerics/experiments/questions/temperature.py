@@ -16,11 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from foundation.artifacts import Checkpoint
+from numerics.analysis.check import Check
 from numerics.experiments.questions.bandit_methods import algorithm, annealed_temperature, tempered_softmax
-from numerics.experiments.questions.escape import ESCAPE_SIZES, escape_section
+from numerics.experiments.questions.escape import (ESCAPE_SIZES, EscapeQuestion, EscapeResult, escape_section,
+                                                    measure_escape, render_escape)
 from numerics.reporting.section import Section
 
-__all__ = ["methods", "run"]
+__all__ = ["QUESTION", "SIZES", "checks", "measure", "methods", "render", "section"]
 
 
 def methods(steps: int) -> tuple:
@@ -34,12 +36,33 @@ def methods(steps: int) -> tuple:
     )
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
+SIZES = ESCAPE_SIZES
+"""The escape study's sizes (:data:`numerics.experiments.questions.escape.ESCAPE_SIZES`)."""
+
+QUESTION = EscapeQuestion(
+    stem="question_temperature", title="Question 5: softmax temperature",
+    question="Reviewer 2: softmax has a natural temperature; does a temperature schedule rescue SPG?",
+    setup="π = softmax(θ/τ_t) with τ = 1, 0.5, 2 constant and τ annealed 10 → 1 over the first tenth of the "
+          "steps, η = 0.4; EPG p = 2 with Theorem 2's step.",
+)
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> EscapeResult:
     """Escape time against π₁(a*) under constant and annealed softmax temperatures, and for EPG."""
-    return escape_section(
-        methods(ESCAPE_SIZES.pick(quick).steps), quick=quick, seed=seed, out_dir=out_dir, figures_dir=figures_dir,
-        checkpoint=checkpoint, stem="question_temperature", title="Question 5: softmax temperature",
-        question="Reviewer 2: softmax has a natural temperature; does a temperature schedule rescue SPG?",
-        setup="π = softmax(θ/τ_t) with τ = 1, 0.5, 2 constant and τ annealed 10 → 1 over the first tenth of the "
-              "steps, η = 0.4; EPG p = 2 with Theorem 2's step.",
-    )
+    return measure_escape(QUESTION, methods(SIZES.pick(quick).steps), quick=quick, seed=seed,
+                          checkpoint=checkpoint)
+
+
+def checks(result: EscapeResult) -> tuple[Check, ...]:
+    """None: the question is a reviewer's, not a claim of the paper (the verdicts are the section's notes)."""
+    return ()
+
+
+def render(result: EscapeResult, folder: Path) -> tuple[Path, ...]:
+    """The escape steps and the figure (:func:`~numerics.experiments.questions.escape.render_escape`)."""
+    return render_escape(result, folder)
+
+
+def section(result: EscapeResult) -> Section:
+    """The findings section (:func:`~numerics.experiments.questions.escape.escape_section`)."""
+    return escape_section(result)

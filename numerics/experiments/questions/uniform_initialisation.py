@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from foundation.artifacts import Checkpoint, write_csv
+from numerics.analysis.check import Check
 from numerics.experiments.protocol import Sizes
 from numerics.engine import run_bandit
 from numerics.reporting.section import Section, curve_figure
@@ -25,7 +26,7 @@ from numerics.analysis.first_hit import first_hit
 from numerics.environments.trap import parameters_for, uniform_problem
 from foundation.executor import sweep
 
-__all__ = ["SIZES", "Settings", "run"]
+__all__ = ["SIZES", "Settings", "UniformResult", "checks", "measure", "render", "section"]
 
 EPSILON = 0.01
 METHODS = (("SPG η=0.4", "spg", "softmax"), ("EPG p=2", "epg", "escort"))
@@ -48,7 +49,7 @@ SIZES = Sizes(
 """Quick: K ∈ {10, 100}, 12 runs, 3,000 steps; full: K ∈ {10, 100, 1000}, 12 runs, 20,000 steps."""
 
 
-def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int) -> dict:
+def _unit(config: Settings, K: int, algorithm: str, transform: str, seed: int) -> dict:
     problem = uniform_problem(K, runs=config.runs, rng=np.random.default_rng([seed, K]))
     theta = parameters_for(problem.initial_policy, transform=transform, p=2.0)
     trajectory = run_bandit(algorithm, theta, problem.rewards, config.steps, p=2.0, eta=0.4,
@@ -58,11 +59,27 @@ def _measure(config: Settings, K: int, algorithm: str, transform: str, seed: int
             "steps_to_epsilon": first_hit(trajectory.suboptimality, steps, level=EPSILON, below=True).tolist()}
 
 
-def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint: Checkpoint) -> Section:
+@dataclass(frozen=True)
+class UniformResult:
+    """Question 6 measured: the mean curves per (K, method), one row per (K, method) (the CSV's columns) and the
+    conclusions."""
+
+    quick: bool
+    config: Settings
+    curves: dict[tuple[int, str], dict]
+    rows: tuple[list, ...]
+    conclusions: tuple[str, ...]
+
+
+def _steps_text(value: float, config: Settings) -> str:
+    return fmt(value) if np.isfinite(value) else f"> {config.steps}"
+
+
+def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> UniformResult:
     """SPG and EPG from the uniform policy: steps to ε per K, median and 90th percentile."""
     config = SIZES.pick(quick)
     grid = [(K, label, algorithm, transform) for K in config.actions for label, algorithm, transform in METHODS]
-    values = sweep([(f"q6/K={K}/{label}", partial(_measure, config, K, algorithm, transform, seed))
+    values = sweep([(f"q6/K={K}/{label}", partial(_unit, config, K, algorithm, transform, seed))
                     for K, label, algorithm, transform in grid], checkpoint=checkpoint, scope=config)
     units = {(K, label): value for (K, label, _, _), value in zip(grid, values)}
     rows = []
@@ -70,17 +87,6 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
         reached = np.isfinite(np.array(unit["steps_to_epsilon"], dtype=float))
         rows.append([K, label, int(reached.sum()), config.runs, censored_quantile(unit["steps_to_epsilon"], 0.5),
                      censored_quantile(unit["steps_to_epsilon"], 0.9)])
-    data = write_csv(out_dir / "question_uniform_initialisation.csv",
-                     ["K", "method", "runs_reaching_epsilon", "runs", "median_steps", "p90_steps"], rows)
-    figure = curve_figure(
-        figures_dir / "question_uniform_initialisation.png",
-        panels=[(f"K = {K}, π₁ = 1/K", [(label, units[K, label]) for label, _, _ in METHODS]) for K in config.actions],
-        ylabel="mean sub-optimality (π* − π_t)ᵀr",
-    )
-
-    def steps_text(value: float) -> str:
-        return fmt(value) if np.isfinite(value) else f"> {config.steps}"
-
     conclusions = []
     for K in config.actions:
         spg, epg = ([r for r in rows if r[0] == K and r[1] == label][0] for label, _, _ in METHODS)
@@ -89,15 +95,41 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
         slower = ("beyond the step budget for both" if np.all(np.isinf(tails))
                   else "slower" if tails[0] > tails[1] else "not slower")
         conclusions.append(
-            f"- K = {K}: SPG reached ε = {EPSILON:g} in {spg[2]} of {config.runs} runs (median {steps_text(spg[4])}, "
-            f"90th percentile {steps_text(spg[5])} steps), EPG in {epg[2]} of {config.runs} (median "
-            f"{steps_text(epg[4])}, 90th percentile {steps_text(epg[5])}); SPG's slow tail is {slower}"
+            f"- K = {K}: SPG reached ε = {EPSILON:g} in {spg[2]} of {config.runs} runs (median "
+            f"{_steps_text(spg[4], config)}, 90th percentile {_steps_text(spg[5], config)} steps), EPG in {epg[2]} of "
+            f"{config.runs} (median {_steps_text(epg[4], config)}, 90th percentile {_steps_text(epg[5], config)}); "
+            f"SPG's slow tail is {slower}"
             + ("" if np.all(np.isinf(tails)) else " than EPG's")
             + (f" (ratio {fmt(ratio)})." if np.isfinite(ratio) else ".")
         )
+    return UniformResult(quick, config, units, tuple(rows), tuple(conclusions))
+
+
+def checks(result: UniformResult) -> tuple[Check, ...]:
+    """None: the question is a reviewer's, not a claim of the paper (the comparison is the section's notes)."""
+    return ()
+
+
+def render(result: UniformResult, folder: Path) -> tuple[Path, ...]:
+    """The rows (``question_uniform_initialisation.csv``) and the mean curves (``.png``) in ``folder``."""
+    data = write_csv(folder / "question_uniform_initialisation.csv",
+                     ["K", "method", "runs_reaching_epsilon", "runs", "median_steps", "p90_steps"], result.rows)
+    figure = curve_figure(
+        folder / "question_uniform_initialisation.png",
+        panels=[(f"K = {K}, π₁ = 1/K", [(label, result.curves[K, label]) for label, _, _ in METHODS])
+                for K in result.config.actions],
+        ylabel="mean sub-optimality (π* − π_t)ᵀr",
+    )
+    return data, figure
+
+
+def section(result: UniformResult) -> Section:
+    """The findings section: set-up, table and conclusions."""
+    config = result.config
     table = markdown_table(
         ["K", "method", f"reached ε = {EPSILON:g}", "median steps", "90th percentile steps"],
-        [[r[0], r[1], f"{r[2]} of {r[3]}", steps_text(r[4]), steps_text(r[5])] for r in rows],
+        [[r[0], r[1], f"{r[2]} of {r[3]}", _steps_text(r[4], config), _steps_text(r[5], config)]
+         for r in result.rows],
     )
     return Section(
         title="Question 6: uniform initialisation",
@@ -105,5 +137,5 @@ def run(*, quick: bool, seed: int, out_dir: Path, figures_dir: Path, checkpoint:
         setup=(f"SPG (η = 0.4) and EPG p = 2 from π₁ = 1/K, K ∈ {{{', '.join(map(str, config.actions))}}}, "
                f"{config.runs} runs of random rewards, at most {config.steps} steps; t_ε = first step with "
                f"sub-optimality ≤ {EPSILON:g} (runs that never got there count as slower than any that did)."),
-        figure=figure.name, table=table, conclusions=tuple(conclusions), data=(data,),
+        figure="question_uniform_initialisation.png", table=table, conclusions=result.conclusions,
     )

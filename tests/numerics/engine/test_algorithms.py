@@ -191,7 +191,7 @@ def test_cross_entropy_record_is_accurate_near_the_label_vertex():
     [
         (lambda: run_bandit("sgp", np.ones((1, 3)), np.ones(3), 1), "did you mean 'spg'"),
         (lambda: run_bandit("spg", np.ones(3), np.ones(3), 1), "theta0 must have 2 axes"),
-        (lambda: run_bandit("spg", np.ones((2, 3)), np.ones((3, 3)), 1), r"r must have shape \(3,\) or \(2, 3\)"),
+        (lambda: run_bandit("spg", np.ones((2, 3)), np.ones((3, 3)), 1), r"r must have shape \(3,\) \(shared by the runs\) or \(2, 3\)"),
         (lambda: run_bandit("epg", np.zeros((1, 3)), np.ones(3), 1), "no zero entries"),
         (lambda: run_bandit("spg", np.ones((1, 3)), np.ones(3), -1), "steps must be an integer >= 0"),
         (lambda: run_bandit("spg", np.ones((1, 3)), np.ones(3), 1, eta=0.0), "eta must be"),

@@ -128,7 +128,8 @@ def test_every_registered_experiment_names_a_page_and_a_label() -> None:
 
 
 def test_each_registered_module_follows_one_shape() -> None:
-    """A protocol module has all three functions and its SIZES; the others (not yet converted) expose ``run``."""
+    """A protocol module has all three functions and its SIZES (an experiment composed of parts, as the questions
+    are, has them in every part, each with its page ``section``); the others (not yet converted) expose ``run``."""
     import importlib
     import inspect
 
@@ -137,10 +138,16 @@ def test_each_registered_module_follows_one_shape() -> None:
         module = importlib.import_module(experiment.module)
         if hasattr(module, "measure"):
             converted += 1
-            assert callable(module.checks) and callable(module.render) and isinstance(module.SIZES, Sizes)
-            keywords = inspect.signature(module.measure).parameters
-            assert {"quick", "seed", "checkpoint"} <= set(keywords), experiment.name
-            assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in keywords.values()), experiment.name
+            parts = getattr(module, "QUESTIONS", ())
+            for part in (module, *parts):
+                assert callable(part.checks) and callable(part.render), part.__name__
+                if part is module and parts:
+                    assert callable(module.publish)
+                else:
+                    assert isinstance(part.SIZES, Sizes) and (not parts or callable(part.section)), part.__name__
+                keywords = inspect.signature(part.measure).parameters
+                assert {"quick", "seed", "checkpoint"} <= set(keywords), part.__name__
+                assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in keywords.values()), part.__name__
         else:
             assert callable(module.run) and not hasattr(module, "checks"), experiment.name
-    assert converted >= 5  # Figs. 1-5
+    assert converted >= 7  # Figs. 1-6 and the questions

@@ -137,3 +137,29 @@ def test_p_norm_allows_zero_entries():
 
 def test_doctests():
     assert doctest.testmod(transforms).failed == 0
+
+
+@settings(max_examples=60)
+@given(
+    st.tuples(st.integers(2, 5), escort_exponents(((1.0, 8.0),))).flatmap(
+        lambda kp: st.tuples(escort_parameters(kp[0], kp[1], min_scale=1e-100, max_scale=1e100), st.just(kp[1]),
+                             st.lists(st.booleans(), min_size=kp[0], max_size=kp[0]))
+    )
+)
+def test_escort_at_kink_matches_the_definition_with_zero_entries(case):
+    """π and q = p·π/θ against the 50-digit escort of Eq. (3) where θ ≠ 0; at θ(a) = 0, π(a) = 0 and q(a) is its
+    limit 0 for p > 1 (NaN for p = 1, which has none)."""
+    theta, p, zeros = case
+    theta = np.where(np.array(zeros) & (np.arange(len(theta)) > 0), 0.0, np.array(theta))  # entry 0 stays nonzero
+    exact = np.array([float(v) for v in _reference("escort", theta.tolist(), p)])
+    pi, q = transforms.escort_at_kink(theta, p)
+    assert np.allclose(pi, exact, rtol=64 * EPS * p, atol=0)
+    nonzero = theta != 0
+    assert np.allclose(q[nonzero], p * exact[nonzero] / theta[nonzero], rtol=64 * EPS * p, atol=0)
+    assert np.all(pi[~nonzero] == 0)
+    assert np.all(q[~nonzero] == 0) if p > 1 else np.all(np.isnan(q[~nonzero]))
+
+
+def test_escort_at_kink_rejects_the_zero_vector():
+    with pytest.raises(InputError, match="zero vector"):
+        transforms.escort_at_kink(np.zeros((2, 3)), 2.0)

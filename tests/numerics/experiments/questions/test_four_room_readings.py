@@ -15,8 +15,9 @@ from numerics.experiments.questions.four_room_readings import Reading, _headline
 def quick(tmp_path_factory):
     root = tmp_path_factory.mktemp("q8")
     with threadpool_limits(limits=1, user_api="blas"):
-        section = question.run(quick=True, seed=0, out_dir=root / "out", figures_dir=root / "figures",
-                               checkpoint=Checkpoint(root / "checkpoint"))
+        result = question.measure(quick=True, seed=0, checkpoint=Checkpoint(root / "checkpoint"))
+    question.render(result, root / "out")
+    section = question.section(result)
     with open(root / "out" / "question_four_room_readings.csv") as handle:
         return root, section, list(csv.DictReader(handle))
 
@@ -25,7 +26,7 @@ def test_quick_map_covers_every_environment_and_says_it_is_quick(quick):
     root, section, rows = quick
     assert len(rows) == len(readings(True)) == 16
     assert len({(r["rewards"], r["start"], r["gamma"]) for r in rows}) == 8
-    assert (root / "figures" / section.figure).stat().st_size > 10_000
+    assert (root / "out" / section.figure).stat().st_size > 10_000
     assert section.conclusions[0].startswith("- Quick form (2 runs per reading, too few to call differences)")
     assert all("too few runs" in line for line in section.conclusions[1:])
 

@@ -1,20 +1,23 @@
-"""`escort run questions --quick`: every section is written, and each conclusion agrees with its own CSV."""
+"""`escort run questions --quick`: every section is written, each conclusion agrees with its own CSV, the record
+holds Question 2's Theorem 2 check (which a planted violation fails) and the provenance each question's wall time."""
 
 import csv
+import json
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from numerics.experiments.questions import report
+from numerics.experiments.questions import escort_power, report
+from numerics.experiments.registry import run_experiment
 from numerics.analysis.summary import fmt
 
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("run")
-    output = report.run(quick=True, out_dir=root / "results" / "questions", docs_dir=root / "docs", seed=0,
-                        resume=False)
+    output = run_experiment("questions", quick=True, out_dir=root / "results", docs_dir=root / "docs", seed=0)
     return root, output
 
 
@@ -24,7 +27,7 @@ def _rows(root, name):
 
 
 def _lines(output, title_start):
-    return [h for h in output.headline if h.startswith(title_start)]
+    return [h.removeprefix("- ") for h in output.headline if h.removeprefix("- ").startswith(title_start)]
 
 
 def test_every_section_figure_and_findings(quick_run):
@@ -98,3 +101,25 @@ def test_uniform_initialisation_numbers_match_csv(quick_run):
         assert f"in {spg['runs_reaching_epsilon']} of" in line and f"EPG in {epg['runs_reaching_epsilon']} of" in line
         tails = np.nan_to_num([float(spg["p90_steps"]), float(epg["p90_steps"])], nan=np.inf)
         assert ("is slower than EPG's" in line) == bool(tails[0] > tails[1])
+
+
+def test_record_holds_the_theorem_2_check_and_provenance_the_wall_times(quick_run):
+    root, output = quick_run
+    folder = root / "results" / "questions"
+    record = json.loads((folder / "questions.json").read_text())
+    (check,) = record["checks"]
+    assert check["name"].startswith("Question 2: runs whose steps to ε exceeded Theorem 2")
+    assert check["passed"] == (check["measured"] == 0)
+    assert [s["title"] for s in record["results"]["sections"]][:2] == [
+        "Question 1: sampled actions (REINFORCE)", "Question 1 (Four-room): sampled trajectories (REINFORCE)"]
+    times = json.loads((folder / "questions.provenance.json").read_text())["wall_time_per_question_seconds"]
+    assert set(times) == set(record["parameters"]["questions"]) and len(times) == len(report.QUESTIONS)
+
+
+def test_a_planted_theorem_2_violation_fails_the_check():
+    fine = escort_power.EscortPowerResult(quick=True, config=escort_power.SIZES.quick, inits=(), rows=(),
+                                          violations={1.0: 0, 2.0: 0}, runs=12, conclusions=())
+    assert all(c.passed for c in escort_power.checks(fine))
+    planted = replace(fine, violations={1.0: 0, 2.0: 1})
+    (check,) = escort_power.checks(planted)
+    assert not check.passed and check.measured == 1

@@ -16,8 +16,9 @@ from numerics.experiments.questions.sampled_actions_four_room import BASELINES, 
 def quick(tmp_path_factory):
     root = tmp_path_factory.mktemp("q1fr")
     checkpoint = Checkpoint(root / "checkpoint")
-    section = question.run(quick=True, seed=0, out_dir=root / "out", figures_dir=root / "figures",
-                           checkpoint=checkpoint)
+    result = question.measure(quick=True, seed=0, checkpoint=checkpoint)
+    question.render(result, root / "out")
+    section = question.section(result)
     with open(root / "out" / "question_sampled_actions_four_room.csv") as handle:
         rows = list(csv.DictReader(handle))
     return root, checkpoint, section, rows
@@ -28,7 +29,7 @@ def test_quick_section_has_table_figure_and_conclusions(quick):
     config = SIZES.quick
     assert len(rows) == len(METHODS) * len(BASELINES) * len(config.step_multipliers)
     assert section.table.count("\n") == len(rows) + 1
-    assert (root / "figures" / section.figure).stat().st_size > 5_000
+    assert (root / "out" / section.figure).stat().st_size > 5_000
     assert len(section.conclusions) == len(BASELINES)
     assert section.title.startswith("Question 1 (Four-room)") and "## Question 1 (Four-room)" in section.markdown()
 
@@ -58,8 +59,7 @@ def test_conclusions_state_the_csv_counts(quick):
 def test_resume_recomputes_nothing(quick, monkeypatch):
     root, checkpoint, section, _ = quick
     monkeypatch.setattr(question, "_unit", lambda *args: pytest.fail("a finished unit was recomputed"))
-    again = question.run(quick=True, seed=0, out_dir=root / "again", figures_dir=root / "figures-again",
-                         checkpoint=checkpoint)
+    again = question.section(question.measure(quick=True, seed=0, checkpoint=checkpoint))
     assert again.table == section.table and again.conclusions == section.conclusions
 
 
