@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -156,14 +157,15 @@ def battery_row(
     return row, samples, well, damped
 
 
-def _row_with_progress(t: Transform, sizes: BatterySizes, seed: int, progress: bool) -> tuple:
-    """:func:`battery_row` of one transform, one sweep unit (its progress bar, on the stderr of the process that
-    runs it, names each step)."""
+def _timed_row(t: Transform, sizes: BatterySizes, seed: int, progress: bool) -> tuple:
+    """:func:`battery_row` of one transform and its wall time in seconds: one sweep unit (its progress bar, on the
+    stderr of the process that runs it, names each step)."""
+    start = time.perf_counter()
     bar = tqdm(total=len(STEPS), desc=f"battery {t.name}", unit="step", disable=not progress, file=sys.stderr)
     measured = battery_row(t, sizes, seed=seed, step=_announce(bar, t.name))
     bar.update()
     bar.close()
-    return measured
+    return (*measured, round(time.perf_counter() - start, 2))
 
 
 def _write_data(folder: Path, samples: dict[str, NLSamples], well: dynamics.GravityWell,
@@ -207,13 +209,15 @@ def battery_command(transforms: Sequence[Transform], *, quick: bool) -> str:
 
 @dataclass(frozen=True)
 class Measured:
-    """One transform's battery: its summary row, NŁ samples, gravity well and damping (:func:`battery_row`)."""
+    """One transform's battery: its summary row, NŁ samples, gravity well and damping (:func:`battery_row`), and
+    the seconds it took."""
 
     transform: Transform
     row: dict[str, Any]
     samples: dict[str, NLSamples]
     well: dynamics.GravityWell
     damped: dynamics.Damping
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,11 @@ class BatteryResult:
         return {"rows": self.rows}
 
     @property
+    def timings(self) -> Mapping[str, Any]:
+        """Wall seconds per transform (provenance only)."""
+        return {"seconds_per_transform": {m.transform.name: m.seconds for m in self.measured}}
+
+    @property
     def notes(self) -> tuple[str, ...]:
         """One bullet per transform: Jacobian symmetry, NŁ exponents, bad runs, damping."""
         return tuple(_note(row) for row in self.rows)
@@ -254,7 +263,7 @@ def measure(*, quick: bool, seed: int, checkpoint: Checkpoint, transforms: Seque
     ``progress`` shows each step on stderr."""
     resolved = resolve(transforms)
     sizes = SIZES.pick(quick)
-    measured = sweep([(t.name, partial(_row_with_progress, t, sizes, seed, progress)) for t in resolved])
+    measured = sweep([(t.name, partial(_timed_row, t, sizes, seed, progress)) for t in resolved])
     return BatteryResult(quick, seed, sizes, tuple(Measured(t, *values) for t, values in zip(resolved, measured)))
 
 

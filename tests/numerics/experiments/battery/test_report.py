@@ -78,6 +78,8 @@ def test_run_battery_takes_transform_objects_in_process(tmp_path) -> None:
     assert [c["claim"] for c in record["checks"]] == ["one NŁ exponent on every path",
                                                       "fast kernels = SymPy definition (to 1e-09)"]
     assert record["results"]["rows"][0] == row
+    provenance = json.loads((tmp_path / "out" / "transforms.provenance.json").read_text())
+    assert set(provenance["seconds_per_transform"]) == {"my_squares"}
 
 
 def test_a_wrong_object_exits_2_naming_the_contract(tmp_path, capsys) -> None:
