@@ -43,8 +43,8 @@ from numerics.experiments.protocol import command, run_protocol
 from numerics.kernels.transform_kernels import kernels
 from theory.transforms import Transform, check_transform, transform
 
-__all__ = ["COMPARED", "SIZES", "BatteryResult", "TransformVerdict", "battery_row", "checks", "measure",
-           "paper_verdict", "publish", "render", "run_battery"]
+__all__ = ["COMPARED", "SIZES", "BatteryResult", "Measured", "TransformVerdict", "battery_command", "battery_row",
+           "checks", "measure", "paper_verdict", "publish", "render", "resolve", "run_battery"]
 
 AGREEMENT = 1e-9
 """Largest |fast − SymPy| (π, Jacobian and Jᵀw entries, O(1) at the test points) accepted as agreement."""

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from foundation.artifacts import Checkpoint
+from foundation.validation import InputError
 from numerics.experiments.bounds import report, thm2
 from numerics.experiments.bounds.comparison import BoundComparison, Theorem
 from numerics.analysis.bound_status import BoundStatus, Status
@@ -102,3 +103,12 @@ def test_the_protocol_writes_the_statuses_as_checks_and_an_exceedance_as_a_probl
     assert len(csv) == 4 and csv[1].startswith("thm2-ascent,<=,")
     assert "| Theorem 2 (ascent) | p = 2 | 2 | **exceeded**" in (tmp_path / "docs" / "bounds.md").read_text()
     assert (tmp_path / "docs" / "figures" / "bounds_ratios.png").stat().st_size > 0
+
+
+def test_a_comparison_round_trips_through_its_record_and_only_bounds_are_relations():
+    row = _ascent_row(2.0, p=1.5)
+    record = row.record()
+    assert record["theorem"] == "thm2-ascent" and record["relation"] == "<=" and record["in_stated_domain"] is False
+    assert BoundComparison.from_record(json.loads(json.dumps(record))) == row
+    with pytest.raises(InputError, match="relation"):
+        BoundComparison(Theorem.THM3, Relation.EQUAL, 1.0, 1.0)
