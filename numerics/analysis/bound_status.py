@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from foundation.validation import InputError
 from theory.statements import Relation
 
 __all__ = ["BoundStatus", "Status", "classify", "first_biting_step", "not_checkable"]
@@ -88,7 +89,7 @@ class BoundStatus:
 def _upper(relation: Relation) -> bool:
     """True for an upper bound, False for a lower one; any other relation is not a bound."""
     if relation not in (Relation.LESS_EQUAL, Relation.GREATER_EQUAL):
-        raise ValueError(f"relation must be Relation.LESS_EQUAL or Relation.GREATER_EQUAL; got {relation!r}")
+        raise InputError(f"relation must be Relation.LESS_EQUAL or Relation.GREATER_EQUAL; got {relation!r}.")
     return relation is Relation.LESS_EQUAL
 
 

@@ -8,6 +8,7 @@ from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2
 from numerics.engine.precise import precise_suboptimality
 from numerics.analysis.bound_status import Status, classify, first_biting_step, not_checkable
+from foundation.validation import InputError
 from theory.statements import Relation
 
 STEPS = 300
@@ -85,3 +86,11 @@ def test_first_biting_step_ends_where_floats_cannot_split_a_step():
     """A bound that bites only after ~1e20 steps (Theorem 3's do): the search ends, within nine digits."""
     step = first_biting_step(lambda s: 3e20 / s, relation=Relation.LESS_EQUAL, trivial=1.0, start=1.0, limit=1e30)
     assert step is not None and abs(step - 3e20) <= 1e-8 * 3e20
+
+
+def test_a_relation_that_is_not_a_bound_is_refused():
+    t = np.array([1.0])
+    with pytest.raises(InputError, match="relation"):
+        classify(t, t, t, relation=Relation.EQUAL, trivial=1.0)
+    with pytest.raises(InputError, match="relation"):
+        first_biting_step(lambda s: 1 / s, relation=Relation.LIMIT, trivial=1.0, start=1.0)
