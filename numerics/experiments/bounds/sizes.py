@@ -4,18 +4,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from numerics.experiments.protocol import Sizes
 
-__all__ = ["SIZES", "BoundsSizes", "Cell", "FixedInitialisations", "Thm1Sizes", "Thm2Sizes", "Thm5RateSizes",
+__all__ = ["SIZES", "BoundsSizes", "Cell", "Role", "FixedInitialisations", "Thm1Sizes", "Thm2Sizes", "Thm5RateSizes",
            "RunSizes"]
+
+
+class Role(StrEnum):
+    """What a Theorem 1 run is for (its value is the ``role`` written in bounds.csv): the calibration cells fix C,
+    the held-out test cells must stay above it, the fixed-θ₁ cells answer the quantifier question."""
+
+    CALIBRATION = "calibration"
+    TEST = "test"
+    FIXED = "fixed-θ₁"
 
 
 @dataclass(frozen=True)
 class Cell:
     """Theorem 1: a set of settings, its role, K, Δ, η and π₁ values (every combination is run)."""
 
-    role: str
+    role: Role
     Ks: tuple[int, ...]
     gaps: tuple[float, ...]
     etas: tuple[float, ...]
@@ -84,8 +94,8 @@ class BoundsSizes:
 
 SIZES = Sizes(
     quick=BoundsSizes(
-        thm1=Thm1Sizes((Cell("calibration", (2, 4), (0.9,), (1.0,), (1e-2, 1e-3)),
-                        Cell("test", (2, 4), (0.6,), (0.7,), (1e-4, 3e-4))), 2,
+        thm1=Thm1Sizes((Cell(Role.CALIBRATION, (2, 4), (0.9,), (1.0,), (1e-2, 1e-3)),
+                        Cell(Role.TEST, (2, 4), (0.6,), (0.7,), (1e-4, 3e-4))), 2,
                        FixedInitialisations((4,), 3.0, 8, 0.6, 0.4)),
         thm2=Thm2Sizes((3, 10), 3, 2000, 1, 200),
         thm3=RunSizes(300, 2),
@@ -94,8 +104,8 @@ SIZES = Sizes(
         thm5_rate=Thm5RateSizes((2, 10), (None, 1e-2, 1e-3), 2),
     ),
     full=BoundsSizes(
-        thm1=Thm1Sizes((Cell("calibration", (2, 4, 8), (0.9, 0.3), (1.0, 0.3), (1e-2, 3e-3, 1e-3)),
-                        Cell("test", (2, 4, 8), (0.6, 0.1), (0.7, 0.1), (1e-4, 1e-5))), 4,
+        thm1=Thm1Sizes((Cell(Role.CALIBRATION, (2, 4, 8), (0.9, 0.3), (1.0, 0.3), (1e-2, 3e-3, 1e-3)),
+                        Cell(Role.TEST, (2, 4, 8), (0.6, 0.1), (0.7, 0.1), (1e-4, 1e-5))), 4,
                        FixedInitialisations((4, 8), 3.0, 24, 0.6, 0.4)),
         thm2=Thm2Sizes((3, 10, 50), 5, 20_000, 2, 2000),
         thm3=RunSizes(10_000, 4),

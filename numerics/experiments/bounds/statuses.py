@@ -24,6 +24,7 @@ from numerics.engine import run_bandit
 from numerics.experiments.bounds import thm2, thm4
 from foundation.artifacts import to_jsonable
 from numerics.experiments.bounds.comparison import BoundComparison, Theorem
+from numerics.experiments.bounds.sizes import Role
 from numerics.engine.precise import precise_suboptimality
 from numerics.analysis.bound_status import BoundStatus, Status, classify, first_biting_step, not_checkable
 from numerics.experiments.bounds.thm3 import theorem3_bound
@@ -86,7 +87,7 @@ def _single(t: float, empirical: float, bound: float, **kwargs) -> BoundStatus:
 
 def _theorem1(rows: list[BoundComparison]) -> list[StatusRow]:
     out = []
-    for role in ("calibration", "test", "fixed-θ₁"):
+    for role in Role:
         for K in sorted({r.parameters["K"] for r in rows if r.parameters["role"] == role}):
             group = [r for r in rows if r.parameters["role"] == role and r.parameters["K"] == K]
             statuses = [_single(1.0, r.empirical, r.bound, relation=Relation.GREATER_EQUAL, trivial=1.0)

@@ -39,7 +39,7 @@ from numerics.analysis.statistics import fit_line
 from numerics.engine import escape_times
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.experiments.bounds.comparison import BoundComparison, Theorem
-from numerics.experiments.bounds.sizes import FixedInitialisations, Thm1Sizes
+from numerics.experiments.bounds.sizes import FixedInitialisations, Role, Thm1Sizes
 from theory.statements import BOUNDS, DELTA, ETA, PI1, Relation
 
 __all__ = ["compare", "derived_escape_bound", "summary"]
@@ -73,7 +73,7 @@ def _fixed_initialisations(fixed: FixedInitialisations, seed: int) -> list[Bound
                               max_steps=int(4 / (eta * gap * pi1)) + 100)[0]
             rows.append(BoundComparison(
                 Theorem.THM1, Relation.GREATER_EQUAL, float(t0), float(derived_escape_bound(pi1, eta, gap)),
-                {"role": "fixed-θ₁", "K": K, "Delta": gap, "eta": eta, "pi_1": pi1, "t0_likeliest": float(contrast),
+                {"role": Role.FIXED, "K": K, "Delta": gap, "eta": eta, "pi_1": pi1, "t0_likeliest": float(contrast),
                  "draws": draws, "sigma": sigma, "theta_1": theta[i].tolist(), "seed": seed},
                 "fixed-θ₁ cell; r chosen for θ₁ (a* = its rarest action); derived t₀ > 1 + (1/π₁ − 10)/(2ηΔ)"))
     return rows
@@ -109,13 +109,13 @@ def _bootstrap(values: np.ndarray, statistic, rng: np.random.Generator, n: int =
 
 def summary(rows: list[BoundComparison]) -> dict[str, object]:
     """Calibrated C, the held-out test against it, the slope and the η-normalised constant with 95 % intervals."""
-    fixed = [r for r in rows if r.parameters["role"] == "fixed-θ₁"]
-    rows = [r for r in rows if r.parameters["role"] != "fixed-θ₁"]
+    fixed = [r for r in rows if r.parameters["role"] == Role.FIXED]
+    rows = [r for r in rows if r.parameters["role"] != Role.FIXED]
     finite = [r for r in rows if np.isfinite(r.empirical)]
     product = np.array([r.empirical * r.parameters["Delta"] * r.parameters["pi_1"] for r in finite])
     eta = np.array([r.parameters["eta"] for r in finite])
     pi1 = np.array([r.parameters["pi_1"] for r in finite])
-    test = np.array([r.parameters["role"] == "test" for r in finite])
+    test = np.array([r.parameters["role"] == Role.TEST for r in finite])
     calibrated = float(product[~test].min())  # the calibration cells (fixed-θ₁ rows are set aside above)
     x, y = np.log10(pi1[test]), np.log10(eta[test] * product[test])
     rng = np.random.default_rng(0)

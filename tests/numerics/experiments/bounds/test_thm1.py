@@ -9,7 +9,7 @@ import pytest
 from numerics.engine import escape_times
 from numerics.environments.bandit import gap_rewards, initial_parameters
 from numerics.experiments.bounds import thm1
-from numerics.experiments.bounds.sizes import SIZES
+from numerics.experiments.bounds.sizes import SIZES, Role
 from numerics.analysis.bound_status import Status
 from numerics.experiments.bounds.statuses import status_rows
 
@@ -46,7 +46,7 @@ def test_calibration_and_test_cells_share_no_setting():
 
 def test_fixed_initialisations_get_their_plateau_from_the_r_chosen_for_them_and_not_from_any_r():
     rows = thm1._fixed_initialisations(SIZES.quick.thm1.fixed, 0)
-    assert rows and all(r.parameters["role"] == "fixed-θ₁" for r in rows)
+    assert rows and all(r.parameters["role"] is Role.FIXED for r in rows)
     assert all(r.empirical >= r.bound > 1 for r in rows)  # ∃r: a* = the rarest action of the fixed θ₁
     assert all(r.parameters["t0_likeliest"] < r.bound for r in rows)  # not ∀r: a* = the likeliest escapes at once
     (status,) = [s for s in status_rows(rows, []) if s.setting.startswith("fixed")]
