@@ -23,9 +23,8 @@ class Experiment:
     """One registered experiment: ``escort run NAME`` runs the module ``module``; ``page`` is the docs page (and
     the stage of ``escort all``) it feeds; ``label`` names it in the report's bullets (``Fig. 1``).
 
-    A module following the protocol (``measure``, ``checks``, ``render``: :mod:`numerics.experiments.protocol`) is
-    run by :func:`~numerics.experiments.protocol.run_protocol`; the others (not yet converted) by their own
-    ``run(*, quick, out_dir, docs_dir, seed, resume) -> StageOutput``.
+    Every module follows the protocol (``measure``, ``checks``, ``render``, optionally ``publish``:
+    :mod:`numerics.experiments.protocol`) and is run by :func:`~numerics.experiments.protocol.run_protocol`.
     """
 
     name: str
@@ -35,11 +34,8 @@ class Experiment:
 
     def run(self, *, quick: bool, out_dir: Path, docs_dir: Path, seed: int, resume: bool) -> StageOutput:
         """Run the experiment (its module imported now, so one broken experiment does not stop the others)."""
-        module = importlib.import_module(self.module)
-        if hasattr(module, "measure"):
-            return run_protocol(module, name=self.name, label=self.label, quick=quick, out_dir=out_dir,
-                                docs_dir=docs_dir, seed=seed, resume=resume)
-        return module.run(quick=quick, out_dir=out_dir, docs_dir=docs_dir, seed=seed, resume=resume)
+        return run_protocol(importlib.import_module(self.module), name=self.name, label=self.label, quick=quick,
+                            out_dir=out_dir, docs_dir=docs_dir, seed=seed, resume=resume)
 
 
 EXPERIMENTS: dict[str, Experiment] = {

@@ -128,26 +128,21 @@ def test_every_registered_experiment_names_a_page_and_a_label() -> None:
 
 
 def test_each_registered_module_follows_one_shape() -> None:
-    """A protocol module has all three functions and its SIZES (an experiment composed of parts, as the questions
-    are, has them in every part, each with its page ``section``); the others (not yet converted) expose ``run``."""
+    """Every registered module has measure, checks, render and its SIZES (an experiment composed of parts, as the
+    questions are, has them in every part, each with its page ``section``, and publishes the page itself)."""
     import importlib
     import inspect
 
-    converted = 0
     for experiment in registry.EXPERIMENTS.values():
         module = importlib.import_module(experiment.module)
-        if hasattr(module, "measure"):
-            converted += 1
-            parts = getattr(module, "QUESTIONS", ())
-            for part in (module, *parts):
-                assert callable(part.checks) and callable(part.render), part.__name__
-                if part is module and parts:
-                    assert callable(module.publish)
-                else:
-                    assert isinstance(part.SIZES, Sizes) and (not parts or callable(part.section)), part.__name__
-                keywords = inspect.signature(part.measure).parameters
-                assert {"quick", "seed", "checkpoint"} <= set(keywords), part.__name__
-                assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in keywords.values()), part.__name__
-        else:
-            assert callable(module.run) and not hasattr(module, "checks"), experiment.name
-    assert converted >= 7  # Figs. 1-6 and the questions
+        assert not hasattr(module, "run"), experiment.name  # no second shape
+        parts = getattr(module, "QUESTIONS", ())
+        for part in (module, *parts):
+            assert callable(part.checks) and callable(part.render), part.__name__
+            if part is module and parts:
+                assert callable(module.publish)
+            else:
+                assert isinstance(part.SIZES, Sizes) and (not parts or callable(part.section)), part.__name__
+            keywords = inspect.signature(part.measure).parameters
+            assert {"quick", "seed", "checkpoint"} <= set(keywords), part.__name__
+            assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in keywords.values()), part.__name__
