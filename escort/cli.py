@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from escort import __version__
-from foundation.artifacts import RESUME_LOG, StageOutput, exclusive_folder
+from foundation.artifacts import RESUME_LOG, StageOutput, exclusive_folder, strip_bullet
 from foundation.validation import InputError, check_choice, check_output_file, check_output_folder
 from foundation.executor import check_executor, using
 
@@ -69,7 +69,7 @@ def _print_findings(output: StageOutput) -> None:
     for line in output.headline:
         print(line)
     for line in output.problems:
-        print(f"FAILS: {line}")
+        print(f"FAILS: {strip_bullet(line)}")
 
 
 def _out(args: argparse.Namespace) -> Path:

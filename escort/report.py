@@ -16,7 +16,6 @@ The report's summary is assembled from each step's measured :attr:`StageOutput.h
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from foundation.artifacts import StageOutput, atomic_write_text
+from foundation.artifacts import StageOutput, atomic_write_text, strip_bullet
 from foundation.validation import InputError, check_output_folder, check_seed
 from escort.stages import (
     RunSettings, Step, StepRecord, load_readable_records, load_records, record_folder, run_step, save_record,
@@ -248,21 +247,16 @@ def _seconds(seconds: float | None) -> str:
 
 def _bullet(line: str) -> str:
     """One Markdown bullet from a headline or problem line, whether or not it already starts with '- '."""
-    return "- " + _strip_bullet(line)
+    return "- " + strip_bullet(line)
 
 
 def _link(path: Path, base: Path) -> str:
     return Path(os.path.relpath(Path(path).resolve(), Path(base).resolve())).as_posix()
 
 
-def _strip_bullet(line: str) -> str:
-    """A headline or problem line without its leading '- ' or '* '."""
-    return re.sub(r"^\s*[-*]\s+", "", line.strip())
-
-
 def _failures(records: Sequence[StepRecord]) -> list[str]:
     """'What fails, and where' (every step's problems) and the steps that broke, as Markdown lines."""
-    problems = [_bullet(f"**{r.name}**: " + _strip_bullet(line)) for r in records if r.ok for line in r.output.problems]
+    problems = [_bullet(f"**{r.name}**: " + strip_bullet(line)) for r in records if r.ok for line in r.output.problems]
     lines = ["### What fails, and where", ""]
     lines += problems or ["- Nothing: no step reported a claim failing on its stated domain or a bound exceeded."]
     broken = [r for r in records if not r.ok]
@@ -389,7 +383,7 @@ def render_readme_block(records: Sequence[StepRecord], settings: RunSettings, re
     ]
     for r in records:
         if r.ok:
-            first = _cell(_strip_bullet(r.output.headline[0])) if r.output.headline else "–"
+            first = _cell(strip_bullet(r.output.headline[0])) if r.output.headline else "–"
             lines.append(f"| {r.name} | ran | {_seconds(r.seconds)} | {first} | {len(r.output.problems)} |")
         else:
             lines.append(f"| {r.name} | **broke** | {_seconds(r.seconds)} | {_cell(r.error)} | – |")

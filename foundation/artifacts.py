@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import platform
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -35,7 +36,7 @@ from foundation.validation import InputError
 
 __all__ = [
     "LOCK_FILE", "RESUME_LOG", "Checkpoint", "StageOutput", "atomic_write_bytes", "atomic_write_text",
-    "exclusive_folder", "provenance", "to_jsonable", "write_csv", "write_json",
+    "exclusive_folder", "provenance", "strip_bullet", "to_jsonable", "write_csv", "write_json",
 ]
 
 RESUME_LOG = logging.getLogger("escort.resume")
@@ -251,3 +252,8 @@ class StageOutput:
     paths: tuple[Path, ...]
     headline: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+
+
+def strip_bullet(line: str) -> str:
+    """A headline or problem line without its leading Markdown bullet ('- ' or '* ')."""
+    return re.sub(r"^\s*[-*]\s+", "", line.strip())

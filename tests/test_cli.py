@@ -166,11 +166,23 @@ def _stand_in_experiment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     module = tmp_path / "modules" / "standin_experiment.py"
     module.parent.mkdir()
     module.write_text(
-        "from foundation.artifacts import StageOutput, atomic_write_text, write_json\n"
-        "def run(*, quick, out_dir, docs_dir, seed, resume):\n"
-        "    paths = (write_json(out_dir / 'data.json', {'quick': quick}),\n"
-        "             atomic_write_text(docs_dir / 'page.md', 'x'))\n"
-        "    return StageOutput('standin', paths, ('- measured 42',), ('bound exceeded in 1 run',))\n",
+        "from dataclasses import dataclass\n"
+        "from foundation.artifacts import atomic_write_text, write_json\n"
+        "from numerics.analysis.check import Check\n"
+        "@dataclass(frozen=True)\n"
+        "class Result:\n"
+        "    quick: bool\n"
+        "    parameters = {}\n"
+        "    results = {}\n"
+        "    notes = ('- measured 42',)\n"
+        "def measure(*, quick, seed, checkpoint):\n"
+        "    return Result(quick)\n"
+        "def checks(result):\n"
+        "    return (Check('bound exceeded in 1 run', 1.0, 0.0, 0.5, 'a planted failure'),)\n"
+        "def render(result, folder):\n"
+        "    return (write_json(folder / 'data.json', {'quick': result.quick}),)\n"
+        "def publish(result, *, out_dir, docs_dir):\n"
+        "    return (atomic_write_text(docs_dir / 'page.md', 'x'),)\n",
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(module.parent))
@@ -210,7 +222,7 @@ def test_run_prints_its_findings_not_only_its_files(tmp_path: Path, monkeypatch:
     _stand_in_experiment(tmp_path, monkeypatch)
     assert main(["run", "standin", "--quick", "--out", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
-    assert "- measured 42" in out and "FAILS: bound exceeded in 1 run" in out
+    assert "- measured 42" in out and "FAILS: Stand-in (quick form), bound exceeded in 1 run: measured 1" in out
 
 
 def test_battery_prints_its_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:

@@ -149,3 +149,11 @@ def test_a_held_folder_refuses_a_second_run(tmp_path: Path) -> None:
                 pass
     with artifacts.exclusive_folder(tmp_path / "out"):  # released at the end of the first
         pass
+
+
+def test_strip_bullet_removes_one_markdown_bullet_only() -> None:
+    from foundation.artifacts import strip_bullet
+
+    assert strip_bullet("- Theorem 2: exceeded") == "Theorem 2: exceeded"
+    assert strip_bullet("  * item - with a dash") == "item - with a dash"
+    assert strip_bullet("no bullet") == "no bullet"
