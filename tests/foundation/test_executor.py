@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from foundation.artifacts import Checkpoint
 from foundation.validation import InputError
-from foundation.executor import check_executor, describe, sweep, using
+from foundation.executor import BLAS_THREADS, check_executor, describe, sweep, using
 
 
 def _units(log: Path, count: int = 6, *, killer: Path | None = None):
@@ -41,6 +42,22 @@ def test_local_pool_gives_the_serial_values_in_unit_order(tmp_path):
         parallel = sweep(_units(tmp_path / "local.log"))
     assert parallel == serial and len(serial) == 6
     assert serial != sweep(_units(tmp_path / "other.log", 7))[:6][::-1]
+
+
+def _blas_threads() -> list[int]:
+    return [library["num_threads"] for library in threadpool_info() if library["user_api"] == "blas"]
+
+
+def test_every_unit_runs_on_one_blas_thread_whatever_its_process_was_set_to():
+    units = [(f"unit={i}", _blas_threads) for i in range(4)]
+    with threadpool_limits(limits=2, user_api="blas"):
+        if max(_blas_threads()) < 2:
+            pytest.skip("this machine's BLAS runs one thread only; nothing to limit")
+        serial = sweep(units)
+        with using("local"):
+            pooled = sweep(units)  # the workers are forked here, from a process on 2 BLAS threads
+        assert max(_blas_threads()) == 2
+    assert all(threads and set(threads) == {BLAS_THREADS} for threads in serial + pooled)
 
 
 def test_finished_units_are_loaded_not_recomputed(tmp_path):
