@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from foundation.artifacts import Checkpoint, write_csv
+from foundation.executor import sweep
 from numerics.analysis.check import Check
 from foundation.validation import InputError
 from numerics.experiments.protocol import Sizes
@@ -143,9 +145,8 @@ def _unit(reading: Reading, transform: str, index: int, seed: int, config: Setti
 def _runs(checkpoint: Checkpoint, reading: Reading, transform: str, seed: int, config: Settings) -> list[dict]:
     shared = reading if transform == "escort" else Reading(**{**asdict(reading), "escort_scale": 1.0})
     key = "/".join(str(v) for v in asdict(shared).values())
-    return [checkpoint.unit(f"q8/{transform}/{key}/run={i}",
-                            lambda i=i: _unit(shared, transform, i, seed, config), scope=config)
-            for i in range(config.runs)]
+    return sweep([(f"q8/{transform}/{key}/run={i}", partial(_unit, shared, transform, i, seed, config))
+                  for i in range(config.runs)], checkpoint=checkpoint, scope=config)
 
 
 def _row(reading: Reading, spg: list[dict], epg: list[dict]) -> dict:
