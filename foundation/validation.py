@@ -138,10 +138,14 @@ def check_num_actions(K: int, *, name: str = "K") -> int:
     return int(K)
 
 
-def check_finite_array(values: object, *, name: str, ndim: int | Iterable[int] | None = None) -> np.ndarray:
-    """Return ``values`` as a float64 array, rejecting NaN/inf and (optionally) a wrong number of axes."""
+def check_finite_array(
+    values: object, *, name: str, ndim: int | Iterable[int] | None = None, dtype: type = np.float64,
+) -> np.ndarray:
+    """Return ``values`` as an array of ``dtype`` (float64 unless given; no copy if it already is one), rejecting
+    NaN/inf (also values that overflow ``dtype``) and (optionally) a wrong number of axes."""
     try:
-        array = np.asarray(values, dtype=np.float64)
+        with np.errstate(over="ignore"):  # a value that overflows dtype becomes inf, refused below
+            array = np.asarray(values, dtype=dtype)
     except (TypeError, ValueError):
         raise InputError(f"{name} must be an array of real numbers; got {type(values).__name__}") from None
     if ndim is not None:

@@ -90,7 +90,7 @@ def initialise(
 
 def forward(net: Network, x: np.ndarray) -> tuple[np.ndarray, Cache]:
     """Return Θ = ReLU(X W₁ + b₁) W₂ + b₂ for a batch X of shape (B, D), and the cache for :func:`backward`."""
-    x = check_finite_array(x, name="x", ndim=2).astype(net.W1.dtype, copy=False)
+    x = check_finite_array(x, name="x", ndim=2, dtype=net.W1.dtype)
     if x.shape[1] != net.n_inputs:
         raise InputError(f"x must have {net.n_inputs} columns (one per network input); got shape {x.shape}")
     z = x @ net.W1 + net.b1
