@@ -24,6 +24,23 @@ def test_momentum_accumulates_velocity():
     assert _run("momentum", [1.0, 2.0]) == pytest.approx(1 - 0.39)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_momentum_step_is_numpys_update_to_the_last_bit(dtype):
+    """The one-pass kernel against the update written out in numpy, on a layer's shape, over a few steps."""
+    rng = np.random.default_rng(0)
+    w = [rng.standard_normal((30, 20)).astype(dtype), rng.standard_normal(20).astype(dtype)]
+    expected, velocity = [a.copy() for a in w], [np.zeros_like(a) for a in w]
+    optimiser = make_optimiser("momentum", learning_rate=0.01)
+    for _ in range(4):
+        gradients = [rng.standard_normal(a.shape).astype(dtype) for a in w]
+        optimiser.step(w, gradients)
+        for e, m, g in zip(expected, velocity, gradients):
+            m *= 0.9
+            m += g
+            e -= 0.01 * m
+    assert all(a.dtype == dtype and np.array_equal(a, e) for a, e in zip(w, expected))
+
+
 def test_adam_first_step_has_size_of_learning_rate():
     # bias correction makes m̂ = g, v̂ = g², so the first step is η·sign(g) whatever |g| is
     assert _run("adam", [1e-2]) == pytest.approx(0.9, rel=1e-6)
