@@ -238,7 +238,9 @@ def batch_gain_limits(rows: list[dict]) -> list[dict]:
     ρ(a) = |θ(a)|/max|θ| becomes subnormal (K = 100: min ρ = 2e-323 after 2^18 steps, a step then costs 2.2 µs
     against 0.17 µs after 2^14 steps), so EPG's fit and batch gains mix in subnormal arithmetic.
     """
-    single = {(row["algorithm"], row["K"]): 1e9 / row["compiled_run_steps_per_second"] for row in rows if row["batch"] == 1}
+    single = {
+        (row["algorithm"], row["K"]): 1e9 / row["compiled_run_steps_per_second"] for row in rows if row["batch"] == 1
+    }
     limits = []
     for algorithm in sorted({name for name, _ in single}):
         (small, t_small), (large, t_large) = sorted((K, t) for (name, K), t in single.items() if name == algorithm)
@@ -271,7 +273,8 @@ def _table(rows: list[dict]) -> tuple[str, ...]:
 
 def _problems(rows: list[dict], sweep: dict) -> list[str]:
     """Every target missed: compiled >= 100x naive; numba/C <= 1.5 at B = 1; per-run-step cost at B > 1 at most
-    half that at B = 1; the C reference within 1e-12 of the compiled path (relative to max|θ|); the escape sweep under 60 s."""
+    half that at B = 1; the C reference within 1e-12 of the compiled path (relative to max|θ|); the escape
+    sweep under 60 s."""
     problems = []
     for row in rows:
         name = f"{row['algorithm']} K={row['K']} B={row['batch']}"
@@ -300,7 +303,8 @@ def run_benchmark(*, quick: bool = False, json_path: Path | None = None) -> Stag
 
     ``quick``: 0.1 s per timing, 3 rounds, the sweep down to π₁(a*) = 1e-5 (instead of 0.3 s, 5 rounds, down to
     1e-7); one run per π₁(a*), the other K − 1 logits random. ``headline`` holds the Markdown table, the C
-    reference's build line, the batch gain limits (:func:`batch_gain_limits`) and the sweep line; ``problems`` names every target missed (:func:`_problems`).
+    reference's build line, the batch gain limits (:func:`batch_gain_limits`) and the sweep line; ``problems``
+    names every target missed (:func:`_problems`).
     """
     started = time.perf_counter()
     budget, repeats = (0.1, 3) if quick else (0.3, 5)
