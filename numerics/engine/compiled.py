@@ -50,8 +50,9 @@ LANES = 32
 registers of float64 per action (measured at K = 5, B = 1000: 8 lanes gained 1.5-3x over one run at a time,
 32 lanes 2-10x)."""
 LANE_MAX_ACTIONS = 16
-"""The batch-major kernels serve K ≤ 16. At K = 100 one run at a time is already a vector loop over the actions
-and the (K, LANES) blocks outgrow the L1 cache: the lanes were measured 2-3x slower there."""
+"""The batch-major kernels serve K ≤ 16. At K = 100 one run at a time is already a vector loop over the actions,
+and the lanes were measured no faster there (K = 100, B = 1000, 32 lanes against one run at a time: SPG 280
+against 320 ns, EPG 360 against 270 ns per run-step; at K = 16: 34 against 59 and 32 against 47 ns)."""
 
 _TINY = float(np.finfo(np.float64).tiny)
 _FAST_MATH = {"reassoc", "contract", "arcp"}
@@ -61,13 +62,15 @@ _LOOP = {"cache": True, "fastmath": _FAST_MATH, "error_model": "numpy"}
 """Options of the run loops. ``error_model="numpy"``: a float division by zero gives ±inf or NaN as in numpy
 instead of raising; Python's check is a branch in every division, which kept LLVM from vectorising any loop
 with a division (the lane loops ran 3x slower than one run at a time with it)."""
-_KERNEL = _LOOP | {"_nrt": False, "inline": "always"}
-"""Options of the kernels called by the run loops: inlined into them at numba's level (a call passes every array
-as a dozen scalars, and LLVM does not inline across numba's modules), and without reference counting."""
-
-# The kernels called by ``_run`` allocate nothing, so they are compiled without numba's reference-counted memory
-# (``_nrt=False``): with it, every call paid atomic reference-count updates for each array argument, measured as
-# 60 % of a step of the K = 5 escape-time loop (830 ns per step with them, 300 ns without).
+_RUN = _LOOP | {"_nrt": False}
+"""Options of the loops over t (:func:`_single_run`, :func:`_lane_block`): they allocate nothing, so they are
+compiled without numba's reference-counted memory. Code inlined into a function with it pays atomic
+reference-count updates for the array arguments of every inlined kernel, at every step: with the loop over t
+inside the allocating :func:`_run`, an SPG step of one K = 5 run took 177 ns; the same loop without reference
+counting 58 ns (C: 60 ns), measured side by side."""
+_KERNEL = _RUN | {"inline": "always"}
+"""Options of the kernels called by the loops over t: inlined into them at numba's level (a call passes every
+array as a dozen scalars, and LLVM does not inline across numba's modules), and without reference counting."""
 
 _SPG, _EPG, _EPG_NORMALISED, _MD, _NRD, _SPG_NORMALISED, _SPG_INVERSE_OPTIMAL, _SPG_ENTROPY, _EPG_ENTROPY = range(9)
 
@@ -371,15 +374,19 @@ def _lanes_centred(values, top, weight, total, mean, reference):
 
 
 @njit(**_KERNEL)
-def _softmax_ascend_lanes(theta, values, eta, top, largest, total, mean, reference, flat, weight, out):
+def _softmax_ascend_lanes(theta, values, eta, top, largest, total, mean, reference, flat, weight, flat_out, out):
     """:func:`_softmax_ascend` for LANES runs at once, on (K, LANES) blocks (θ[a, j] is θ(a) of run j), so every
-    pass is a vector loop over the runs; ``flat`` is ``weight`` seen as one row (for :func:`exp_into`) and
-    ``top`` … ``reference`` are per-lane scratch."""
+    pass is a vector loop over the runs; ``flat`` and ``flat_out`` are ``weight`` and ``out`` seen as one row
+    (for :func:`exp_into`) and ``top`` … ``reference`` are per-lane scratch.
+
+    The centred logits go into ``out`` (overwritten last) and their exponentials into ``weight``: exp_into
+    from an array into itself fails LLVM's run-time overlap check and runs its scalar loop (measured at K = 5,
+    32 lanes: 16 ns per run-step in place, 5 ns between two arrays)."""
     _lanes_largest(theta, False, top, largest)
     for a in range(theta.shape[0]):
         for j in range(theta.shape[1]):
-            weight[a, j] = theta[a, j] - largest[j]
-    exp_into(flat, flat, 0.0)
+            out[a, j] = theta[a, j] - largest[j]
+    exp_into(flat_out, flat, 0.0)
     _lanes_centred(values, top, weight, total, mean, reference)
     for a in range(theta.shape[0]):
         for j in range(theta.shape[1]):
@@ -410,6 +417,40 @@ def _escort_ascend_exact_lanes(theta, values, n, constant, top, m, total, mean, 
             out[a, j] = theta[a, j] + m[j] * rising[a, j] * (values[a, j] - reference[j] - mean[j])
 
 
+@njit(**_RUN)
+def _lane_block(
+    escort, start, runs, r, schedule, p, eta, n, constant, astar, records, theta, values, flat_moved, moved, flat,
+    weight, rising, top, changed, largest, total, mean, reference, row, log_pi, pi, log_norm,
+):
+    """The loop over t of :func:`_run_lanes` for the block of runs start … start + runs − 1, θ in (K, LANES)
+    layout (advanced in place): their columns of ``records`` and sign changes added to ``changed``."""
+    K, lanes = theta.shape
+    columns = schedule.size
+    column = 0
+    for t in range(schedule[columns - 1] + 1):
+        if t > 0:
+            if escort:
+                _escort_ascend_exact_lanes(
+                    theta, values, n, constant, top, largest, total, mean, reference, weight, rising, moved
+                )
+            else:
+                _softmax_ascend_lanes(
+                    theta, values, eta, top, largest, total, mean, reference, flat, weight, flat_moved, moved
+                )
+            for a in range(K):
+                for j in range(lanes):
+                    changed[j] += math.copysign(1.0, moved[a, j]) != math.copysign(1.0, theta[a, j])
+                    theta[a, j] = moved[a, j]
+        if t == schedule[column]:
+            for j in range(runs):
+                for a in range(K):
+                    row[a] = theta[a, j]
+                b = start + j
+                gap, optimal, norm, _ = _measure(row, r[b], escort, p, astar[b], log_pi, pi, log_norm)
+                records[0, b, column], records[1, b, column], records[2, b, column] = gap, optimal, norm
+            column += 1
+
+
 @njit(**_LOOP)
 def _run_lanes(code, theta0, r, schedule, p, eta, log_step2, astar, lanes):
     """All runs of SPG or of EPG with an integer p (no stopping rule), ``lanes`` at a time: the result of
@@ -423,9 +464,9 @@ def _run_lanes(code, theta0, r, schedule, p, eta, log_step2, astar, lanes):
     records = np.empty((3, B, columns))
     flips = np.zeros(B, dtype=np.int64)
     theta_final = np.empty((B, K))
-    theta, values, moved = np.empty((K, lanes)), np.empty((K, lanes)), np.empty((K, lanes))
-    flat = np.empty(K * lanes)
-    weight, rising = flat.reshape((K, lanes)), np.empty((K, lanes))
+    theta, values = np.empty((K, lanes)), np.empty((K, lanes))
+    flat, flat_moved = np.empty(K * lanes), np.empty(K * lanes)
+    weight, moved, rising = flat.reshape((K, lanes)), flat_moved.reshape((K, lanes)), np.empty((K, lanes))
     top, changed = np.empty(lanes, dtype=np.int64), np.empty(lanes, dtype=np.int64)
     largest, total, mean, reference = np.empty(lanes), np.empty(lanes), np.empty(lanes), np.empty(lanes)
     row, log_pi, pi, log_norm = np.empty(K), np.empty(K), np.empty(K), np.empty(1)
@@ -436,27 +477,10 @@ def _run_lanes(code, theta0, r, schedule, p, eta, log_step2, astar, lanes):
             for a in range(K):
                 theta[a, j], values[a, j] = theta0[b, a], r[b, a]
         changed[:] = 0
-        column = 0
-        for t in range(schedule[columns - 1] + 1):
-            if t > 0:
-                if escort:
-                    _escort_ascend_exact_lanes(
-                        theta, values, n, constant, top, largest, total, mean, reference, weight, rising, moved
-                    )
-                else:
-                    _softmax_ascend_lanes(theta, values, eta, top, largest, total, mean, reference, flat, weight, moved)
-                for a in range(K):
-                    for j in range(lanes):
-                        changed[j] += math.copysign(1.0, moved[a, j]) != math.copysign(1.0, theta[a, j])
-                        theta[a, j] = moved[a, j]
-            if t == schedule[column]:
-                for j in range(runs):
-                    for a in range(K):
-                        row[a] = theta[a, j]
-                    b = start + j
-                    gap, optimal, norm, _ = _measure(row, r[b], escort, p, astar[b], log_pi, pi, log_norm)
-                    records[0, b, column], records[1, b, column], records[2, b, column] = gap, optimal, norm
-                column += 1
+        _lane_block(
+            escort, start, runs, r, schedule, p, eta, n, constant, astar, records, theta, values, flat_moved, moved,
+            flat, weight, rising, top, changed, largest, total, mean, reference, row, log_pi, pi, log_norm,
+        )
         for j in range(runs):
             flips[start + j] = changed[j]
             for a in range(K):
@@ -465,12 +489,55 @@ def _run_lanes(code, theta0, r, schedule, p, eta, log_step2, astar, lanes):
     return records, flips, steps_run, np.full(B, -1, dtype=np.int64), theta_final
 
 
+@njit(**_RUN)
+def _single_run(
+    code, escort, theta, rewards, schedule, p, eta, tau, log_step2, log_denominator4, best, use_level, level, patience,
+    b, records, flips, last_above, log_pi, pi, log_norm, centred, soft, moved,
+):
+    """Run b of :func:`_run` from θ (advanced in place) until the last scheduled step or the stopping rule: its
+    columns of ``records``, ``flips[b]``, ``last_above[b]``; returns the number of steps taken."""
+    K = theta.size
+    columns = schedule.size
+    gap, optimal, norm, top = _measure(theta, rewards, escort, p, best, log_pi, pi, log_norm)
+    records[0, b, 0], records[1, b, 0], records[2, b, 0] = gap, optimal, norm
+    stopped = False
+    if use_level:
+        if gap >= level:
+            last_above[b] = 0
+        stopped = -last_above[b] > patience * (last_above[b] + 1)
+    column, t, changed = 1, 0, 0
+    while t < schedule[columns - 1] and not stopped:
+        t += 1
+        _step(
+            code, theta, rewards, p, eta, tau, log_step2, log_denominator4, best, top, log_pi, pi, log_norm, centred,
+            soft, moved,
+        )
+        top = -1
+        for a in range(K):
+            changed += math.copysign(1.0, moved[a]) != math.copysign(1.0, theta[a])
+            theta[a] = moved[a]
+        if use_level or t == schedule[column]:
+            gap, optimal, norm, top = _measure(theta, rewards, escort, p, best, log_pi, pi, log_norm)
+        if use_level:
+            if gap >= level:
+                last_above[b] = t
+            stopped = t - last_above[b] > patience * (last_above[b] + 1)
+        if t == schedule[column]:
+            records[0, b, column], records[1, b, column], records[2, b, column] = gap, optimal, norm
+            column += 1
+    flips[b] = changed
+    gap, optimal, norm, top = _measure(theta, rewards, escort, p, best, log_pi, pi, log_norm)
+    for c in range(column, columns):
+        records[0, b, c], records[1, b, c], records[2, b, c] = gap, optimal, norm
+    return t
+
+
 @njit(**_LOOP)
 def _run(code, escort, theta0, r, schedule, p, eta, tau, log_step2, log_denominator4, astar, use_level, level, patience):
-    """All runs, one after the other; the stopping rule of numerics.engine.runs when ``use_level``."""
+    """All runs, one after the other (:func:`_single_run`); the stopping rule of numerics.engine.runs when
+    ``use_level``."""
     B, K = theta0.shape
-    columns = schedule.size
-    records = np.empty((3, B, columns))
+    records = np.empty((3, B, schedule.size))
     flips = np.zeros(B, dtype=np.int64)
     steps_run = np.zeros(B, dtype=np.int64)
     last_above = np.full(B, -1, dtype=np.int64)
@@ -479,40 +546,10 @@ def _run(code, escort, theta0, r, schedule, p, eta, tau, log_step2, log_denomina
     theta, moved = np.empty(K), np.empty(K)
     for b in range(B):
         theta[:] = theta0[b]
-        rewards, best = r[b], astar[b]
-        gap, optimal, norm, top = _measure(theta, rewards, escort, p, best, log_pi, pi, log_norm)
-        records[0, b, 0], records[1, b, 0], records[2, b, 0] = gap, optimal, norm
-        stopped = False
-        if use_level:
-            if gap >= level:
-                last_above[b] = 0
-            stopped = -last_above[b] > patience * (last_above[b] + 1)
-        column, t = 1, 0
-        while t < schedule[columns - 1] and not stopped:
-            t += 1
-            _step(
-                code, theta, rewards, p, eta, tau, log_step2, log_denominator4, best, top, log_pi, pi, log_norm, centred,
-                soft, moved,
-            )
-            top = -1
-            changed = 0
-            for a in range(K):
-                changed += math.copysign(1.0, moved[a]) != math.copysign(1.0, theta[a])
-                theta[a] = moved[a]
-            flips[b] += changed
-            if use_level or t == schedule[column]:
-                gap, optimal, norm, top = _measure(theta, rewards, escort, p, best, log_pi, pi, log_norm)
-            if use_level:
-                if gap >= level:
-                    last_above[b] = t
-                stopped = t - last_above[b] > patience * (last_above[b] + 1)
-            if t == schedule[column]:
-                records[0, b, column], records[1, b, column], records[2, b, column] = gap, optimal, norm
-                column += 1
-        gap, optimal, norm, top = _measure(theta, rewards, escort, p, best, log_pi, pi, log_norm)
-        for c in range(column, columns):
-            records[0, b, c], records[1, b, c], records[2, b, c] = gap, optimal, norm
-        steps_run[b] = t
+        steps_run[b] = _single_run(
+            code, escort, theta, r[b], schedule, p, eta, tau, log_step2, log_denominator4, astar[b], use_level, level,
+            patience, b, records, flips, last_above, log_pi, pi, log_norm, centred, soft, moved,
+        )
         theta_final[b] = theta
     return records, flips, steps_run, last_above, theta_final
 

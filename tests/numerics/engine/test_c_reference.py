@@ -9,7 +9,7 @@ import pytest
 
 from foundation.validation import InputError
 from numerics.engine import c_reference
-from numerics.experiments.benchmark import C_AGREEMENT, c_agreement
+from numerics.experiments.benchmark import C_AGREEMENT, c_agreement, run_relative_gap
 
 reference, note = c_reference.build()
 needs_compiler = pytest.mark.skipif(reference is None, reason=note)
@@ -30,7 +30,16 @@ def test_the_agreement_check_can_fail():
     theta, r = rng.normal(size=(2, 5)), rng.random((2, 5))
     first, _ = reference.run("spg", theta, r, 500, p=2.0, eta=0.4)
     other, _ = reference.run("spg", theta, r, 500, p=2.0, eta=0.4 * (1 + 1e-9))
-    assert np.max(np.abs(first - other) / np.abs(first)) > C_AGREEMENT
+    assert run_relative_gap(first, other) > C_AGREEMENT
+
+
+def test_the_gap_is_relative_to_the_runs_largest_entry():
+    """A difference of 1e-14 in an entry of 1e-6 is 1e-14/10 of a run whose largest entry is 10, not 1e-8; the
+    largest run decides."""
+    theta = np.array([[10.0, 1e-6], [-2.0, 1.0]])
+    moved = theta + np.array([[0.0, 1e-14], [4e-12, 0.0]])
+    assert run_relative_gap(theta[:1], moved[:1]) == pytest.approx(1e-15)
+    assert run_relative_gap(theta, moved) == pytest.approx(2e-12)
 
 
 @needs_compiler

@@ -11,7 +11,9 @@ import pytest
 from escort.cli import build_parser
 from numerics.environments import bandit
 from numerics.engine import run_bandit
-from numerics.experiments.benchmark import METHODS, Measurement, _naive_loop, _problems, _ratios, escape_sweep, measure_throughput
+from numerics.experiments.benchmark import (
+    METHODS, Measurement, _naive_loop, _problems, _ratios, batch_gain_limits, escape_sweep, measure_throughput,
+)
 
 
 @pytest.mark.parametrize("algorithm", ["spg", "epg"])
@@ -67,3 +69,18 @@ def test_the_c_ratio_and_the_batch_gain_are_reported_and_judged():
     assert "2x the time of C" in problems and "1.11x faster than at B=1" in problems and "differs" in problems
     fine = {**single, "numba_over_c": 1.2, "c_agreement": {**agreement[("spg", 5, 1)], "relative_gap": 1e-14}}
     assert _problems([fine], {"wall_seconds": 1.0}) == []
+
+
+def test_the_batch_gain_limit_is_the_fixed_part_of_a_step():
+    """Steps costing 20 ns + 2 ns·K at B = 1: c₀ = 20 ns, c₁ = 2 ns, and at K = 100 batching can save at most
+    the 20 of 220 ns (220/200 = 1.1x); a step that is all fixed cost leaves a large possible gain."""
+    def rows(fixed: float, per_action: float) -> list[dict]:
+        return [
+            {"algorithm": "spg", "K": K, "batch": 1, "compiled_run_steps_per_second": 1e9 / (fixed + per_action * K)}
+            for K in (5, 100)
+        ]
+
+    (limit,) = batch_gain_limits(rows(20.0, 2.0))
+    assert limit["fixed_ns"] == pytest.approx(20.0) and limit["per_action_ns"] == pytest.approx(2.0)
+    assert limit["K"] == 100 and limit["max_batch_gain"] == pytest.approx(1.1)
+    assert batch_gain_limits(rows(200.0, 0.1))[0]["max_batch_gain"] > 10
