@@ -40,8 +40,9 @@ class Curve:
     validation_error: tuple[float, ...]
     test_error: tuple[float, ...]
     diverged_at: int | None = None
-    """The step at which the network's output θ(x) on a minibatch became non-finite (the rate is too large), else
-    None; the training stops there and the remaining records hold objective NaN and errors 1."""
+    """The step at which the network's output θ(x) on a minibatch became non-finite (the rate is too large) or the
+    head's loss had no gradient there (the escort's kink: :meth:`numerics.engine.neural.heads.Head.has_gradient`),
+    else None; the training stops there and the remaining records hold objective NaN and errors 1."""
 
 
 def evaluate(net: mlp.Network, x: np.ndarray, y: np.ndarray, head: heads.Head) -> tuple[float, float]:
@@ -118,7 +119,8 @@ def train(
         return net
 
     run = simulate(net, schedule, observe=observe, update=update, record=record,
-                   finished=lambda t, net, seen: seen is not None and not np.all(np.isfinite(seen[1])))
+                   finished=lambda t, net, seen: seen is not None and (
+                       not np.all(np.isfinite(seen[1])) or not head.has_gradient(seen[1], data.y_train[seen[0]])))
     records = run.records + [(float("nan"), 1.0, 1.0)] * (len(schedule) - len(run.records))
     objective, validation, test = zip(*records)
     return Curve(tuple(int(s) for s in schedule), objective, validation, test, run.last if run.finished else None)

@@ -17,11 +17,14 @@ hidden layer is all zero and whose bias reached 0; the full MNIST Fig. 6 met one
 and for p > 1 so is the policy-gradient loss's gradient: with (π, q = p·π/θ) from
 :func:`numerics.kernels.transforms.escort_at_kink` (both finite at θ(a) = 0 for p > 1),
 
-    dℓ/dθ = −π(a_y)·(p/θ) ⊙ (y − π) = π(a_y)·q − q(a_y)·y        (ℓ = 1 − π(a_y)).
+    dℓ/dθ = −π(a_y)·(p/θ) ⊙ (y − π) = π(a_y)·q − q(a_y)·y        (ℓ = 1 − π(a_y)),
+
+    dℓ/dθ = (p/θ) ⊙ (π − y) = q − (p/θ(a_y))·y                     (ℓ = −log π(a_y), needs θ(a_y) ≠ 0).
 
 Rows with a zero entry are evaluated in this form (rows without one keep the log-domain kernel, so their values
-are unchanged); the cross entropy's gradient is infinite at θ(a_y) = 0 and p = 1 has no gradient at the kink:
-both still raise InputError.
+are unchanged). Where no gradient exists — the cross entropy at θ(a_y) = 0 (ℓ = +∞), or p = 1 at any zero
+entry — :meth:`Head.has_gradient` is False and :meth:`Head.loss_gradient` raises InputError; a training run
+stops there (:func:`numerics.engine.neural.classifier.train` records it as diverged).
 
 >>> import numpy as np
 >>> head = Head("cross-entropy", "escort", p=2.0)
@@ -116,23 +119,36 @@ class Head:
         self._checked(theta, labels)
         return score(theta, labels, transform=self.transform, p=self.p)
 
+    def has_gradient(self, theta: np.ndarray, labels: np.ndarray) -> bool:
+        """Whether the loss has a gradient at every row: False only at the escort's kink (module docstring) for
+        p = 1, or for the cross entropy where θ(a_y) = 0."""
+        kinked = self._kinked(theta)
+        if not kinked.any():
+            return True
+        if self.p == 1:
+            return False
+        return self.objective == "policy-gradient" or bool(np.all(theta[np.arange(theta.shape[0]), labels] != 0))
+
     def loss_gradient(self, theta: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Per-example dℓ/dθ (shape (B, K)): −score for the cross entropy, −π(a_y)·score for 1 − π(a_y); rows at
-        the escort's kink by the kink form of the module docstring (policy-gradient loss, p > 1 only)."""
+        the escort's kink by the kink forms of the module docstring (p > 1; θ(a_y) ≠ 0 for the cross entropy)."""
         kinked = self._kinked(theta)
         if kinked.any():
-            if self.objective == "cross-entropy" or self.p == 1:
-                raise InputError(
-                    f"theta has an exact zero entry (row {int(np.argmax(kinked))}), where {self.label}'s loss has no "
-                    "gradient (the escort's kink; finite only for the policy-gradient loss with p > 1)"
-                )
             self._checked(theta, labels)
+            if not self.has_gradient(theta, labels):
+                raise InputError(
+                    f"theta has an exact zero entry (row {int(np.argmax(kinked))}) where {self.label}'s loss has no "
+                    "gradient (the escort's kink: p = 1, or the cross entropy at theta(a_y) = 0)"
+                )
             gradient = np.empty(theta.shape)
             gradient[~kinked] = self.loss_gradient(theta[~kinked], labels[~kinked])
             pi, q = escort_at_kink(theta[kinked], self.p)
             y = np.eye(theta.shape[1])[labels[kinked]]
             pick = np.arange(y.shape[0]), labels[kinked]
-            gradient[kinked] = pi[pick][:, None] * q - q[pick][:, None] * y
+            if self.objective == "cross-entropy":
+                gradient[kinked] = q - (self.p / theta[kinked][pick])[:, None] * y
+            else:
+                gradient[kinked] = pi[pick][:, None] * q - q[pick][:, None] * y
             return gradient
         score = self.score(theta, labels)
         if self.objective == "cross-entropy":

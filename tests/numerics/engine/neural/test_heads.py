@@ -77,14 +77,16 @@ def test_bad_arguments():
 
 
 @pytest.mark.parametrize("p", [2.0, 4.0, 1.5])
-def test_an_exact_zero_output_is_the_limit_of_small_ones(p: float) -> None:
-    """At the escort's kink (θ(a) = 0, met by the full MNIST Fig. 6) π, the loss and, for the policy-gradient loss
-    with p > 1, its gradient are the limits θ(a) → 0; rows without a zero are untouched."""
-    head = Head("policy-gradient", "escort", p=p)
-    labels = np.array([0, 2, 1])
+@pytest.mark.parametrize("objective, labels", [("policy-gradient", [0, 2, 1]), ("cross-entropy", [0, 1, 1])])
+def test_an_exact_zero_output_is_the_limit_of_small_ones(p: float, objective: str, labels: list[int]) -> None:
+    """At the escort's kink (θ(a) = 0, met by the full MNIST Fig. 6) π, the loss and, with p > 1, its gradient are
+    the limits θ(a) → 0 (for the cross entropy where θ(a_y) ≠ 0); rows without a zero are untouched."""
+    head = Head(objective, "escort", p=p)
+    labels = np.array(labels)
     kinked = np.array([[0.7, -1.3, 0.0], [0.7, -1.3, 0.0], [2.0, 0.5, -0.25]])
     near = kinked.copy()
     near[kinked == 0] = 1e-40
+    assert head.has_gradient(kinked, labels)
     assert np.allclose(head.loss(kinked, labels), head.loss(near, labels), rtol=0, atol=1e-12)
     assert np.array_equal(head.predict(kinked), head.predict(near))
     assert np.allclose(head.loss_gradient(kinked, labels), head.loss_gradient(near, labels), rtol=1e-9, atol=1e-9)
@@ -96,5 +98,7 @@ def test_an_exact_zero_output_is_the_limit_of_small_ones(p: float) -> None:
 
 @pytest.mark.parametrize("head", [Head("cross-entropy", "escort", p=2.0), Head("policy-gradient", "escort", p=1.0)])
 def test_no_gradient_at_the_kink_where_none_exists(head: Head) -> None:
+    """The cross entropy at θ(a_y) = 0 (loss +∞) and p = 1 at any zero entry: no gradient, and training stops."""
+    assert not head.has_gradient(np.array([[0.0, 1.0]]), np.array([0]))
     with pytest.raises(InputError, match="exact zero entry"):
         head.loss_gradient(np.array([[0.0, 1.0]]), np.array([0]))
