@@ -99,9 +99,10 @@ to 1/(1 − 0.9); 0.3 was added to the momentum grid after a trial selected its 
 2 selection seeds, 10 seeds at the chosen rate, 3 epochs, float32, 2 records per decade of minibatch steps
 with the training objective on 5,000 training images; the runs go through the sweep executor.
 
-Cost of the full form (measured under load, one BLAS thread per worker): a 3-epoch MNIST run with its records
-takes about 16.5 s of one core in float32 (a bare float32 epoch 3.4–4.0 s, float64 7.2–7.4 s); 8 methods ×
-2 selection seeds × 3.5 rates + 8 × 8 more seeds = 120 runs, about 16.5 minutes on 2 idle cores.
+Cost of the full form: 8 methods × 2 selection seeds × 3.5 rates + 8 × 8 more seeds = 120 runs, each about
+410 GFLOP of matrix products (268 training, 144 for the 9 recorded evaluations); the stage took 316 s on 2 idle
+cores (one BLAS thread per worker) in the full ``escort all`` of 2026-12-02 (a run 5–11 s of one core; ECE runs
+are the slowest: their momentum buffers fill with float32 subnormals).
 """
 
 
