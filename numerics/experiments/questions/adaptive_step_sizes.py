@@ -13,14 +13,11 @@ against EPG p = 2 with Theorem 2's step. See :mod:`numerics.experiments.question
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from foundation.artifacts import Checkpoint
-from numerics.analysis.check import Check
 from numerics.experiments.questions.bandit_methods import adam_softmax, algorithm
-from numerics.experiments.questions.escape import (ESCAPE_SIZES, EscapeQuestion, EscapeResult, escape_section,
-                                                    measure_escape, render_escape)
-from numerics.reporting.section import Section
+from numerics.experiments.questions.escape import (
+    ESCAPE_SIZES, EscapeQuestion, EscapeResult, escape_checks, escape_section, measure_escape, render_escape,
+)
 
 __all__ = ["METHODS", "QUESTION", "SIZES", "checks", "measure", "render", "section"]
 
@@ -52,16 +49,9 @@ def measure(*, quick: bool, seed: int, checkpoint: Checkpoint) -> EscapeResult:
     return measure_escape(QUESTION, METHODS, quick=quick, seed=seed, checkpoint=checkpoint)
 
 
-def checks(result: EscapeResult) -> tuple[Check, ...]:
-    """None: the question is a reviewer's, not a claim of the paper (the verdicts are the section's notes)."""
-    return ()
-
-
-def render(result: EscapeResult, folder: Path) -> tuple[Path, ...]:
-    """The escape steps and the figure (:func:`~numerics.experiments.questions.escape.render_escape`)."""
-    return render_escape(result, folder)
-
-
-def section(result: EscapeResult) -> Section:
-    """The findings section (:func:`~numerics.experiments.questions.escape.escape_section`)."""
-    return escape_section(result)
+checks = escape_checks
+"""None: a reviewer's question, not a claim of the paper (:func:`~.escape.escape_checks`)."""
+render = render_escape
+"""The escape steps and the figure (:func:`~numerics.experiments.questions.escape.render_escape`)."""
+section = escape_section
+"""The findings section (:func:`~numerics.experiments.questions.escape.escape_section`)."""

@@ -35,7 +35,7 @@ from numerics.environments.trap import ESCAPE_LEVEL, TrapProblem, trap_problem
 from foundation.executor import sweep
 
 __all__ = ["ESCAPE_SIZES", "EscapeQuestion", "EscapeResult", "EscapeSettings", "EscapeStudy", "Method",
-           "escape_section", "escape_study", "measure_escape", "render_escape"]
+           "escape_checks", "escape_section", "escape_study", "measure_escape", "render_escape"]
 
 Runner = Callable[[TrapProblem, int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
 """(problem, steps, records per decade) -> (recorded steps, sub-optimality (R, T'), π_t(a*) (R, T')); the
@@ -204,6 +204,12 @@ def measure_escape(question: EscapeQuestion, methods: Sequence[Method], *, quick
                          steps=config.steps, record_per_decade=config.record_per_decade, seed=seed,
                          checkpoint=checkpoint, prefix="escape")
     return EscapeResult(question, quick, config, study, tuple(_verdict(study, m.label) for m in methods))
+
+
+def escape_checks(result: EscapeResult) -> tuple[()]:
+    """None: the escape questions are the reviewers', not claims of the paper (their verdicts are the section's
+    notes)."""
+    return ()
 
 
 def render_escape(result: EscapeResult, folder: Path) -> tuple[Path, ...]:
